@@ -1,0 +1,12 @@
+/* TEMPORARY placeholder: replaced by the module's owner. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/i18n.h"
+
+int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
+{
+    (void)argc; (void)argv; (void)cfg;
+    fprintf(stderr, "loaxa simulate: not implemented yet\n");
+    return 70;
+}

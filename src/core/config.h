@@ -1,0 +1,72 @@
+/* Settings: built-in defaults, then an INI file, then command-line flags.
+ * Every setting has a flag (`loaxa --help-settings` lists them). */
+#ifndef LOAXA_CONFIG_H
+#define LOAXA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum config_preempt { CONFIG_PREEMPT_DROP, CONFIG_PREEMPT_RESTART, CONFIG_PREEMPT_RESUME };
+enum config_cutoff { CONFIG_CUTOFF_CALENDAR, CONFIG_CUTOFF_ND09 };
+
+struct loaxa_config {
+    /* [station] */
+    char *commune;
+    char *timezone;           /* default zone for floating times; IANA name */
+    int hours_start_min;      /* allowed broadcast hours, minutes after local midnight */
+    int hours_end_min;
+    int max_session_min;      /* longest allowed session */
+    bool require_approval;    /* only STATUS:CONFIRMED (or no STATUS) items air */
+    /* [paths]; relative paths in a file are taken from the file's folder */
+    char *plan_path;          /* .ics file or directory of them */
+    char *audio_root;
+    char *db_path;
+    char *socket_path;
+    char *socket_group;
+    /* [audio] */
+    char *device;             /* PortAudio name or index, "default", "file:PATH.wav", "null" */
+    int latency_ms;
+    bool normalize;           /* loudness normalisation on ("off" sets false) */
+    double loudness_target;   /* LUFS */
+    double true_peak;         /* dBTP ceiling */
+    char *signature_tune;     /* path under audio root, or "" for none */
+    int fade_ms;
+    int prepare_ms;           /* how long before the start a programme is prepared */
+    /* [daemon] */
+    int grace_min;
+    enum config_preempt preempt;
+    /* [report] */
+    enum config_cutoff cutoff;
+    char *lang;               /* "vi" or "en" for reports */
+
+    char *config_file;        /* the file loaded, or NULL */
+};
+
+/* Fills built-in defaults (they work from a source checkout). */
+void config_init(struct loaxa_config *cfg);
+void config_free(struct loaxa_config *cfg);
+
+/* Loads an INI file over the current values. On error returns -errno or
+ * -EINVAL and writes "FILE:LINE: message" to err. */
+int config_load_file(struct loaxa_config *cfg, const char *path, char *err, size_t errlen);
+
+/* Sets one setting by its INI key ("audio.device" or "device"); base_dir,
+ * if not NULL, anchors relative paths. -ENOENT unknown key, -EINVAL bad value. */
+int config_set(struct loaxa_config *cfg, const char *key, const char *value,
+               const char *base_dir, char *err, size_t errlen);
+
+/* Maps a command-line flag name (without "--") to its key, or NULL. */
+const char *config_flag_key(const char *flag);
+
+/* Visits every setting: section, key, flag, help text (an msgid). */
+void config_foreach(void (*fn)(const char *section, const char *key, const char *flag,
+                               const char *help, void *ud), void *ud);
+
+/* The default config file search: $LOAXA_CONFIG, ./loaxa.conf, then
+ * SYSCONFDIR/loaxa/loaxa.conf; NULL when none exists. */
+const char *config_default_path(void);
+
+/* Current value as text, for `--help-settings` and status. Caller frees. */
+char *config_get_text(const struct loaxa_config *cfg, const char *key);
+
+#endif

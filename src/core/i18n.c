@@ -1,0 +1,64 @@
+/* Locale and catalogue set-up. */
+#include "core/i18n.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build-config.h"
+
+/* A binary in BUILD/src/ finds its catalogue in BUILD/po/ (meson puts the
+ * compiled .mo files there), so the checkout runs translated uninstalled. */
+static const char *find_localedir(char *buf, size_t size)
+{
+    const char *env = getenv("LOAXA_LOCALEDIR");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char probe[PATH_MAX + 64];
+            snprintf(probe, sizeof probe, "%s/../po/vi/LC_MESSAGES/" GETTEXT_PACKAGE ".mo", exe);
+            if (access(probe, R_OK) == 0) {
+                snprintf(buf, size, "%s/../po", exe);
+                return buf;
+            }
+        }
+    }
+    return LOCALEDIR;
+}
+
+void i18n_init(void)
+{
+    char buf[PATH_MAX + 8];
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, find_localedir(buf, sizeof buf));
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+}
+
+int i18n_set_lang(const char *lang)
+{
+    if (!lang || (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0))
+        return -EINVAL;
+    setenv("LANGUAGE", lang, 1);
+    /* gettext ignores LANGUAGE under the "C" locale: pick a UTF-8 one. */
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0) {
+        if (!setlocale(LC_MESSAGES, "vi_VN.UTF-8") && !setlocale(LC_MESSAGES, "C.UTF-8"))
+            setlocale(LC_MESSAGES, "en_US.UTF-8");
+    }
+    const char *ctype = setlocale(LC_CTYPE, NULL);
+    if (!ctype || strcmp(ctype, "C") == 0 || strcmp(ctype, "POSIX") == 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+    textdomain(GETTEXT_PACKAGE); /* drops gettext's cached translations */
+    return 0;
+}

@@ -1,0 +1,57 @@
+/* Small helpers shared by every module: allocation that aborts on
+ * out-of-memory (input errors never abort), string building and time text. */
+#ifndef LOAXA_UTIL_H
+#define LOAXA_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable NUL-terminated string. Zero-initialise, then append. */
+struct strbuf {
+    char *s;
+    size_t len, cap;
+};
+void strbuf_add(struct strbuf *b, const char *s, size_t n);
+void strbuf_puts(struct strbuf *b, const char *s);
+void strbuf_printf(struct strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap);
+char *strbuf_steal(struct strbuf *b); /* caller frees; b is reset */
+void strbuf_free(struct strbuf *b);
+
+/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+size_t util_strlcpy(char *dst, const char *src, size_t size);
+
+/* Times inside loaxa are int64_t milliseconds since the Unix epoch, UTC.
+ * These format them in the process's local zone (TZ is set to the
+ * configured station zone at program start) or in UTC. */
+#define UTIL_TIME_BUF 64
+/* 2026-03-02T06:30:00+07:00 */
+char *util_format_iso_local(int64_t ms, char buf[UTIL_TIME_BUF]);
+/* 2026-03-01T23:30:00Z */
+char *util_format_iso_utc(int64_t ms, char buf[UTIL_TIME_BUF]);
+/* 2026-03-02 06:30:00 (local, no offset: for tables) */
+char *util_format_local(int64_t ms, char buf[UTIL_TIME_BUF]);
+
+/* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (local), or either with
+ * "Z" / "+HH:MM" suffix. Returns 0 and sets *ms, or -EINVAL. */
+int util_parse_time(const char *s, int64_t *ms);
+
+/* Reads a whole file; returns 0 or -errno. *len excludes the added NUL. */
+int util_read_file(const char *path, char **data, size_t *len);
+
+/* Makes the process zone the station zone (an edge action, done once by
+ * each program). Returns 0, or -EINVAL if the zone is not in tzdata. */
+int util_set_timezone(const char *zone);
+
+#endif
