@@ -1,0 +1,104 @@
+/* The as-run log (SQLite, only here): one row per airing attempt, what
+ * the output device was really given. WAL, busy timeout, versioned schema.
+ * Times are int64_t ms since the epoch, UTC; -1 means "none". */
+#ifndef LOAXA_ASLOG_H
+#define LOAXA_ASLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct aslog;
+
+enum aslog_status {
+    ASLOG_ON_AIR,       /* written before the first sample; completed after the last */
+    ASLOG_AIRED,
+    ASLOG_INTERRUPTED,  /* stopped early: operator, preempted, shutdown, daemon stopped */
+    ASLOG_FAILED,       /* could not play: device, decode, missing file */
+    ASLOG_MISSED,       /* could not start within the grace period */
+    ASLOG_CANCELLED,    /* cancelled in the plan (STATUS:CANCELLED) */
+};
+
+enum aslog_source { ASLOG_SOURCE_PLAN, ASLOG_SOURCE_ADHOC, ASLOG_SOURCE_EMERGENCY };
+
+/* Text forms stored in the database and printed: "aired", "plan", ... */
+const char *aslog_status_name(enum aslog_status s);
+int aslog_status_parse(const char *name, enum aslog_status *s);
+const char *aslog_source_name(enum aslog_source s);
+
+/* One row. Strings are borrowed on input; on output (queries) they stay
+ * valid only during the callback. */
+struct aslog_row {
+    int64_t id;
+    const char *occ_key;         /* "UID/YYYYMMDDTHHMMSSZ"; ad hoc: "adhoc/<start ms>" */
+    int attempt;                 /* 1, 2, ... for restarts/resumes of one occurrence */
+    const char *uid;
+    const char *plan_file;       /* "" for ad hoc */
+    const char *title;
+    const char *categories;      /* joined with "\n" */
+    const char *unit;
+    int priority;                /* PRIORITY as in the plan */
+    const char *recordings;      /* JSON: [{"path":"…","sha256":"…"}, …] */
+    int64_t planned_start_ms;
+    int64_t planned_end_ms;
+    int64_t actual_start_ms;     /* first frame to the device (incl. output latency) */
+    int64_t actual_end_ms;
+    int64_t played_ms;
+    int underruns;
+    const char *device;
+    enum aslog_status status;
+    const char *reason;          /* "" when aired fully */
+    enum aslog_source source;
+    const char *operator_name;   /* "uid:1000(name)" for manual actions, "" otherwise */
+};
+
+/* Opens (creating and migrating) the log. err gets the path and SQLite's
+ * reason on failure. */
+int aslog_open(const char *path, struct aslog **out, char *err, size_t errlen);
+void aslog_close(struct aslog *log);
+int aslog_schema_version(struct aslog *log);
+
+/* Writes the row as ON_AIR before the first sample; sets *id. Returns
+ * -EEXIST when the occurrence already aired or is on air (double airing is
+ * impossible: a unique index enforces it, also across restarts). The
+ * attempt number is chosen here. */
+int aslog_begin(struct aslog *log, const struct aslog_row *row, int64_t *id);
+
+/* Completes a row written by aslog_begin. */
+int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const char *reason,
+                 int64_t actual_start_ms, int64_t actual_end_ms, int64_t played_ms,
+                 int underruns);
+
+/* Writes a finished row at once (missed, cancelled, failed before start).
+ * -EEXIST when the occurrence already has a final row of any kind. */
+int aslog_record(struct aslog *log, const struct aslog_row *row);
+
+/* At start: every ON_AIR row left by a crash becomes INTERRUPTED
+ * (reason "daemon stopped"), actual end = its start + played so far
+ * (unknown: -1). *n gets how many. */
+int aslog_recover(struct aslog *log, int *n);
+
+/* What the log knows about an occurrence: its latest row's status and the
+ * number of attempts; -ENOENT when it has none. */
+int aslog_occurrence_state(struct aslog *log, const char *occ_key, enum aslog_status *status,
+                           int *attempts, int64_t *played_ms);
+
+/* Rows whose planned start is in [from_ms, to_ms) (either may be -1 for
+ * open), optionally only one status, in planned-start order. The callback
+ * returns non-zero to stop. */
+struct aslog_filter {
+    int64_t from_ms, to_ms;
+    bool by_status;
+    enum aslog_status status;
+};
+int aslog_query(struct aslog *log, const struct aslog_filter *f,
+                int (*cb)(const struct aslog_row *row, void *ud), void *ud);
+
+/* Last SQLite error text, for messages. */
+const char *aslog_errmsg(struct aslog *log);
+
+/* Transactions around many writes (simulate writes a year in one). */
+int aslog_tx_begin(struct aslog *log);
+int aslog_tx_commit(struct aslog *log);
+
+#endif

@@ -1,0 +1,79 @@
+/* A programme's life on the output: prepare ahead (files opened, decoded
+ * into a ring, stream open), start so that the first sample reaches the
+ * device at a planned wall-clock instant, stop with a fade, and report
+ * what really happened. A decoder thread fills the ring; the real-time
+ * callback only copies from it. */
+#ifndef LOAXA_PLAYER_H
+#define LOAXA_PLAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct player;
+
+struct player_opts {
+    const char *device;          /* PortAudio name or index, "default", "file:PATH.wav", "null" */
+    int latency_ms;
+    bool normalize;
+    double target_lufs;          /* e.g. -16 */
+    double true_peak_db;         /* e.g. -1 */
+    int fade_ms;
+    const char *signature_tune;  /* absolute path played before and after, or NULL */
+    const char *loudness_cache;  /* file caching measurements (path,size,mtime), or NULL */
+};
+
+enum player_end {
+    PLAYER_PLAYING = 0,
+    PLAYER_FINISHED,
+    PLAYER_STOPPED,              /* operator */
+    PLAYER_PREEMPTED,            /* an emergency cut in */
+    PLAYER_SHUTDOWN,
+    PLAYER_DEVICE_ERROR,
+    PLAYER_DECODE_ERROR,
+};
+const char *player_end_name(enum player_end e); /* "finished", "stopped", ... */
+
+struct player_report {
+    int64_t first_frame_ms;      /* wall clock (UTC ms) the first frame reached the DAC; -1 none */
+    double output_latency_ms;    /* PortAudio's reported output latency */
+    int64_t frames_played;
+    int64_t played_ms;
+    int64_t end_ms;              /* wall clock of the end */
+    int underruns;
+    double gain_db;              /* loudness gain applied to the (first) recording */
+    enum player_end end;
+    char device[128];            /* the device actually used */
+    char reason[512];            /* human-readable detail for errors */
+};
+
+int player_new(const struct player_opts *opts, struct player **out, char *err, size_t errlen);
+void player_free(struct player *p);
+
+/* Opens the recordings (absolute paths, played in order as one programme),
+ * starts decoding from skip_ms into the ring and opens the output stream.
+ * Returns 0, or negative with err naming the file and libsndfile's reason,
+ * or the device problem (-ENODEV when no output device exists). */
+int player_prepare(struct player *p, const char *const *files, size_t n_files, int64_t skip_ms,
+                   char *err, size_t errlen);
+
+/* Starts a prepared programme so its first sample reaches the device at
+ * wall-clock start_ms (0: as soon as possible). Returns at once. */
+int player_start_at(struct player *p, int64_t start_ms);
+
+/* Asks the programme to end early with a fade (asynchronous). */
+void player_stop(struct player *p, enum player_end why);
+
+/* A descriptor that becomes readable when the programme has ended, for
+ * the daemon's poll loop. */
+int player_fd(const struct player *p);
+
+/* If the programme has ended: fills *rep, closes the stream, returns true. */
+bool player_finished(struct player *p, struct player_report *rep);
+
+/* Lists output devices: index, name, host API, max output channels, rate. */
+int player_list_devices(int (*cb)(int index, const char *name, const char *host_api,
+                                  int channels, double default_rate, bool is_default, void *ud),
+                        void *ud, char *err, size_t errlen);
+
+#endif

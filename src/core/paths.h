@@ -1,0 +1,15 @@
+/* Recording paths: every recording must lie under the audio root. */
+#ifndef LOAXA_PATHS_H
+#define LOAXA_PATHS_H
+
+#include <stddef.h>
+
+/* Resolves `rel` (an ATTACH value or a command-line path) against `root`
+ * and checks the real path (symlinks followed) stays inside the root.
+ * Refuses URLs, "..", absolute paths elsewhere and symlinks out.
+ * Returns 0 and a malloc'd absolute path in *abs, -EACCES (outside the
+ * root, or a URL: err says which), or -errno (e.g. -ENOENT: missing). */
+int paths_resolve_audio(const char *root, const char *rel, char **abs, char *err,
+                        size_t errlen);
+
+#endif
