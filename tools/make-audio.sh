@@ -7,6 +7,9 @@
 # the same files (sox runs in repeatable mode -R without dither, oggenc uses
 # a fixed stream serial number, no timestamps are embedded).
 #
+# It also writes the small test audio root used by the loader's fixtures:
+# tests/fixtures/audio/test/{tone,long,notaudio}.wav.
+#
 # Usage: tools/make-audio.sh [OUTDIR]      (default: <repo>/audio)
 # Needs: espeak-ng sox flac vorbis-tools lame
 #   apt-get install espeak-ng sox libsox-fmt-mp3 flac vorbis-tools lame
@@ -160,7 +163,19 @@ lame --quiet --noreplaygain -b 32 -m m \
     --tt "Kết quả tiếp nhận phản ánh, kiến nghị" --ta "Đài truyền thanh thị trấn" \
     --id3v2-only "$tmp/kq.wav" "$out/tthc/ket-qua-phan-anh-kien-nghi.mp3"
 
-# --- 4. README -------------------------------------------------------------
+# --- 4. test audio root for the loader's fixtures (tests/fixtures/audio) ----
+t="$here/tests/fixtures/audio/test"
+mkdir -p "$t"
+# 1 s, 440 Hz, 22050 Hz mono 16-bit
+$SOX -n -r 22050 -c 1 -b 16 "$t/tone.wav" synth 1 sine 440 fade q 0.01 1 0.01 gain -3
+# 60 s, 440/660 Hz alternating beeps, 8000 Hz mono 8-bit (small file)
+$SOX -n -r 8000 -c 1 -b 8 "$t/long.wav" \
+    synth 0.5 sine 440 fade q 0.01 0.5 0.01 pad 0 0.5 repeat 59 gain -6
+# a text file with an audio name
+printf '%s\n' "This is not audio: a text file named .wav (loaxa test fixture)." \
+    >"$t/notaudio.wav"
+
+# --- 5. README -------------------------------------------------------------
 files="nhac-hieu.wav
 tthc/gioi-thieu-chuyen-muc.wav
 tthc/mot-cua.mp3
@@ -213,6 +228,10 @@ describe() {
     echo "Durations are as reported by \`soxi -D\` (MP3 durations are approximate"
     echo "to a frame). Plans must give each item a slot (DTEND/DURATION) longer"
     echo "than the sum of its recordings."
+    echo
+    echo "The same script also writes the test audio root of the loader's"
+    echo "fixtures: \`tests/fixtures/audio/test/tone.wav\` (1 s, 440 Hz),"
+    echo "\`long.wav\` (60 s) and \`notaudio.wav\` (a text file)."
 } >"$out/README.md"
 
-echo "make-audio.sh: wrote $(echo "$files" | wc -l) recordings and README.md to $out"
+echo "make-audio.sh: wrote $(echo "$files" | wc -l) recordings and README.md to $out, test audio to $t"
