@@ -43,7 +43,8 @@ struct plan_occurrence {
     int64_t start_ms;
     int64_t end_ms;               /* start + slot (DTEND/DURATION); == start_ms when no slot */
     int64_t recurrence_id_ms;     /* identity: the instance's original start, UTC */
-    char key[160];                /* "UID/YYYYMMDDTHHMMSSZ": the occurrence's identity everywhere */
+    char key[160];                /* "UID/YYYYMMDDTHHMMSSZ": the occurrence's identity
+                                   * everywhere (UIDs over 142 bytes: see plan-format.md) */
     bool cancelled;               /* STATUS:CANCELLED on the item or the instance */
 };
 
@@ -84,7 +85,10 @@ const char *plan_file_path(const struct plan *plan, size_t i);
 const char *plan_file_sha256(const struct plan *plan, size_t i);
 
 /* Every occurrence starting in [from_ms, to_ms), sorted by start then key,
- * cancelled ones included (flagged). The caller frees *out. */
+ * cancelled ones included (flagged). The caller frees *out.
+ * Each item keeps what its rules produced so far, so asking again for the
+ * next hours costs a binary search; this also means a plan must not be
+ * expanded from two threads at once. See doc/plan-format.md for the rules. */
 int plan_expand(const struct plan *plan, int64_t from_ms, int64_t to_ms,
                 struct plan_occurrence **out, size_t *n_out);
 

@@ -1,0 +1,315 @@
+/* `loaxa check`'s deeper validations, on a loaded plan: recordings exist,
+ * stay inside the audio root and decode; slots hold their recordings;
+ * over the checked span, no overlaps, nothing outside broadcast hours, no
+ * session longer than allowed. Repeats are summarised per item (or pair of
+ * items) so a daily clash gives one warning with a count, not 365. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audio/probe.h"
+#include "core/i18n.h"
+#include "core/paths.h"
+#include "core/util.h"
+#include "plan/check.h"
+#include "plan/plan_internal.h"
+
+struct rec_cache {
+    char *rel;
+    int rc;              /* 0, or negative */
+    int64_t ms;
+    char why[512];
+};
+
+struct checker {
+    struct plan *plan;
+    const struct plan_check_options *opt;
+    struct rec_cache *recs;
+    size_t n_recs;
+    int64_t *dur;        /* per live item: total recording ms, -1 unknown */
+    int errors;
+};
+
+static struct rec_cache *probe_cached(struct checker *c, const char *rel)
+{
+    for (size_t i = 0; i < c->n_recs; i++)
+        if (strcmp(c->recs[i].rel, rel) == 0)
+            return &c->recs[i];
+    c->recs = xrealloc(c->recs, (c->n_recs + 1) * sizeof *c->recs);
+    struct rec_cache *r = &c->recs[c->n_recs++];
+    memset(r, 0, sizeof *r);
+    r->rel = xstrdup(rel);
+    char *abs = NULL;
+    r->rc = paths_resolve_audio(c->opt->audio_root, rel, &abs, r->why, sizeof r->why);
+    if (r->rc == 0) {
+        struct probe_info info;
+        r->rc = probe_recording(abs, &info, r->why, sizeof r->why);
+        r->ms = r->rc == 0 ? info.duration_ms : -1;
+        if (r->rc < 0 && r->rc != -ENOENT)
+            r->rc = -EIO; /* decoding problem: keep apart from "missing" */
+    } else if (r->rc == -ENOENT) {
+        snprintf(r->why, sizeof r->why, _("recording \"%s\" not found under the audio root %s"),
+                 rel, c->opt->audio_root);
+    }
+    free(abs);
+    return r;
+}
+
+static void add(struct checker *c, const struct plan_item_full *it, int line,
+                enum plan_severity sev, const char *msg)
+{
+    plan_add_diag(c->plan, it->file_index, line, sev, "%s", msg);
+    if (sev == PLAN_ERROR)
+        c->errors++;
+}
+
+/* "2026-03-02 07:05-07:10" (the end's date only when it differs). */
+static char *fmt_span(int64_t a, int64_t b, char buf[2 * UTIL_TIME_BUF])
+{
+    char x[UTIL_TIME_BUF], y[UTIL_TIME_BUF];
+    util_format_local(a, x);
+    util_format_local(b, y);
+    x[16] = y[16] = '\0';
+    snprintf(buf, 2 * UTIL_TIME_BUF, "%s-%s", x, strncmp(x, y, 10) == 0 ? y + 11 : y);
+    return buf;
+}
+
+static char *fmt_min(int m, char buf[16])
+{
+    snprintf(buf, 16, "%02d:%02d", m / 60 % 24, m % 60);
+    return buf;
+}
+
+/* Total length of the item's recordings in ms (-1 when one is unusable),
+ * reporting each problem at its ATTACH line. An override airing its
+ * master's recordings reports nothing: the master's lines say it. */
+static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
+{
+    int64_t total = 0;
+    bool report = !it->audio_inherited;
+    if (it->pub.n_audio == 0) {
+        add(c, it, it->pub.line, PLAN_ERROR,
+            _("no ATTACH: the item names no recording to air"));
+        return -1;
+    }
+    for (size_t i = 0; i < it->pub.n_audio; i++) {
+        struct rec_cache *r = probe_cached(c, it->pub.audio[i]);
+        if (r->rc == 0) {
+            if (total >= 0)
+                total += r->ms;
+            continue;
+        }
+        total = -1;
+        if (report && r->rc != -EACCES) /* refusals were reported at load */
+            add(c, it, it->attach_lines[i], PLAN_ERROR, r->why);
+    }
+    return total;
+}
+
+static void check_item(struct checker *c, struct plan_item_full *it)
+{
+    char *m;
+    int64_t total = check_recordings(c, it);
+    c->dur[it->live_index] = total;
+    if (total > 0 && it->slot_ms >= 0 && total > it->slot_ms) {
+        m = xasprintf(_("the recordings last %lld s but the slot is %lld s: the end will be "
+                        "cut or run over"), (long long)((total + 999) / 1000),
+                      (long long)(it->slot_ms / 1000));
+        add(c, it, it->line_slot ? it->line_slot : it->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+    if (!it->pub.approved && (!it->master || it->master->pub.approved)) {
+        m = xasprintf(_("\"%s\" is pending approval (STATUS:TENTATIVE): it will not air while "
+                        "approval is required"), it->pub.summary);
+        add(c, it, it->line_status ? it->line_status : it->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+    if (it->pub.signature_tune && strcmp(it->pub.signature_tune, "none") != 0) {
+        struct rec_cache *r = probe_cached(c, it->pub.signature_tune);
+        if (r->rc < 0 && r->rc != -EACCES) {
+            m = xasprintf(_("X-LOAXA-SIGNATURE: %s"), r->why);
+            add(c, it, it->pub.line, PLAN_ERROR, m);
+            free(m);
+        } else if (r->rc == -EACCES) {
+            m = xasprintf(_("X-LOAXA-SIGNATURE refused: %s"), r->why);
+            add(c, it, it->pub.line, PLAN_ERROR, m);
+            free(m);
+        }
+    }
+}
+
+/* The end the station will actually reach: the slot, else the recordings. */
+static int64_t eff_end(struct checker *c, const struct plan_occurrence *o)
+{
+    const struct plan_item_full *it = plan_item_full_of(o->item);
+    if (it->slot_ms > 0)
+        return o->end_ms;
+    int64_t d = c->dur[it->live_index];
+    return o->start_ms + (d > 0 ? d : 0);
+}
+
+static int local_min(int64_t ms, int *yday_key)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    if (yday_key)
+        *yday_key = (tm.tm_year + 1900) * 1000 + tm.tm_yday;
+    return tm.tm_hour * 60 + tm.tm_min;
+}
+
+struct tally {
+    const void *a, *b;
+    size_t count;
+    int64_t first_a, first_a_end, first_b, first_b_end;
+};
+
+static struct tally *tally_get(struct tally **v, size_t *n, const void *a, const void *b)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].a == a && (*v)[i].b == b)
+            return &(*v)[i];
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    struct tally *t = &(*v)[(*n)++];
+    memset(t, 0, sizeof *t);
+    t->a = a, t->b = b;
+    return t;
+}
+
+static void check_times(struct checker *c)
+{
+    struct plan_occurrence *occ = NULL;
+    size_t n = 0;
+    plan_expand(c->plan, c->opt->from_ms, c->opt->to_ms, &occ, &n);
+    struct tally *ov = NULL, *hours = NULL, *sess = NULL;
+    size_t n_ov = 0, n_hours = 0, n_sess = 0;
+    /* Live occurrences only: cancelled ones never air. */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!occ[i].cancelled)
+            occ[w++] = occ[i];
+    n = w;
+    for (size_t i = 0; i < n; i++) {
+        int64_t end_i = eff_end(c, &occ[i]);
+        for (size_t j = i + 1; j < n && occ[j].start_ms < end_i; j++) {
+            if (occ[j].item == occ[i].item)
+                continue;
+            struct tally *t = tally_get(&ov, &n_ov, occ[i].item, occ[j].item);
+            if (t->count++ == 0) {
+                t->first_a = occ[i].start_ms, t->first_a_end = end_i;
+                t->first_b = occ[j].start_ms, t->first_b_end = eff_end(c, &occ[j]);
+            }
+        }
+        int day_s, day_e;
+        int sm = local_min(occ[i].start_ms, &day_s);
+        int em = local_min(end_i, &day_e);
+        if (day_e != day_s)
+            em += 24 * 60;
+        if (sm < c->opt->hours_start_min || em > c->opt->hours_end_min) {
+            struct tally *t = tally_get(&hours, &n_hours, occ[i].item, NULL);
+            if (t->count++ == 0)
+                t->first_a = occ[i].start_ms, t->first_a_end = end_i;
+        }
+    }
+    /* Sessions: runs of occurrences on one day with gaps of at most gap_max_s. */
+    for (size_t i = 0; i < n && c->opt->max_session_min > 0;) {
+        int day0;
+        local_min(occ[i].start_ms, &day0);
+        int64_t s0 = occ[i].start_ms, end = eff_end(c, &occ[i]);
+        size_t j = i + 1;
+        for (; j < n; j++) {
+            int dj;
+            local_min(occ[j].start_ms, &dj);
+            if (dj != day0 || occ[j].start_ms > end + (int64_t)c->opt->gap_max_s * 1000)
+                break;
+            int64_t e = eff_end(c, &occ[j]);
+            if (e > end)
+                end = e;
+        }
+        if (end - s0 > (int64_t)c->opt->max_session_min * 60000) {
+            struct tally *t = tally_get(&sess, &n_sess, occ[i].item, NULL);
+            if (t->count++ == 0)
+                t->first_a = s0, t->first_a_end = end;
+        }
+        i = j;
+    }
+    char b1[2 * UTIL_TIME_BUF], b2[2 * UTIL_TIME_BUF];
+    for (size_t i = 0; i < n_ov; i++) {
+        const struct plan_item_full *a = plan_item_full_of(ov[i].a);
+        const struct plan_item_full *b = plan_item_full_of(ov[i].b);
+        char *m = xasprintf(
+            ngettext("\"%s\" (%s) overlaps \"%s\" (%s, %s:%d) %zu time in the checked "
+                     "span; first %s against %s",
+                     "\"%s\" (%s) overlaps \"%s\" (%s, %s:%d) %zu times in the checked "
+                     "span; first %s against %s", ov[i].count),
+            b->pub.summary, b->pub.uid, a->pub.summary, a->pub.uid, a->pub.file, a->pub.line,
+            ov[i].count, fmt_span(ov[i].first_b, ov[i].first_b_end, b1),
+            fmt_span(ov[i].first_a, ov[i].first_a_end, b2));
+        add(c, b, b->line_dtstart ? b->line_dtstart : b->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+    char h1[16], h2[16];
+    for (size_t i = 0; i < n_hours; i++) {
+        const struct plan_item_full *a = plan_item_full_of(hours[i].a);
+        char *m = xasprintf(
+            ngettext("\"%s\" airs outside the broadcast hours %s-%s %zu time; first %s",
+                     "\"%s\" airs outside the broadcast hours %s-%s %zu times; first %s",
+                     hours[i].count),
+            a->pub.summary, fmt_min(c->opt->hours_start_min, h1),
+            fmt_min(c->opt->hours_end_min, h2), hours[i].count,
+            fmt_span(hours[i].first_a, hours[i].first_a_end, b1));
+        add(c, a, a->line_dtstart ? a->line_dtstart : a->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+    for (size_t i = 0; i < n_sess; i++) {
+        const struct plan_item_full *a = plan_item_full_of(sess[i].a);
+        char *m = xasprintf(
+            ngettext("the session starting with \"%s\" lasts longer than %d minutes %zu "
+                     "time; first %s",
+                     "the session starting with \"%s\" lasts longer than %d minutes %zu "
+                     "times; first %s", sess[i].count),
+            a->pub.summary, c->opt->max_session_min, sess[i].count,
+            fmt_span(sess[i].first_a, sess[i].first_a_end, b1));
+        add(c, a, a->line_dtstart ? a->line_dtstart : a->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+    free(ov);
+    free(hours);
+    free(sess);
+    free(occ);
+}
+
+int plan_check(struct plan *plan, const struct plan_check_options *opt)
+{
+    struct checker c = {.plan = plan, .opt = opt};
+    c.dur = xcalloc(plan->n_live + 1, sizeof *c.dur);
+    for (size_t i = 0; i < plan->n_live; i++)
+        check_item(&c, plan->live[i]);
+    check_times(&c);
+    for (size_t i = 0; i < c.n_recs; i++)
+        free(c.recs[i].rel);
+    free(c.recs);
+    free(c.dur);
+    plan_sort_diags(plan);
+    return c.errors;
+}
+
+int64_t plan_item_audio_ms(const struct plan_item *item, const char *audio_root)
+{
+    int64_t total = 0;
+    if (item->n_audio == 0)
+        return -1;
+    for (size_t i = 0; i < item->n_audio; i++) {
+        char err[512], *abs = NULL;
+        struct probe_info info;
+        int rc = paths_resolve_audio(audio_root, item->audio[i], &abs, err, sizeof err);
+        if (rc == 0)
+            rc = probe_recording(abs, &info, err, sizeof err);
+        free(abs);
+        if (rc < 0)
+            return -1;
+        total += info.duration_ms;
+    }
+    return total;
+}

@@ -1,0 +1,480 @@
+/* One VEVENT into a plan item: its properties in file order with their
+ * lines, its times (zone, DTSTART, slot, RRULE, RDATE, EXDATE,
+ * RECURRENCE-ID) and the checks that leave a broken item out. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/paths.h"
+#include "core/util.h"
+#include "plan/plan_internal.h"
+
+#define UID_MAX 1000  /* longer ones are surely not a calendar UID */
+
+struct ev_ctx {
+    struct plan_item_full *it;
+    struct strbuf err_names;  /* names of lines with errors, ";NAME;" */
+    const char **cats;
+    size_t n_cats;
+    const char **audio;
+    size_t n_audio;
+    int *attach_lines;
+    icalproperty *dtstart, *dtend, *duration, *rid, *status;
+    long m_dtstart, m_dtend, m_duration, m_rid, m_uid;
+    icalproperty **rrules, **rdates, **exdates;
+    long *m_rrules, *m_rdates, *m_exdates;
+    size_t n_rrules, n_rdates, n_exdates;
+};
+
+static void push_prop(icalproperty ***arr, long **marks, size_t *n, icalproperty *p, long m)
+{
+    *arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+    *marks = xrealloc(*marks, (*n + 1) * sizeof **marks);
+    (*arr)[*n] = p;
+    (*marks)[*n] = m;
+    (*n)++;
+}
+
+static void line_name_of(const char *s, char *out, size_t outlen)
+{
+    size_t i = 0;
+    while (s[i] && s[i] != ';' && s[i] != ':' && i + 1 < outlen) {
+        out[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+        i++;
+    }
+    out[i] = '\0';
+}
+
+static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
+{
+    struct ev_ctx *e = ud;
+    struct plan_item_full *it = e->it;
+    switch (icalproperty_isa(p)) {
+    case ICAL_XLICERROR_PROPERTY: {
+        char name[40];
+        line_name_of(ics_line_text(cx->doc, m), name, sizeof name);
+        plan_report_xlic(cx, p, m, plan_prop_fatal(name));
+        strbuf_printf(&e->err_names, ";%s;", name);
+        break;
+    }
+    case ICAL_UID_PROPERTY:
+        free((char *)it->pub.uid);
+        it->pub.uid = xstrdup(icalproperty_get_uid(p) ? icalproperty_get_uid(p) : "");
+        e->m_uid = m;
+        it->line_uid = ics_line_no(cx->doc, m);
+        break;
+    case ICAL_DTSTART_PROPERTY:
+        e->dtstart = p, e->m_dtstart = m;
+        break;
+    case ICAL_DTEND_PROPERTY:
+        e->dtend = p, e->m_dtend = m;
+        it->line_slot = ics_line_no(cx->doc, m);
+        break;
+    case ICAL_DURATION_PROPERTY:
+        e->duration = p, e->m_duration = m;
+        it->line_slot = ics_line_no(cx->doc, m);
+        break;
+    case ICAL_RECURRENCEID_PROPERTY:
+        e->rid = p, e->m_rid = m;
+        break;
+    case ICAL_RRULE_PROPERTY:
+        push_prop(&e->rrules, &e->m_rrules, &e->n_rrules, p, m);
+        break;
+    case ICAL_RDATE_PROPERTY:
+        push_prop(&e->rdates, &e->m_rdates, &e->n_rdates, p, m);
+        break;
+    case ICAL_EXDATE_PROPERTY:
+        push_prop(&e->exdates, &e->m_exdates, &e->n_exdates, p, m);
+        break;
+    case ICAL_STATUS_PROPERTY:
+        e->status = p;
+        it->line_status = ics_line_no(cx->doc, m);
+        break;
+    case ICAL_SUMMARY_PROPERTY:
+        free((char *)it->pub.summary);
+        it->pub.summary = xstrdup(icalproperty_get_summary(p) ? icalproperty_get_summary(p) : "");
+        break;
+    case ICAL_DESCRIPTION_PROPERTY: {
+        const char *d = icalproperty_get_description(p);
+        free((char *)it->pub.description);
+        it->pub.description = xstrdup(d ? d : "");
+        break;
+    }
+    case ICAL_CATEGORIES_PROPERTY: {
+        const char *c = icalproperty_get_categories(p);
+        if (c && *c) {
+            e->cats = xrealloc(e->cats, (e->n_cats + 1) * sizeof *e->cats);
+            e->cats[e->n_cats++] = xstrdup(c);
+        }
+        break;
+    }
+    case ICAL_CONTACT_PROPERTY:
+        if (!it->pub.unit || !*it->pub.unit) {
+            const char *c = icalproperty_get_contact(p);
+            free((char *)it->pub.unit);
+            it->pub.unit = xstrdup(c ? c : "");
+        }
+        break;
+    case ICAL_PRIORITY_PROPERTY: {
+        /* libical reads "PRIORITY:abc" as 0 without a word: check the text. */
+        const char *t = strchr(ics_line_text(cx->doc, m), ':');
+        char *endp = NULL;
+        long v = t ? strtol(t + 1, &endp, 10) : -1;
+        if (!t || endp == t + 1 || *endp || v < 0 || v > 9) {
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_WARNING,
+                          _("PRIORITY must be a number 0-9 (1 emergency, 2-4 priority, "
+                            "0 or 5-9 normal); \"%s\" is read as normal"),
+                          t ? t + 1 : "");
+            v = 0;
+        }
+        it->pub.priority = (int)v;
+        break;
+    }
+    case ICAL_SEQUENCE_PROPERTY:
+        it->pub.sequence = icalproperty_get_sequence(p);
+        break;
+    case ICAL_ATTACH_PROPERTY: {
+        icalattach *a = icalproperty_get_attach(p);
+        const char *url = a && icalattach_get_is_url(a) ? icalattach_get_url(a) : NULL;
+        if (!url) {
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_WARNING,
+                          _("an ATTACH embedded in the calendar is ignored: recordings are "
+                            "files under the audio root"));
+            break;
+        }
+        e->audio = xrealloc(e->audio, (e->n_audio + 1) * sizeof *e->audio);
+        e->attach_lines = xrealloc(e->attach_lines, (e->n_audio + 1) * sizeof(int));
+        e->audio[e->n_audio] = xstrdup(url);
+        e->attach_lines[e->n_audio++] = ics_line_no(cx->doc, m);
+        break;
+    }
+    case ICAL_X_PROPERTY: {
+        const char *n = icalproperty_get_x_name(p);
+        const char *v = icalproperty_get_x(p);
+        if (!n || !v)
+            break;
+        if (strcmp(n, "X-LOAXA-UNIT") == 0) {
+            free((char *)it->pub.unit);
+            it->pub.unit = xstrdup(v);
+        } else if (strcmp(n, "X-LOAXA-SIGNATURE") == 0) {
+            free((char *)it->pub.signature_tune);
+            it->pub.signature_tune = xstrdup(v);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static bool err_on(struct ev_ctx *e, const char *name)
+{
+    char k[48];
+    snprintf(k, sizeof k, ";%s;", name);
+    return e->err_names.s && strstr(e->err_names.s, k);
+}
+
+/* Reads a DATE/DATE-TIME property: its zone (NULL = UTC) and wall time. */
+static int prop_time(struct cal_ctx *cx, icalproperty *p, struct icaltimetype t, long m,
+                     struct plan_zone **zone, struct plan_lt *lt)
+{
+    icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    const char *tzid = tzp ? icalparameter_get_tzid(tzp) : NULL;
+    if (icaltime_is_null_time(t) || t.year < 1900 || t.year > 2500) {
+        plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_ERROR,
+                      _("date outside the years 1900-2500: \"%.60s\""),
+                      ics_line_text(cx->doc, m));
+        return -EINVAL;
+    }
+    *lt = (struct plan_lt){t.year, t.month, t.day, t.hour, t.minute, t.second,
+                           t.is_date != 0};
+    if (lt->is_date)
+        lt->hour = lt->minute = lt->second = 0;
+    if (icaltime_is_utc(t) && !lt->is_date) {
+        *zone = NULL;
+        return 0;
+    }
+    if (tzid) {
+        icaltimezone *z = plan_resolve_tzid(cx, tzid, ics_line_no(cx->doc, m));
+        if (!z) {
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_ERROR,
+                          _("unknown time zone TZID=\"%s\": add its VTIMEZONE block or use "
+                            "an IANA name such as Asia/Ho_Chi_Minh"), tzid);
+            return -ENOENT;
+        }
+        *zone = plan_zone_for(cx->plan, z);
+        return 0;
+    }
+    *zone = plan_zone_for(cx->plan, cx->floating);
+    return 0;
+}
+
+static int64_t cmp64(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    return (int)cmp64(*(const int64_t *)a, *(const int64_t *)b);
+}
+
+static void push64(int64_t **arr, size_t *n, int64_t v)
+{
+    *arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+    (*arr)[(*n)++] = v;
+}
+
+static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
+{
+    struct plan_item_full *it = e->it;
+    if (!e->dtstart) {
+        if (!err_on(e, "DTSTART"))
+            plan_add_diag(cx->plan, cx->fi, it->pub.line, PLAN_ERROR,
+                          _("VEVENT without DTSTART: when should it air?"));
+        it->skip = true;
+        return;
+    }
+    if (prop_time(cx, e->dtstart, icalproperty_get_dtstart(e->dtstart), e->m_dtstart,
+                  &it->zone, &it->dtstart_lt) < 0) {
+        it->skip = true;
+        return;
+    }
+    it->line_dtstart = ics_line_no(cx->doc, e->m_dtstart);
+    it->start_sec = plan_zone_to_utc(it->zone, &it->dtstart_lt);
+    it->slot_ms = -1; /* no slot */
+    if (e->dtend) {
+        struct plan_zone *z;
+        struct plan_lt lt;
+        if (prop_time(cx, e->dtend, icalproperty_get_dtend(e->dtend), e->m_dtend, &z, &lt) == 0) {
+            int64_t end = plan_zone_to_utc(z, &lt);
+            if (end < it->start_sec) {
+                plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e->m_dtend), PLAN_ERROR,
+                              _("DTEND is before DTSTART"));
+                it->skip = true;
+            } else
+                it->slot_ms = (end - it->start_sec) * 1000;
+        }
+    } else if (e->duration) {
+        struct icaldurationtype d = icalproperty_get_duration(e->duration);
+        int s = icaldurationtype_as_int(d);
+        if (s < 0)
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e->m_duration), PLAN_ERROR,
+                          _("negative DURATION"));
+        else
+            it->slot_ms = (int64_t)s * 1000;
+    }
+    if (e->rid) {
+        struct plan_zone *z;
+        struct plan_lt lt;
+        if (prop_time(cx, e->rid, icalproperty_get_recurrenceid(e->rid), e->m_rid, &z, &lt) < 0) {
+            it->skip = true;
+            return;
+        }
+        it->is_override = true;
+        it->rid_sec = plan_zone_to_utc(z, &lt);
+        it->line_rid = ics_line_no(cx->doc, e->m_rid);
+        if (icalproperty_get_first_parameter(e->rid, ICAL_RANGE_PARAMETER))
+            plan_add_diag(cx->plan, cx->fi, it->line_rid, PLAN_WARNING,
+                          _("RANGE=THISANDFUTURE is not supported: only this one instance "
+                            "is changed"));
+    }
+    for (size_t i = 0; i < e->n_rrules; i++) {
+        struct icalrecurrencetype r = icalproperty_get_rrule(e->rrules[i]);
+        int ln = ics_line_no(cx->doc, e->m_rrules[i]);
+        if (r.freq == ICAL_NO_RECURRENCE) {
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR, _("bad RRULE: no FREQ"));
+            it->skip = true;
+            return;
+        }
+        if (r.freq == ICAL_SECONDLY_RECURRENCE) {
+            /* 31 million airings a year: a typo, never a broadcast plan */
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("RRULE with FREQ=SECONDLY is not allowed in a broadcast plan"));
+            it->skip = true;
+            return;
+        }
+        struct plan_rule *pr;
+        it->rules = xrealloc(it->rules, (it->n_rules + 1) * sizeof *it->rules);
+        pr = &it->rules[it->n_rules++];
+        memset(pr, 0, sizeof *pr);
+        pr->rule = r;
+        pr->line = ln;
+        if (!icaltime_is_null_time(r.until)) {
+            pr->has_until = true;
+            struct icaltimetype u = r.until;
+            pr->until_lt = (struct plan_lt){u.year, u.month, u.day, u.hour, u.minute, u.second,
+                                            u.is_date != 0};
+            if (u.is_date)
+                pr->until_lt.hour = pr->until_lt.minute = pr->until_lt.second = 0;
+            if (icaltime_is_utc(u) && !u.is_date) {
+                pr->until_is_instant = true;
+                pr->until_sec = plan_lt_as_utc(&pr->until_lt);
+            }
+            pr->rule.until = icaltime_null_time();
+        }
+        /* A rule libical refuses to iterate is refused here, with its line. */
+        struct icaltimetype st = icaltime_null_time();
+        st.year = it->dtstart_lt.year, st.month = it->dtstart_lt.month;
+        st.day = it->dtstart_lt.day, st.hour = it->dtstart_lt.hour;
+        st.minute = it->dtstart_lt.minute, st.second = it->dtstart_lt.second;
+        st.is_date = it->dtstart_lt.is_date;
+        st.zone = icaltimezone_get_utc_timezone(); /* see rule_generate() */
+        icalrecur_iterator *ri = icalrecur_iterator_new(pr->rule, st);
+        if (!ri) {
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("bad RRULE: libical cannot expand \"%.80s\""),
+                          ics_line_text(cx->doc, e->m_rrules[i]));
+            it->skip = true;
+            return;
+        }
+        pr->it = ri; /* expansion goes on from here */
+    }
+    for (size_t i = 0; i < e->n_rdates; i++) {
+        struct icaldatetimeperiodtype dp = icalproperty_get_rdate(e->rdates[i]);
+        struct icaltimetype t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
+        struct plan_zone *z;
+        struct plan_lt lt;
+        if (prop_time(cx, e->rdates[i], t, e->m_rdates[i], &z, &lt) == 0)
+            push64(&it->rdates, &it->n_rdates, plan_zone_to_utc(z, &lt));
+    }
+    for (size_t i = 0; i < e->n_exdates; i++) {
+        struct plan_zone *z;
+        struct plan_lt lt;
+        if (prop_time(cx, e->exdates[i], icalproperty_get_exdate(e->exdates[i]),
+                      e->m_exdates[i], &z, &lt) < 0)
+            continue;
+        if (lt.is_date)
+            push64(&it->exdays, &it->n_exdays,
+                   plan_days_from_civil(lt.year, lt.month, lt.day));
+        else
+            push64(&it->exdates, &it->n_exdates, plan_zone_to_utc(z, &lt));
+    }
+    if (it->n_rdates)
+        qsort(it->rdates, it->n_rdates, sizeof(int64_t), cmp_i64);
+    if (it->n_exdates)
+        qsort(it->exdates, it->n_exdates, sizeof(int64_t), cmp_i64);
+}
+
+static enum plan_level level_of(int priority)
+{
+    if (priority == 1)
+        return PLAN_LEVEL_EMERGENCY;
+    if (priority >= 2 && priority <= 4)
+        return PLAN_LEVEL_PRIORITY;
+    return PLAN_LEVEL_NORMAL;
+}
+
+void plan_free_item(struct plan_item_full *it)
+{
+    if (!it)
+        return;
+    free((char *)it->pub.uid);
+    free((char *)it->pub.summary);
+    free((char *)it->pub.description);
+    free((char *)it->pub.unit);
+    free((char *)it->pub.signature_tune);
+    for (size_t i = 0; i < it->pub.n_categories; i++)
+        free((char *)it->pub.categories[i]);
+    free((void *)it->pub.categories);
+    for (size_t i = 0; i < it->pub.n_audio; i++)
+        free((char *)it->pub.audio[i]);
+    free((void *)it->pub.audio);
+    free(it->attach_lines);
+    for (size_t i = 0; i < it->n_rules; i++)
+        plan_rule_free(&it->rules[i]);
+    free(it->rules);
+    free(it->rdates);
+    free(it->exdates);
+    free(it->exdays);
+    free(it->overrides);
+    free(it);
+}
+
+static void add_item(struct plan *plan, struct plan_item_full *it)
+{
+    if (plan->n_items == plan->cap_items) {
+        plan->cap_items = plan->cap_items ? plan->cap_items * 2 : 32;
+        plan->items = xrealloc(plan->items, plan->cap_items * sizeof *plan->items);
+    }
+    plan->items[plan->n_items++] = it;
+}
+
+static void check_attach(struct cal_ctx *cx, struct plan_item_full *it)
+{
+    if (!cx->plan->audio_root)
+        return;
+    for (size_t i = 0; i < it->pub.n_audio; i++) {
+        char err[512], *abs = NULL;
+        int rc = paths_resolve_audio(cx->plan->audio_root, it->pub.audio[i], &abs, err,
+                                     sizeof err);
+        free(abs);
+        if (rc == -EACCES) {
+            plan_add_diag(cx->plan, cx->fi, it->attach_lines[i], PLAN_ERROR,
+                          _("recording refused: %s"), err);
+            it->skip = true;
+        }
+    }
+}
+
+void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
+{
+    struct plan_item_full *it = xcalloc(1, sizeof *it);
+    struct ev_ctx e = {.it = it, .m_dtstart = -1, .m_rid = -1, .m_uid = -1};
+    long first;
+    it->file_index = cx->fi;
+    it->comp = comp;
+    it->pub.file = cx->plan->files[cx->fi].path;
+    plan_walk_props(cx, comp, ev_prop, &e, &first);
+    it->pub.line = ics_line_no(cx->doc, first);
+    if (!it->pub.summary)
+        it->pub.summary = xstrdup("");
+    if (!it->pub.description)
+        it->pub.description = xstrdup("");
+    if (!it->pub.unit)
+        it->pub.unit = xstrdup("");
+    it->pub.categories = (const char *const *)e.cats;
+    it->pub.n_categories = e.n_cats;
+    it->pub.audio = (const char *const *)e.audio;
+    it->pub.n_audio = e.n_audio;
+    it->attach_lines = e.attach_lines;
+    it->pub.level = level_of(it->pub.priority);
+    it->pub.approved = true;
+    if (e.status) {
+        enum icalproperty_status s = icalproperty_get_status(e.status);
+        it->cancelled = s == ICAL_STATUS_CANCELLED;
+        it->pub.approved = s != ICAL_STATUS_TENTATIVE;
+    }
+    if (!it->pub.uid || !*it->pub.uid) {
+        plan_add_diag(cx->plan, cx->fi, it->pub.line, PLAN_ERROR,
+                      _("VEVENT without UID: every item needs a unique UID"));
+        it->skip = true;
+    } else if (strlen(it->pub.uid) > UID_MAX) {
+        plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e.m_uid), PLAN_ERROR,
+                      _("UID longer than %d bytes"), UID_MAX);
+        it->skip = true;
+    }
+    if (!it->skip)
+        ev_times(cx, &e);
+    for (size_t i = 0; i < ARRAY_SIZE(plan_fatal_props); i++)
+        if (err_on(&e, plan_fatal_props[i]))
+            it->skip = true;
+    check_attach(cx, it);
+    for (icalcomponent *c = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); c;
+         c = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+        plan_add_diag(cx->plan, cx->fi, plan_line_of_component(cx, c), PLAN_NOTE,
+                      _("%s inside a VEVENT is ignored"), icalcomponent_kind_to_string(
+                          icalcomponent_isa(c)));
+        plan_walk_errors(cx, c);
+    }
+    if (it->skip)
+        plan_add_diag(cx->plan, cx->fi, it->pub.line, PLAN_NOTE,
+                      _("this item (UID \"%s\") is left out of the plan because of the "
+                        "errors in it"), it->pub.uid ? it->pub.uid : "");
+    strbuf_free(&e.err_names);
+    free(e.rrules), free(e.rdates), free(e.exdates);
+    free(e.m_rrules), free(e.m_rdates), free(e.m_exdates);
+    add_item(cx->plan, it);
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# loaxa check on the bundled plan, the fixture corpus and broken files:
+# exit status, "file:line: severity: message" lines at the exact lines,
+# the summary, pending items, and station rules (overlaps, hours, sessions).
+. "$(dirname "$0")/lib.sh"
+t_setup
+P=tests/fixtures/plans
+L=tests/fixtures/loader
+A=(--audio-root tests/fixtures/audio --from 2026-01-01)
+
+expect_rc 0 "$LOAXA" check --from 2026-01-01 && ok "bundled plan is clean"
+grep_in "$T_TMP/out" '^[0-9]+ files?, [0-9]+ items?, 0 errors?, ' "bundled summary"
+
+for f in google outlook thunderbird multi-vcalendar dst exdate-other-zone rfc5545-examples; do
+    expect_rc 0 "$LOAXA" check "${A[@]}" "$P/$f.ics" && ok "$f.ics has no errors"
+done
+expect_rc 0 "$LOAXA" check "${A[@]}" "$P/google.ics"
+grep_in "$T_TMP/out" "google.ics:[0-9]+: warning: .*pending approval" "google pending"
+grep_in "$T_TMP/out" "^1 item is pending approval" "google pending summary"
+grep_in "$T_TMP/out" "google.ics:[0-9]+: note: VALARM inside a VEVENT is ignored" "valarm"
+expect_rc 0 "$LOAXA" check "${A[@]}" "$P/thunderbird.ics"
+grep_in "$T_TMP/out" "thunderbird.ics:[0-9]+: note: VTODO is ignored" "vtodo"
+expect_rc 0 "$LOAXA" check "${A[@]}" "$P/outlook.ics"
+grep_in "$T_TMP/out" "outlook.ics:85: warning: .*ATTACH" "outlook binary attach"
+
+# broken files: errors at the physical lines
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/broken-props.ics" && ok "broken-props fails"
+grep_in "$T_TMP/out" "^$P/broken-props.ics:9: error: .*property name" "garbage line"
+grep_in "$T_TMP/out" "^$P/broken-props.ics:10: error: .*DTEND.*2026-12-01 06:35" "bad DTEND"
+grep_in "$T_TMP/out" "^$P/broken-props.ics:11: warning: PRIORITY.*cao" "bad PRIORITY"
+grep_in "$T_TMP/out" "^1 file, 0 items, 2 errors, " "broken-props summary"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/broken-syntax.ics"
+grep_in "$T_TMP/out" "^$P/broken-syntax.ics:9: error: " "syntax garbage"
+grep_in "$T_TMP/out" "^$P/broken-syntax.ics:10: error: .*DTEND" "syntax DTEND"
+grep_in "$T_TMP/out" "^$P/broken-syntax.ics:14: error: BEGIN:VEVENT is never closed" "unclosed"
+grep_in "$T_TMP/out" "^$P/broken-syntax.ics:1: error: BEGIN:VCALENDAR is never closed" "unclosed cal"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/bad-rrule.ics"
+grep_in "$T_TMP/out" "^$P/bad-rrule.ics:19: error: .*RRULE.*FREQ=SOMETIMES" "bad rrule"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/unknown-tzid.ics"
+grep_in "$T_TMP/out" "^$P/unknown-tzid.ics:7: error: unknown time zone TZID=\"Mars/Olympus_Mons\"" "tzid"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/missing-dtstart.ics"
+grep_in "$T_TMP/out" "^$P/missing-dtstart.ics:14: error: VEVENT without DTSTART" "dtstart"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/empty.ics"
+grep_in "$T_TMP/out" "^$P/empty.ics: error: empty file" "empty"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/binary.ics"
+grep_in "$T_TMP/out" "^$P/binary.ics:1: error: .*not iCalendar" "binary"
+
+# recordings and paths
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/escape-attach.ics"
+for n in 20 28 36; do grep_in "$T_TMP/out" "^$P/escape-attach.ics:$n: error: recording refused: " "escape $n"; done
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/url-attach.ics"
+grep_in "$T_TMP/out" "^$P/url-attach.ics:20: error: recording refused: .*(URL|url)" "url"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/notaudio-attach.ics"
+grep_in "$T_TMP/out" "^$P/notaudio-attach.ics:20: error: " "notaudio"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/no-attach.ics"
+grep_in "$T_TMP/out" "^$P/no-attach.ics:14: error: no ATTACH" "no attach"
+expect_rc 0 "$LOAXA" check "${A[@]}" "$P/slot-too-short.ics"
+grep_in "$T_TMP/out" "^$P/slot-too-short.ics:18: warning: the recordings last 60 s but the slot is 30 s" "slot"
+
+# duplicate UID across files, given as two arguments
+expect_rc 1 "$LOAXA" check "${A[@]}" "$P/dup-uid-a.ics" "$P/dup-uid-b.ics"
+grep_in "$T_TMP/out" "^$P/dup-uid-b.ics:15: error: duplicate UID \"dup-uid@loaxa.test\" \(also $P/dup-uid-a.ics:15\)" "dup uid"
+grep_in "$T_TMP/out" "^2 files, " "two files"
+
+# station rules over the checked span
+expect_rc 1 "$LOAXA" check "${A[@]}" --from 2026-03-01 --days 30 "$L/checks.ics"
+O="$T_TMP/out"
+grep_in "$O" "^$L/checks.ics:14: warning: \"Nhắc lịch tiêm chủng\" \(overlap-b@loaxa.test\) overlaps \"Tin nông nghiệp\" \(overlap-a@loaxa.test, $L/checks.ics:4\) 3 times in the checked span; first 2026-03-02 07:05-07:10 against 2026-03-02 07:00-07:10$" "overlap"
+grep_in "$O" "^$L/checks.ics:22: warning: \"Phát quá sớm\" airs outside the broadcast hours 05:30-21:00 1 time; first 2026-03-02 04:30-04:35$" "hours"
+grep_in "$O" "^$L/checks.ics:29: warning: the session starting with \"Phiên dài 1\" lasts longer than 45 minutes 1 time; first 2026-03-03 19:00-20:00$" "session"
+grep_in "$O" "^$L/checks.ics:53: error: recording \"test/khong-co.wav\" not found" "missing"
+grep_in "$O" "^$L/checks.ics:58: warning: the recordings last 60 s but the slot is 10 s" "short"
+grep_in "$O" "^$L/checks.ics:67: warning: \"Chờ phê duyệt\" is pending approval" "pending"
+grep_in "$O" "^1 file, 9 items, 1 error, 5 warnings$" "summary"
+# settings move the limits: a wider day and longer sessions silence two warnings
+expect_rc 1 "$LOAXA" check "${A[@]}" --from 2026-03-01 --days 30 --broadcast-hours 04:00-22:00 \
+    --max-session 90 "$L/checks.ics"
+grep -q "outside the broadcast hours\|lasts longer" "$T_TMP/out" && fail "settings not applied"
+grep_in "$T_TMP/out" "^1 file, 9 items, 1 error, 3 warnings$" "summary with settings"
+
+# a directory: its *.ics merged, an override in the second file
+expect_rc 0 "$LOAXA" check "${A[@]}" --from 2026-03-01 "$L/dir"
+grep_in "$T_TMP/out" "^2 files, 1 item, 0 errors, 0 warnings$" "dir"
+
+# usage and unreadable input
+expect_rc 2 "$LOAXA" check --days x && ok "bad --days"
+expect_rc 1 "$LOAXA" check /nonexistent/plan.ics
+grep_in "$T_TMP/err" "/nonexistent/plan.ics" "missing plan"
+# one unreadable path among good ones: an error for it, the rest still checked
+expect_rc 1 "$LOAXA" check "${A[@]}" --from 2026-03-01 "$L/good.ics" /nonexistent/x.ics
+grep_in "$T_TMP/out" "^/nonexistent/x.ics: error: cannot open the plan /nonexistent/x.ics" "one bad"
+grep_in "$T_TMP/out" "^2 files, 3 items, 1 error, " "others checked"
+t_done

@@ -1,0 +1,505 @@
+/* The plan loader and expansion: every tests/fixtures/plans/X.expected
+ * (occurrences computed independently of libical), DST gaps and overlaps,
+ * overrides and keys, diagnostics with exact lines, and the expansion cache
+ * giving the same answers whatever order windows are asked in. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "plan/check.h"
+#include "plan/plan.h"
+
+#define PLANS FIXTURES "/plans"
+#define HCM "Asia/Ho_Chi_Minh"
+
+static struct plan *load1(const char *path, const char *root)
+{
+    struct plan_options o = {.default_tz = HCM, .audio_root = root};
+    char *err = NULL;
+    struct plan *p = plan_load(&path, 1, &o, &err);
+    ck_assert_msg(p != NULL, "%s: %s", path, err ? err : "");
+    return p;
+}
+
+static char *write_tmp(const char *text)
+{
+    char *path = xstrdup("/tmp/loaxa-plan-XXXXXX.ics");
+    int fd = mkstemps(path, 4);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static struct plan *load_text(const char *text)
+{
+    char *path = write_tmp(text);
+    struct plan *p = load1(path, NULL);
+    unlink(path);
+    free(path);
+    return p;
+}
+
+/* "UID\tSTART" lines of the live occurrences, as in the .expected files. */
+static char *render(struct plan *p, int64_t from, int64_t to)
+{
+    struct plan_occurrence *o;
+    size_t n;
+    ck_assert_int_eq(plan_expand(p, from, to, &o, &n), 0);
+    struct strbuf b = {0};
+    strbuf_puts(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        char t[UTIL_TIME_BUF];
+        if (!o[i].cancelled)
+            strbuf_printf(&b, "%s\t%s\n", o[i].item->uid, util_format_iso_utc(o[i].start_ms, t));
+    }
+    free(o);
+    return strbuf_steal(&b);
+}
+
+static int64_t T(const char *s)
+{
+    int64_t ms;
+    ck_assert_msg(util_parse_time(s, &ms) == 0, "bad time %s", s);
+    return ms;
+}
+
+static bool has_diag(struct plan *p, int line, enum plan_severity sev, const char *needle)
+{
+    for (size_t i = 0; i < plan_diag_count(p); i++) {
+        const struct plan_diag *d = plan_diag(p, i);
+        if (d->line == line && d->severity == sev && (!needle || strstr(d->message, needle)))
+            return true;
+    }
+    return false;
+}
+
+static void dump_diags(struct plan *p)
+{
+    for (size_t i = 0; i < plan_diag_count(p); i++) {
+        const struct plan_diag *d = plan_diag(p, i);
+        fprintf(stderr, "  %s:%d: %d: %s\n", d->file, d->line, d->severity, d->message);
+    }
+}
+
+static void first_diff(const char *name, const char *want, const char *got)
+{
+    int line = 1;
+    const char *a = want, *b = got;
+    while (*a && *a == *b) {
+        line += *a == '\n';
+        a++, b++;
+    }
+    if (*a || *b)
+        ck_abort_msg("%s: occurrence line %d differs:\n want: %.70s\n  got: %.70s", name, line,
+                     a, b);
+}
+
+/* Every X.expected: load X.ics alone (no audio root, so items whose
+ * recordings will be refused still count), expand its window, compare. */
+START_TEST(test_expected_fixtures)
+{
+    DIR *d = opendir(PLANS);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    int seen = 0;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 10 || strcmp(de->d_name + l - 9, ".expected") != 0)
+            continue;
+        char *exp_path = xasprintf("%s/%s", PLANS, de->d_name);
+        char *ics = xasprintf("%s/%.*s.ics", PLANS, (int)(l - 9), de->d_name);
+        char *want;
+        size_t wl;
+        ck_assert_int_eq(util_read_file(exp_path, &want, &wl), 0);
+        char ws[40], we[40];
+        ck_assert_int_eq(sscanf(want, "# window %39s %39s", ws, we), 2);
+        char *body = strchr(want, '\n') + 1;
+        struct plan *p = load1(ics, NULL);
+        char *got = render(p, T(ws), T(we));
+        if (strcmp(body, got) != 0)
+            dump_diags(p);
+        first_diff(de->d_name, body, got);
+        plan_free(p);
+        free(got);
+        free(want);
+        free(ics);
+        free(exp_path);
+        seen++;
+    }
+    closedir(d);
+    ck_assert_int_ge(seen, 10);
+}
+END_TEST
+
+static const char *NY_HEAD = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n";
+
+/* Without a VTIMEZONE: the zone comes from tzdata, and §3.3.5 still holds. */
+START_TEST(test_dst_builtin_zone)
+{
+    char *text = xasprintf(
+        "%sBEGIN:VEVENT\r\nUID:gap\r\nDTSTART;TZID=America/New_York:20260308T023000\r\n"
+        "RRULE:FREQ=DAILY;COUNT=2\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:overlap\r\nDTSTART;TZID=America/New_York:20261101T013000\r\n"
+        "ATTACH:a.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", NY_HEAD);
+    struct plan *p = load_text(text);
+    char *got = render(p, T("2026-01-01Z"), T("2027-01-01Z"));
+    ck_assert_str_eq(got, "gap\t2026-03-08T07:30:00Z\n"
+                          "gap\t2026-03-09T06:30:00Z\n"
+                          "overlap\t2026-11-01T05:30:00Z\n");
+    free(got);
+    free(text);
+    plan_free(p);
+}
+END_TEST
+
+/* Overrides: the moved instance keeps its identity (the key names the
+ * original start), a cancelled one is flagged, the master's line is kept. */
+START_TEST(test_overrides_and_keys)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:t\n"
+        "BEGIN:VEVENT\nUID:ov\nDTSTART;TZID=Asia/Ho_Chi_Minh:20260302T063000\n"
+        "DURATION:PT10M\nRRULE:FREQ=DAILY;COUNT=4\nSUMMARY:Bản tin\nATTACH:a.wav\n"
+        "PRIORITY:3\nX-LOAXA-UNIT:UBND\nCONTACT:someone\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:ov\nRECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20260303T063000\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20260303T170000\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:ov\nRECURRENCE-ID:20260303T233000Z\nSTATUS:CANCELLED\n"
+        "DTSTART:20260303T233000Z\nEND:VEVENT\nEND:VCALENDAR\n");
+    ck_assert_int_eq(plan_error_count(p), 0);
+    struct plan_occurrence *o;
+    size_t n;
+    plan_expand(p, T("2026-03-01Z"), T("2026-03-10Z"), &o, &n);
+    ck_assert_int_eq(n, 4);
+    ck_assert_str_eq(o[0].key, "ov/20260301T233000Z");
+    ck_assert_int_eq(o[0].end_ms - o[0].start_ms, 600000);
+    ck_assert_str_eq(o[1].key, "ov/20260302T233000Z");     /* moved to 17:00 local */
+    ck_assert_int_eq(o[1].start_ms, T("2026-03-03T10:00Z"));
+    ck_assert_int_eq(o[1].recurrence_id_ms, T("2026-03-02T23:30Z"));
+    ck_assert_str_eq(o[1].item->summary, "Bản tin");       /* inherited */
+    ck_assert_int_eq(o[1].end_ms - o[1].start_ms, 600000);
+    ck_assert(o[2].cancelled);
+    ck_assert_str_eq(o[2].key, "ov/20260303T233000Z");
+    ck_assert(!o[3].cancelled);
+    const struct plan_item *m = plan_find_uid(p, "ov");
+    ck_assert_str_eq(m->unit, "UBND");                      /* X-LOAXA-UNIT beats CONTACT */
+    ck_assert_int_eq(m->level, PLAN_LEVEL_PRIORITY);
+    ck_assert_int_eq(m->line, 4);
+    free(o);
+    plan_free(p);
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:e\r\nDTSTART:20260302T000000Z\r\nPRIORITY:1\r\n"
+        "STATUS:TENTATIVE\r\nCONTACT:C\xc3\xb4ng an x\xc3\r\n \xa3\r\n" /* ã split by folding */
+        "CATEGORIES:An ninh,Khẩn cấp\r\n"
+        "ATTACH:a.wav\r\nATTACH:b.flac\r\nX-LOAXA-SIGNATURE:none\r\nDESCRIPTION:Dài d\r\n"
+        " òng gấp\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:n\r\nDTSTART:20260302T000000Z\r\nPRIORITY:7\r\nATTACH:a.wav\r\n"
+        "END:VEVENT\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n");
+    const struct plan_item *e = plan_find_uid(p, "e"), *n = plan_find_uid(p, "n");
+    ck_assert_int_eq(e->level, PLAN_LEVEL_EMERGENCY);
+    ck_assert(!e->approved);
+    ck_assert_str_eq(e->unit, "Công an xã");
+    ck_assert_int_eq(e->n_categories, 2);
+    ck_assert_str_eq(e->categories[1], "Khẩn cấp");
+    ck_assert_int_eq(e->n_audio, 2);
+    ck_assert_str_eq(e->audio[1], "b.flac");
+    ck_assert_str_eq(e->signature_tune, "none");
+    ck_assert_str_eq(e->description, "Dài dòng gấp");
+    ck_assert_int_eq(n->level, PLAN_LEVEL_NORMAL);
+    ck_assert(n->approved);
+    ck_assert_ptr_null(n->signature_tune);
+    ck_assert(has_diag(p, 24, PLAN_NOTE, "VTODO"));
+    ck_assert_int_eq(plan_error_count(p), 0);
+    plan_free(p);
+}
+END_TEST
+
+struct want_line {
+    const char *file;
+    int line;
+    const char *needle;
+};
+
+static void expect_errors(const char *file, const struct want_line *w, size_t n)
+{
+    char *path = xasprintf("%s/%s", PLANS, file);
+    struct plan *p = load1(path, FIXTURES "/audio");
+    for (size_t i = 0; i < n; i++) {
+        if (!has_diag(p, w[i].line, PLAN_ERROR, w[i].needle)) {
+            dump_diags(p);
+            ck_abort_msg("%s: no error at line %d containing \"%s\"", file, w[i].line,
+                         w[i].needle ? w[i].needle : "");
+        }
+    }
+    plan_free(p);
+    free(path);
+}
+
+START_TEST(test_broken_lines)
+{
+    static const struct want_line props[] = {{0, 9, "data line"}, {0, 10, "DTEND"},
+                                             {0, 10, "2026-12-01 06:35"}};
+    expect_errors("broken-props.ics", props, 3);
+    char *path = xasprintf("%s/broken-props.ics", PLANS);
+    struct plan *p = load1(path, NULL);
+    ck_assert(has_diag(p, 11, PLAN_WARNING, "PRIORITY"));
+    plan_free(p);
+    free(path);
+    static const struct want_line syn[] = {{0, 9, "data line"}, {0, 10, "DTEND"},
+                                           {0, 14, "never closed"}};
+    expect_errors("broken-syntax.ics", syn, 3);
+    static const struct want_line rr[] = {{0, 19, "RRULE"}};
+    expect_errors("bad-rrule.ics", rr, 1);
+    static const struct want_line tz[] = {{0, 7, "Mars/Olympus_Mons"}};
+    expect_errors("unknown-tzid.ics", tz, 1);
+    static const struct want_line ds[] = {{0, 14, "DTSTART"}};
+    expect_errors("missing-dtstart.ics", ds, 1);
+    static const struct want_line em[] = {{0, 0, "empty"}};
+    expect_errors("empty.ics", em, 1);
+    static const struct want_line bi[] = {{0, 1, "not iCalendar"}};
+    expect_errors("binary.ics", bi, 1);
+    static const struct want_line esc[] = {{0, 20, NULL}, {0, 28, NULL}, {0, 36, NULL}};
+    expect_errors("escape-attach.ics", esc, 3);
+    static const struct want_line url[] = {{0, 20, NULL}};
+    expect_errors("url-attach.ics", url, 1);
+}
+END_TEST
+
+START_TEST(test_bad_items_left_out)
+{
+    const char *names[] = {"bad-rrule.ics", "unknown-tzid.ics", "missing-dtstart.ics"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char *path = xasprintf("%s/%s", PLANS, names[i]);
+        struct plan *p = load1(path, NULL);
+        ck_assert_msg(plan_error_count(p) > 0, "%s", names[i]);
+        for (size_t k = 0; k < plan_item_count(p); k++) {
+            const struct plan_item *it = plan_item_at(p, k);
+            ck_assert_msg(strstr(it->uid, "ok") || strstr(it->uid, "good"),
+                          "%s: %s should be left out", names[i], it->uid);
+        }
+        plan_free(p);
+        free(path);
+    }
+}
+END_TEST
+
+START_TEST(test_duplicate_uid_across_files)
+{
+    const char *paths[] = {PLANS "/dup-uid-a.ics", PLANS "/dup-uid-b.ics"};
+    struct plan_options o = {.default_tz = HCM};
+    struct plan *p = plan_load(paths, 2, &o, NULL);
+    ck_assert_ptr_nonnull(p);
+    bool found = false;
+    for (size_t i = 0; i < plan_diag_count(p); i++) {
+        const struct plan_diag *d = plan_diag(p, i);
+        if (d->severity == PLAN_ERROR && d->line == 15 && strstr(d->file, "dup-uid-b.ics") &&
+            strstr(d->message, "dup-uid-a.ics:15"))
+            found = true;
+    }
+    if (!found)
+        dump_diags(p);
+    ck_assert(found);
+    ck_assert_int_eq(plan_file_count(p), 2);
+    ck_assert_int_eq(strlen(plan_file_sha256(p, 0)), 64);
+    plan_free(p);
+}
+END_TEST
+
+/* Windows asked for in any order give what one big window gives. */
+START_TEST(test_cache_consistency)
+{
+    struct plan *whole = load1(PLANS "/rfc5545-examples.ics", NULL);
+    char *all = render(whole, T("1996-01-01Z"), T("2001-01-01Z"));
+    plan_free(whole);
+    struct plan *p = load1(PLANS "/rfc5545-examples.ics", NULL);
+    const char *cuts[] = {"1998-06-01Z", "1996-01-01Z", "1997-09-03Z", "1999-01-01Z",
+                          "1997-01-01Z", "2001-01-01Z"};
+    /* pieces in a scrambled order, then concatenated in time order */
+    int order[] = {3, 0, 4, 2, 1};
+    int64_t bounds[6];
+    for (int i = 0; i < 6; i++)
+        bounds[i] = T(cuts[i]);
+    int64_t sorted[6];
+    memcpy(sorted, bounds, sizeof sorted);
+    for (int i = 0; i < 6; i++)
+        for (int j = i + 1; j < 6; j++)
+            if (sorted[j] < sorted[i]) {
+                int64_t t = sorted[i];
+                sorted[i] = sorted[j], sorted[j] = t;
+            }
+    char *piece[5];
+    for (int k = 0; k < 5; k++)
+        piece[order[k]] = render(p, sorted[order[k]], sorted[order[k] + 1]);
+    struct strbuf b = {0};
+    for (int k = 0; k < 5; k++) {
+        strbuf_puts(&b, piece[k]);
+        free(piece[k]);
+    }
+    ck_assert_str_eq(b.s, all);
+    strbuf_free(&b);
+    free(all);
+    plan_free(p);
+}
+END_TEST
+
+/* Outlook's 148-digit UIDs do not fit "UID/TIME" in 160 bytes: the key
+ * keeps a prefix plus a hash of the whole UID, and stays unique. */
+START_TEST(test_long_uid_keys)
+{
+    char u1[200], u2[200];
+    memset(u1, 'A', 170);
+    u1[170] = '\0';
+    memcpy(u2, u1, sizeof u2);
+    u2[169] = 'B';
+    char *text = xasprintf("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:%s\nDTSTART:20260101T000000Z\n"
+                           "ATTACH:a\nEND:VEVENT\nBEGIN:VEVENT\nUID:%s\nDTSTART:20260101T00"
+                           "0000Z\nATTACH:a\nEND:VEVENT\nEND:VCALENDAR\n", u1, u2);
+    struct plan *p = load_text(text);
+    struct plan_occurrence *o;
+    size_t n;
+    plan_expand(p, T("2026-01-01Z"), T("2026-01-02Z"), &o, &n);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_ne(o[0].key, o[1].key);
+    ck_assert_int_lt(strlen(o[0].key), 160);
+    ck_assert(strstr(o[0].key, "/20260101T000000Z") != NULL);
+    free(o);
+    free(text);
+    plan_free(p);
+}
+END_TEST
+
+/* Zones: X-WR-TIMEZONE for floating times, a Windows name without its
+ * VTIMEZONE (a warning, then the IANA zone), "UTC", and refusals. */
+START_TEST(test_zone_names)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\nX-WR-TIMEZONE:America/New_York\n"
+        "BEGIN:VEVENT\nUID:f\nDTSTART:20260308T023000\nATTACH:a\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:w\nDTSTART;TZID=SE Asia Standard Time:20260308T063000\n"
+        "ATTACH:a\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:u\nDTSTART;TZID=UTC:20260308T063000\nATTACH:a\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:s\nDTSTART:20260308T063000Z\nRRULE:FREQ=SECONDLY\nATTACH:a\n"
+        "END:VEVENT\n"
+        "BEGIN:VEVENT\nUID:bad\nDTSTART;TZID=../../etc/passwd:20260308T063000\nATTACH:a\n"
+        "END:VEVENT\nEND:VCALENDAR\n");
+    char *got = render(p, T("2026-03-01Z"), T("2026-04-01Z"));
+    ck_assert_str_eq(got, "w\t2026-03-07T23:30:00Z\n"
+                          "u\t2026-03-08T06:30:00Z\n"
+                          "f\t2026-03-08T07:30:00Z\n");
+    ck_assert(has_diag(p, 10, PLAN_WARNING, "Asia/Bangkok"));
+    ck_assert(has_diag(p, 21, PLAN_ERROR, "SECONDLY"));
+    ck_assert(has_diag(p, 26, PLAN_ERROR, "TZID"));
+    free(got);
+    plan_free(p);
+}
+END_TEST
+
+/* RDATE as a PERIOD and as a DATE-TIME list, EXDATE list, a duplicate
+ * RDATE of an RRULE instance counted once. */
+START_TEST(test_rdate_exdate)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:r\nDTSTART:20260301T000000Z\n"
+        "RRULE:FREQ=DAILY;COUNT=4\nRDATE;VALUE=PERIOD:20260310T010000Z/PT1H\n"
+        "RDATE:20260302T000000Z,20260311T000000Z,20260220T000000Z\n"
+        "EXDATE:20260303T000000Z,20260304T000000Z\n"
+        "ATTACH:a\nEND:VEVENT\nEND:VCALENDAR\n");
+    char *got = render(p, T("2026-01-01Z"), T("2027-01-01Z"));
+    ck_assert_str_eq(got, "r\t2026-02-20T00:00:00Z\n"
+                          "r\t2026-03-01T00:00:00Z\nr\t2026-03-02T00:00:00Z\n"
+                          "r\t2026-03-10T01:00:00Z\nr\t2026-03-11T00:00:00Z\n");
+    free(got);
+    plan_free(p);
+}
+END_TEST
+
+/* Random bytes and truncations of every fixture: never a crash (ASan and
+ * UBSan watch in the sanitizer build), always a plan or a clean NULL. */
+START_TEST(test_fuzz)
+{
+    DIR *d = opendir(PLANS);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    unsigned seed = 12345;
+    int runs = 0;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || strcmp(de->d_name + l - 4, ".ics") != 0)
+            continue;
+        char *src = xasprintf("%s/%s", PLANS, de->d_name);
+        char *data;
+        size_t len;
+        ck_assert_int_eq(util_read_file(src, &data, &len), 0);
+        for (int k = 0; k < 12 && len > 0; k++) {
+            char *m = xmalloc(len + 1);
+            memcpy(m, data, len);
+            size_t ml = k < 4 ? (size_t)rand_r(&seed) % len : len; /* truncation */
+            if (k >= 4)
+                for (int f = 0; f < 1 + k; f++) /* byte flips */
+                    m[(size_t)rand_r(&seed) % len] = (char)rand_r(&seed);
+            m[ml] = '\0';
+            char *path = xstrdup("/tmp/loaxa-fuzz-XXXXXX.ics");
+            int fd = mkstemps(path, 4);
+            ck_assert_int_eq(write(fd, m, ml), (ssize_t)ml);
+            close(fd);
+            struct plan_options o = {.default_tz = HCM, .audio_root = FIXTURES "/audio"};
+            const char *pp = path;
+            struct plan *p = plan_load(&pp, 1, &o, NULL);
+            ck_assert_ptr_nonnull(p);
+            struct plan_occurrence *occ;
+            size_t n;
+            plan_expand(p, T("2026-01-01Z"), T("2027-01-01Z"), &occ, &n);
+            free(occ);
+            struct plan_check_options co = {.audio_root = FIXTURES "/audio",
+                                            .hours_start_min = 330, .hours_end_min = 1260,
+                                            .max_session_min = 45, .from_ms = T("2026-01-01Z"),
+                                            .to_ms = T("2027-01-01Z"), .gap_max_s = 60};
+            plan_check(p, &co);
+            plan_free(p);
+            unlink(path);
+            free(path);
+            free(m);
+            runs++;
+        }
+        free(data);
+        free(src);
+    }
+    closedir(d);
+    ck_assert_int_gt(runs, 50);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("plan");
+    TCase *tc = tcase_create("plan");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_expected_fixtures);
+    tcase_add_test(tc, test_dst_builtin_zone);
+    tcase_add_test(tc, test_overrides_and_keys);
+    tcase_add_test(tc, test_fields);
+    tcase_add_test(tc, test_broken_lines);
+    tcase_add_test(tc, test_bad_items_left_out);
+    tcase_add_test(tc, test_duplicate_uid_across_files);
+    tcase_add_test(tc, test_cache_consistency);
+    tcase_add_test(tc, test_long_uid_keys);
+    tcase_add_test(tc, test_zone_names);
+    tcase_add_test(tc, test_rdate_exdate);
+    tcase_add_test(tc, test_fuzz);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
