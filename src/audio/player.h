@@ -71,6 +71,35 @@ int player_fd(const struct player *p);
 /* If the programme has ended: fills *rep, closes the stream, returns true. */
 bool player_finished(struct player *p, struct player_report *rep);
 
+/* Changes the signature tune for the next programmes (a plan item may
+ * override the setting); NULL or "" for none. -EBUSY while one is prepared. */
+int player_set_signature_tune(struct player *p, const char *path);
+
+/* After player_prepare: the recordings of the programme in playing order
+ * (signature tunes included) and what the loudness analysis found. */
+struct player_item_info {
+    const char *path;
+    bool is_signature_tune;
+    int rate, channels;
+    int64_t frames;
+    double lufs;                 /* -HUGE_VAL for silence; NAN when normalize is off */
+    double true_peak_db;
+    double gain_db;              /* applied */
+};
+size_t player_item_count(const struct player *p);
+int player_item(const struct player *p, size_t i, struct player_item_info *info);
+/* The output's rate and channels after player_prepare. */
+void player_output_format(const struct player *p, int *rate, int *channels);
+
+/* Measures (or finds in opts->loudness_cache) a recording's whole loudness
+ * and caches it. player_prepare uses the cache; without it, prepare judges
+ * a recording by its first two minutes (about 1.5 s of work) to stay
+ * short. The daemon can call this ahead, e.g. when a plan is loaded (it
+ * decodes the whole file: ~0.8 s of CPU per minute of MP3). Returns 0 or
+ * negative. */
+int player_analyse(const struct player_opts *opts, const char *path, double *lufs,
+                   double *true_peak_db, char *err, size_t errlen);
+
 /* Lists output devices: index, name, host API, max output channels, rate. */
 int player_list_devices(int (*cb)(int index, const char *name, const char *host_api,
                                   int channels, double default_rate, bool is_default, void *ud),

@@ -1,0 +1,182 @@
+/* The null output, and the real-time pacing it shares with the file
+ * output: a thread renders one period every period of wall time, so a
+ * programme lasts as long as on a sound card and the daemon sees the same
+ * timing. Options ("null:rate=44100,channels=1,fail-after=500") let tests
+ * pick a format and simulate a device lost after some milliseconds. */
+#include "audio/out.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+struct out_paced {
+    struct out *o;
+    out_sink_fn sink;
+    void *sink_ud;
+    int64_t fail_after_ms;
+    pthread_t thread;
+    bool running;
+    atomic_bool quit;
+    atomic_int failed;  /* 0, 1 simulated loss, 2 sink error */
+    float *buf;
+    unsigned long period;
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *paced_main(void *arg)
+{
+    struct out_paced *p = arg;
+    struct out *o = p->o;
+    int64_t period_ns = (int64_t)p->period * 1000000000 / o->rate;
+    int64_t t0 = mono_ns(), next = t0;
+    while (!atomic_load(&p->quit)) {
+        int64_t now = mono_ns();
+        if (p->fail_after_ms > 0 && now - t0 >= p->fail_after_ms * 1000000) {
+            atomic_store(&p->failed, 1);
+            break;
+        }
+        unsigned long first = 0;
+        unsigned long n = o->render(o->ud, p->buf, p->period, out_wall_ns() + (next - now),
+                                    &first);
+        if (n && p->sink && p->sink(p->sink_ud, p->buf + first * (unsigned long)o->channels,
+                                    n) < 0) {
+            atomic_store(&p->failed, 2);
+            break;
+        }
+        next += period_ns;
+        struct timespec ts = {.tv_sec = next / 1000000000, .tv_nsec = next % 1000000000};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+            ;
+    }
+    return NULL;
+}
+
+struct out_paced *out_paced_new(struct out *o, out_sink_fn sink, void *sink_ud,
+                                int64_t fail_after_ms)
+{
+    struct out_paced *p = xcalloc(1, sizeof *p);
+    p->o = o;
+    p->sink = sink;
+    p->sink_ud = sink_ud;
+    p->fail_after_ms = fail_after_ms;
+    int ms = o->latency_ms < 5 ? 5 : o->latency_ms;
+    p->period = (unsigned long)o->rate * (unsigned long)ms / 1000;
+    p->buf = xcalloc(p->period * (size_t)o->channels, sizeof(float));
+    o->out_latency_ms = 0;
+    atomic_init(&p->quit, false);
+    atomic_init(&p->failed, 0);
+    return p;
+}
+
+int out_paced_start(struct out_paced *p, char *err, size_t errlen)
+{
+    int e = pthread_create(&p->thread, NULL, paced_main, p);
+    if (e) {
+        snprintf(err, errlen, _("cannot start the output thread: %s"), strerror(e));
+        return -e;
+    }
+    p->running = true;
+    return 0;
+}
+
+int out_paced_check(struct out_paced *p, char *err, size_t errlen)
+{
+    switch (atomic_load(&p->failed)) {
+    case 1:
+        snprintf(err, errlen, _("output %s: device lost (simulated)"), p->o->name);
+        return -ENODEV;
+    case 2:
+        snprintf(err, errlen, _("output %s: cannot write"), p->o->name);
+        return -EIO;
+    }
+    return 0;
+}
+
+void out_paced_free(struct out_paced *p)
+{
+    if (!p)
+        return;
+    if (p->running) {
+        atomic_store(&p->quit, true);
+        pthread_join(p->thread, NULL);
+    }
+    free(p->buf);
+    free(p);
+}
+
+/* Parses "key=value,..." options shared by null and tests. */
+static int parse_opts(struct out *o, const char *arg, int64_t *fail_after, char *err,
+                      size_t errlen)
+{
+    char *copy = xstrdup(arg), *save = NULL;
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long v = -1;
+        char key[32];
+        if (sscanf(tok, "%31[^=]=%ld", key, &v) != 2 || v < 0) {
+            rc = -EINVAL;
+        } else if (strcmp(key, "rate") == 0 && v >= 8000 && v <= 384000) {
+            o->rate = (int)v;
+        } else if (strcmp(key, "channels") == 0 && v >= 1 && v <= 8) {
+            o->channels = (int)v;
+        } else if (strcmp(key, "fail-after") == 0) {
+            *fail_after = v;
+        } else {
+            rc = -EINVAL;
+        }
+        if (rc < 0) {
+            snprintf(err, errlen, _("null output: bad option \"%s\" (rate=HZ, channels=N, "
+                                    "fail-after=MS)"), tok);
+            break;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+static int null_open(struct out *o, const char *arg, char *err, size_t errlen)
+{
+    int64_t fail_after = 0;
+    o->rate = 48000;
+    o->channels = 2;
+    int rc = parse_opts(o, arg, &fail_after, err, errlen);
+    if (rc < 0)
+        return rc;
+    snprintf(o->name, sizeof o->name, "null");
+    o->priv = out_paced_new(o, NULL, NULL, fail_after);
+    return 0;
+}
+
+static int null_start(struct out *o, char *err, size_t errlen)
+{
+    return out_paced_start(o->priv, err, errlen);
+}
+
+static int null_check(struct out *o, char *err, size_t errlen)
+{
+    return out_paced_check(o->priv, err, errlen);
+}
+
+static void null_close(struct out *o)
+{
+    out_paced_free(o->priv);
+}
+
+const struct out_driver out_driver_null = {
+    .name = "null", .open = null_open, .start = null_start, .check = null_check,
+    .close = null_close,
+};
