@@ -58,19 +58,31 @@ int aslog_open(const char *path, struct aslog **out, char *err, size_t errlen);
 void aslog_close(struct aslog *log);
 int aslog_schema_version(struct aslog *log);
 
+/* Opens an existing log for reading only (reports, `loaxa log`): never
+ * creates or migrates it; -ENOENT when missing, -EPROTO when its schema
+ * version is not the one this build writes. */
+int aslog_open_readonly(const char *path, struct aslog **out, char *err, size_t errlen);
+/* The schema version this build creates and migrates to. */
+int aslog_schema_latest(void);
+
 /* Writes the row as ON_AIR before the first sample; sets *id. Returns
- * -EEXIST when the occurrence already aired or is on air (double airing is
- * impossible: a unique index enforces it, also across restarts). The
- * attempt number is chosen here. */
+ * -EEXIST when the occurrence already aired, is on air, or was closed by
+ * aslog_record (missed/cancelled/failed): a partial unique index enforces
+ * it, also across restarts. INTERRUPTED and FAILED rows from aslog_finish
+ * do not close it, so a restart/resume/retry begins attempt N+1. The
+ * attempt number is chosen here (1 + the occurrence's highest). */
 int aslog_begin(struct aslog *log, const struct aslog_row *row, int64_t *id);
 
-/* Completes a row written by aslog_begin. */
+/* Completes a row written by aslog_begin; -ENOENT when id is not a row
+ * still on air. */
 int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const char *reason,
                  int64_t actual_start_ms, int64_t actual_end_ms, int64_t played_ms,
                  int underruns);
 
 /* Writes a finished row at once (missed, cancelled, failed before start).
- * -EEXIST when the occurrence already has a final row of any kind. */
+ * -EEXIST when the occurrence already has a final row of any kind (aired,
+ * on air, or recorded). row->status may not be ON_AIR or INTERRUPTED
+ * (-EINVAL). */
 int aslog_record(struct aslog *log, const struct aslog_row *row);
 
 /* At start: every ON_AIR row left by a crash becomes INTERRUPTED
@@ -84,8 +96,8 @@ int aslog_occurrence_state(struct aslog *log, const char *occ_key, enum aslog_st
                            int *attempts, int64_t *played_ms);
 
 /* Rows whose planned start is in [from_ms, to_ms) (either may be -1 for
- * open), optionally only one status, in planned-start order. The callback
- * returns non-zero to stop. */
+ * open), optionally only one status, in planned-start order (then key,
+ * attempt). The callback returns non-zero to stop; that value is returned. */
 struct aslog_filter {
     int64_t from_ms, to_ms;
     bool by_status;
@@ -100,5 +112,6 @@ const char *aslog_errmsg(struct aslog *log);
 /* Transactions around many writes (simulate writes a year in one). */
 int aslog_tx_begin(struct aslog *log);
 int aslog_tx_commit(struct aslog *log);
+int aslog_tx_rollback(struct aslog *log);
 
 #endif

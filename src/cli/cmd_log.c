@@ -1,12 +1,290 @@
-/* TEMPORARY placeholder: replaced by the module's owner. */
+/* `loaxa log`: the rows of the as-run log, for checking a day or an
+ * incident, as a table, CSV or JSON. */
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <json-c/json.h>
+
+#include "aslog/aslog.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/text.h"
+#include "core/util.h"
+
+enum fmt { F_TEXT, F_CSV, F_JSON };
+
+static void usage(FILE *f)
+{
+    fputs(_("Usage: loaxa log [--from D] [--to D] [--status S] [--format text|csv|json]\n"
+            "D is YYYY-MM-DD (local; --to includes that whole day) or YYYY-MM-DDTHH:MM[:SS]\n"
+            "with an optional Z or +HH:MM. Rows are selected by their planned start.\n"
+            "S is one of on_air, aired, interrupted, failed, missed, cancelled.\n"), f);
+}
+
+#define NCOL 16
+static const char *const keys[NCOL] = {
+    "planned_start", "planned_end", "occurrence", "attempt", "title", "status", "source",
+    "actual_start", "actual_end", "played_ms", "underruns", "device", "reason", "operator",
+    "late_ms", "planned_start_local",
+};
+
+/* ISO 8601 local with milliseconds: the log keeps them, and lateness is
+ * what one reads it for. */
+static void iso_ms(int64_t ms, char buf[UTIL_TIME_BUF])
+{
+    char t[UTIL_TIME_BUF];
+    util_format_iso_local(ms, t);
+    /* "2026-03-02T06:30:00+07:00": the offset starts at 19 */
+    snprintf(buf, UTIL_TIME_BUF, "%.19s.%03d%.6s", t, (int)(((ms % 1000) + 1000) % 1000), t + 19);
+}
+
+/* The columns of one row as text (times local ISO 8601). */
+static void cells(const struct aslog_row *r, char out[NCOL][UTIL_TIME_BUF], const char **s)
+{
+    util_format_iso_local(r->planned_start_ms, out[0]);
+    util_format_iso_local(r->planned_end_ms, out[1]);
+    snprintf(out[3], UTIL_TIME_BUF, "%d", r->attempt);
+    if (r->actual_start_ms >= 0)
+        iso_ms(r->actual_start_ms, out[7]);
+    else
+        out[7][0] = '\0';
+    if (r->actual_end_ms >= 0)
+        iso_ms(r->actual_end_ms, out[8]);
+    else
+        out[8][0] = '\0';
+    if (r->actual_start_ms >= 0)
+        snprintf(out[14], UTIL_TIME_BUF, "%" PRId64, r->actual_start_ms - r->planned_start_ms);
+    else
+        out[14][0] = '\0';
+    util_format_local(r->planned_start_ms, out[15]);
+    snprintf(out[9], UTIL_TIME_BUF, "%" PRId64, r->played_ms);
+    snprintf(out[10], UTIL_TIME_BUF, "%d", r->underruns);
+    for (int i = 0; i < NCOL; i++)
+        s[i] = out[i];
+    s[2] = r->occ_key;
+    s[4] = r->title;
+    s[5] = aslog_status_name(r->status);
+    s[6] = aslog_source_name(r->source);
+    s[11] = r->device;
+    s[12] = r->reason;
+    s[13] = r->operator_name;
+}
+
+struct state {
+    enum fmt fmt;
+    long n;
+    json_object *arr;
+    char **cell;               /* text: n * NCOL strings */
+    size_t cap;
+};
+
+static void csv_field(const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static int on_row(const struct aslog_row *r, void *ud)
+{
+    struct state *st = ud;
+    char buf[NCOL][UTIL_TIME_BUF];
+    const char *s[NCOL];
+    cells(r, buf, s);
+    st->n++;
+    if (st->fmt == F_CSV) {
+        for (int i = 0; i < NCOL - 1; i++) {
+            if (i)
+                putchar(',');
+            csv_field(s[i]);
+        }
+        fputs("\r\n", stdout);
+    } else if (st->fmt == F_JSON) {
+        json_object *o = json_object_new_object();
+        for (int i = 0; i < NCOL; i++) {
+            if (i == 15)
+                continue;
+            if (i == 3 || i == 9 || i == 10 || (i == 14 && *s[i]))
+                json_object_object_add(o, keys[i], json_object_new_int64(strtoll(s[i], NULL,
+                                                                                  10)));
+            else if ((i == 7 || i == 8 || i == 14) && !*s[i])
+                json_object_object_add(o, keys[i], NULL);
+            else
+                json_object_object_add(o, keys[i], json_object_new_string(s[i]));
+        }
+        json_object_array_add(st->arr, o);
+    } else {
+        if ((size_t)st->n > st->cap) {
+            st->cap = st->cap ? st->cap * 2 : 64;
+            st->cell = xrealloc(st->cell, st->cap * NCOL * sizeof *st->cell);
+        }
+        for (int i = 0; i < NCOL; i++)
+            st->cell[(size_t)(st->n - 1) * NCOL + (size_t)i] = xstrdup(s[i]);
+    }
+    return 0;
+}
+
+/* The text table: the columns an officer reads, aligned by display width. */
+static void print_text(struct state *st)
+{
+    static const int cols[] = {15, 4, 5, 3, 6, 14, 9, 12};
+    const char *head[] = {_("Planned start"), _("Title"), _("Status"), _("Attempt"),
+                          _("Source"), _("Late (ms)"), _("Played (s)"), _("Reason")};
+    size_t n = ARRAY_SIZE(cols), w[ARRAY_SIZE(cols)];
+    for (size_t c = 0; c < n; c++) {
+        w[c] = text_width(head[c]);
+        for (long r = 0; r < st->n; r++) {
+            const char *s = st->cell[(size_t)r * NCOL + (size_t)cols[c]];
+            size_t x = cols[c] == 9 ? strlen(s) + 2 : text_width(s);
+            if (x > w[c])
+                w[c] = x;
+        }
+    }
+    for (long r = -1; r < st->n; r++) {
+        for (size_t c = 0; c < n; c++) {
+            const char *s = r < 0 ? head[c] : st->cell[(size_t)r * NCOL + (size_t)cols[c]];
+            char tmp[32];
+            if (r >= 0 && cols[c] == 9) {   /* played: seconds */
+                long long ms = strtoll(s, NULL, 10) + 50;
+                snprintf(tmp, sizeof tmp, "%lld.%lld", ms / 1000, ms / 100 % 10);
+                s = tmp;
+            }
+            if (c + 1 == n)
+                fputs(s, stdout);
+            else if (cols[c] == 3 || cols[c] == 9 || cols[c] == 14)
+                text_fput_rpadded(stdout, s, w[c]);
+            else
+                text_fput_padded(stdout, s, w[c]);
+            if (c + 1 < n)
+                fputs("  ", stdout);
+        }
+        putchar('\n');
+    }
+}
 
 int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
 {
-    (void)argc; (void)argv; (void)cfg;
-    fprintf(stderr, "loaxa log: not implemented yet\n");
-    return 70;
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
+        {"status", required_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct aslog_filter flt = {.from_ms = -1, .to_ms = -1};
+    struct state st = {.fmt = F_TEXT};
+    const char *to_s = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'F':
+            if (util_parse_time(optarg, &flt.from_ms) < 0)
+                goto bad_time;
+            break;
+        case 'T':
+            to_s = optarg;
+            if (util_parse_time(optarg, &flt.to_ms) < 0)
+                goto bad_time;
+            break;
+        case 's':
+            if (aslog_status_parse(optarg, &flt.status) < 0) {
+                fprintf(stderr, _("loaxa log: unknown status \"%s\"\n"), optarg);
+                usage(stderr);
+                return 2;
+            }
+            flt.by_status = true;
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                st.fmt = F_TEXT;
+            else if (strcmp(optarg, "csv") == 0)
+                st.fmt = F_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                st.fmt = F_JSON;
+            else {
+                fprintf(stderr, _("loaxa log: unknown format \"%s\" (text, csv, json)\n"),
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    /* Column headings follow the report language (report.lang, --lang). */
+    if (i18n_set_lang(cfg->lang) < 0) {
+        fprintf(stderr, _("loaxa log: unknown language \"%s\" (vi or en)\n"), cfg->lang);
+        return 2;
+    }
+    if (to_s && strlen(to_s) == 10) {
+        /* --to 2026-03-02 means through the end of that day: the next
+         * local midnight (mktime handles the month end and DST). */
+        char next[32];
+        int y, m, d;
+        sscanf(to_s, "%d-%d-%d", &y, &m, &d);
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1};
+        mktime(&tm);
+        snprintf(next, sizeof next, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000,
+                 tm.tm_mon + 1, tm.tm_mday);
+        util_parse_time(next, &flt.to_ms);
+    }
+
+    char err[1024];
+    struct aslog *log = NULL;
+    if (aslog_open_readonly(cfg->db_path, &log, err, sizeof err) < 0) {
+        fprintf(stderr, "loaxa log: %s\n", err);
+        return 1;
+    }
+    if (st.fmt == F_CSV) {
+        for (int i = 0; i < NCOL - 1; i++)
+            printf("%s%s", i ? "," : "", keys[i]);
+        fputs("\r\n", stdout);
+    } else if (st.fmt == F_JSON) {
+        st.arr = json_object_new_array();
+    }
+    int rc = aslog_query(log, &flt, on_row, &st);
+    if (rc < 0) {
+        fprintf(stderr, _("loaxa log: cannot read the as-run log: %s\n"), aslog_errmsg(log));
+        aslog_close(log);
+        json_object_put(st.arr);
+        return 1;
+    }
+    if (st.fmt == F_JSON) {
+        puts(json_object_to_json_string_ext(st.arr, JSON_C_TO_STRING_PRETTY |
+                                                JSON_C_TO_STRING_SPACED |
+                                                JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(st.arr);
+    } else if (st.fmt == F_TEXT) {
+        if (st.n)
+            print_text(&st);
+        else
+            printf("%s\n", _("No rows."));
+        for (size_t i = 0; i < (size_t)st.n * NCOL; i++)
+            free(st.cell[i]);
+        free(st.cell);
+    }
+    aslog_close(log);
+    return fflush(stdout) == 0 ? 0 : 1;
+bad_time:
+    fprintf(stderr, _("loaxa log: bad time \"%s\" (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])\n"),
+            optarg);
+    return 2;
 }

@@ -1,0 +1,565 @@
+/* The as-run log in SQLite: schema and migrations, the writes the daemon
+ * makes around each airing, crash recovery and queries for reports.
+ *
+ * Durability: WAL with synchronous=FULL. In WAL mode NORMAL never corrupts
+ * the database, but a power cut can lose the last commits; the ON_AIR row
+ * written before the first sample is exactly the row that stops an
+ * occurrence from airing twice after such a cut, so every commit is synced.
+ * That costs one fsync per airing (a few a day); `simulate` batches a year
+ * into one transaction. */
+#include "aslog/aslog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct aslog {
+    sqlite3 *db;
+    int in_tx;              /* aslog_tx_begin is active: writes join it */
+    int readonly;           /* aslog_open_readonly: writes fail with -EROFS */
+    sqlite3_stmt *st_next_attempt, *st_insert, *st_finish, *st_state;
+};
+
+static const char *const status_names[] = {
+    [ASLOG_ON_AIR] = "on_air",       [ASLOG_AIRED] = "aired",
+    [ASLOG_INTERRUPTED] = "interrupted", [ASLOG_FAILED] = "failed",
+    [ASLOG_MISSED] = "missed",       [ASLOG_CANCELLED] = "cancelled",
+};
+
+static const char *const source_names[] = {
+    [ASLOG_SOURCE_PLAN] = "plan", [ASLOG_SOURCE_ADHOC] = "adhoc",
+    [ASLOG_SOURCE_EMERGENCY] = "emergency",
+};
+
+const char *aslog_status_name(enum aslog_status s)
+{
+    return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "?";
+}
+
+int aslog_status_parse(const char *name, enum aslog_status *s)
+{
+    for (size_t i = 0; name && i < ARRAY_SIZE(status_names); i++) {
+        if (strcmp(name, status_names[i]) == 0) {
+            *s = (enum aslog_status)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+const char *aslog_source_name(enum aslog_source s)
+{
+    return (unsigned)s < ARRAY_SIZE(source_names) ? source_names[s] : "?";
+}
+
+static int source_parse(const char *name)
+{
+    for (size_t i = 0; name && i < ARRAY_SIZE(source_names); i++)
+        if (strcmp(name, source_names[i]) == 0)
+            return (int)i;
+    return ASLOG_SOURCE_PLAN;
+}
+
+/* Migrations: entry i takes the schema from version i to i + 1. Never edit
+ * a released entry; append a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1: the airing table. `closes` marks a row that ends its
+     * occurrence for good without airing (missed, cancelled, failed before
+     * start: aslog_record). One partial unique index covers both rules:
+     * an occurrence has at most one row that is on air, aired or closing,
+     * so it can neither air twice nor air after being written off. */
+    "CREATE TABLE airing ("
+    " id INTEGER PRIMARY KEY,"
+    " occ_key TEXT NOT NULL,"
+    " attempt INTEGER NOT NULL CHECK (attempt >= 1),"
+    " uid TEXT NOT NULL,"
+    " plan_file TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '',"
+    " categories TEXT NOT NULL DEFAULT '',"
+    " unit TEXT NOT NULL DEFAULT '',"
+    " priority INTEGER NOT NULL DEFAULT 0,"
+    " recordings TEXT NOT NULL DEFAULT '[]',"
+    " planned_start_ms INTEGER NOT NULL,"
+    " planned_end_ms INTEGER NOT NULL,"
+    " actual_start_ms INTEGER,"
+    " actual_end_ms INTEGER,"
+    " played_ms INTEGER NOT NULL DEFAULT 0,"
+    " underruns INTEGER NOT NULL DEFAULT 0,"
+    " device TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL CHECK (status IN ('on_air','aired','interrupted','failed',"
+    "  'missed','cancelled')),"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " source TEXT NOT NULL CHECK (source IN ('plan','adhoc','emergency')),"
+    " operator TEXT NOT NULL DEFAULT '',"
+    " closes INTEGER NOT NULL DEFAULT 0 CHECK (closes IN (0, 1)),"
+    " UNIQUE (occ_key, attempt));"
+    "CREATE UNIQUE INDEX airing_once ON airing (occ_key)"
+    " WHERE status IN ('on_air', 'aired') OR closes = 1;",
+    /* 1 -> 2: reports and `loaxa log` select by planned start. */
+    "CREATE INDEX airing_planned ON airing (planned_start_ms, occ_key, attempt);"
+    "CREATE INDEX airing_on_air ON airing (status) WHERE status = 'on_air';",
+};
+#define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
+
+#define COLS "id, occ_key, attempt, uid, plan_file, title, categories, unit, priority," \
+             " recordings, planned_start_ms, planned_end_ms, actual_start_ms," \
+             " actual_end_ms, played_ms, underruns, device, status, reason, source, operator"
+
+static int sql_err(struct aslog *log, int rc)
+{
+    (void)log;
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: return -EEXIST;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return -EBUSY;
+    case SQLITE_NOMEM: return -ENOMEM;
+    case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return -EACCES;
+    case SQLITE_FULL: return -ENOSPC;
+    case SQLITE_CANTOPEN: return -ENOENT;
+    case SQLITE_NOTADB: case SQLITE_CORRUPT: return -EBADMSG;
+    default: return -EIO;
+    }
+}
+
+static int exec(struct aslog *log, const char *sql)
+{
+    int rc = sqlite3_exec(log->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : sql_err(log, rc);
+}
+
+static int prepare(struct aslog *log, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v3(log->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    return rc == SQLITE_OK ? 0 : sql_err(log, rc);
+}
+
+/* A single write joins the caller's transaction when one is open;
+ * otherwise it gets its own BEGIN IMMEDIATE, so it takes the write lock
+ * before reading (no deadlock between a read and a later upgrade). */
+static int wbegin(struct aslog *log)
+{
+    if (log->readonly)
+        return -EROFS;
+    return log->in_tx ? 0 : exec(log, "BEGIN IMMEDIATE");
+}
+
+static int wend(struct aslog *log, int rc)
+{
+    if (log->in_tx)
+        return rc;
+    if (rc == 0) {
+        int c = exec(log, "COMMIT");
+        if (c == 0)
+            return 0;
+        rc = c;
+    }
+    sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int user_version(struct aslog *log, int *v)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(log, "PRAGMA user_version", &st);
+    if (rc < 0)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -EIO;
+    if (rc == 0)
+        *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int migrate(struct aslog *log, char *err, size_t errlen)
+{
+    int v = 0, rc = exec(log, "BEGIN IMMEDIATE");
+    if (rc == 0)
+        rc = user_version(log, &v);
+    if (rc == 0 && v > SCHEMA_VERSION) {
+        snprintf(err, errlen, _("the log has schema version %d, newer than this loaxa "
+                                "knows (%d); use a newer loaxa"), v, SCHEMA_VERSION);
+        sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+        return -EPROTO;
+    }
+    for (; rc == 0 && v < SCHEMA_VERSION; v++) {
+        rc = exec(log, migrations[v]);
+        if (rc == 0) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+            rc = exec(log, sql);
+        }
+    }
+    if (rc == 0)
+        rc = exec(log, "COMMIT");
+    if (rc < 0) {
+        snprintf(err, errlen, _("cannot prepare the log's tables: %s"), sqlite3_errmsg(log->db));
+        sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int open_common(const char *path, int flags, struct aslog **out, char *err, size_t errlen)
+{
+    struct aslog *log = xcalloc(1, sizeof *log);
+    int rc = sqlite3_open_v2(path, &log->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, _("cannot open the as-run log %s: %s"), path,
+                 log->db ? sqlite3_errmsg(log->db) : sqlite3_errstr(rc));
+        rc = sql_err(log, rc);
+        goto fail;
+    }
+    log->readonly = (flags & SQLITE_OPEN_READONLY) != 0;
+    sqlite3_extended_result_codes(log->db, 1);
+    sqlite3_busy_timeout(log->db, BUSY_TIMEOUT_MS);
+    if (!(flags & SQLITE_OPEN_READONLY)) {
+        /* journal_mode returns a row; exec ignores it. */
+        rc = exec(log, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                       " PRAGMA foreign_keys = ON");
+        if (rc == 0)
+            rc = migrate(log, err, errlen);
+        else
+            snprintf(err, errlen, _("cannot open the as-run log %s: %s"), path,
+                     sqlite3_errmsg(log->db));
+        if (rc < 0)
+            goto fail;
+    } else {
+        int v = 0;
+        rc = user_version(log, &v);
+        if (rc < 0 || v != SCHEMA_VERSION) {
+            if (rc == 0 && v == 0)
+                snprintf(err, errlen, _("%s is not a loaxa as-run log"), path);
+            else if (rc == 0)
+                snprintf(err, errlen, _("the log %s has schema version %d, this loaxa reads "
+                                        "%d"), path, v, SCHEMA_VERSION);
+            else
+                snprintf(err, errlen, _("cannot read the as-run log %s: %s"), path,
+                         sqlite3_errmsg(log->db));
+            rc = rc < 0 ? rc : -EPROTO;
+            goto fail;
+        }
+    }
+    rc = prepare(log, "SELECT coalesce(max(attempt), 0) + 1 FROM airing WHERE occ_key = ?",
+                 &log->st_next_attempt);
+    if (rc == 0)
+        rc = prepare(log, "SELECT status, attempt, played_ms,"
+                          " (SELECT count(*) FROM airing a2 WHERE a2.occ_key = a.occ_key)"
+                          " FROM airing a WHERE occ_key = ? ORDER BY attempt DESC LIMIT 1",
+                     &log->st_state);
+    if (rc == 0 && !(flags & SQLITE_OPEN_READONLY))
+        rc = prepare(log, "INSERT INTO airing (occ_key, attempt, uid, plan_file, title,"
+                          " categories, unit, priority, recordings, planned_start_ms,"
+                          " planned_end_ms, actual_start_ms, actual_end_ms, played_ms,"
+                          " underruns, device, status, reason, source, operator, closes)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                          " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", &log->st_insert);
+    if (rc == 0 && !(flags & SQLITE_OPEN_READONLY))
+        rc = prepare(log, "UPDATE airing SET status = ?2, reason = ?3, actual_start_ms = ?4,"
+                          " actual_end_ms = ?5, played_ms = ?6, underruns = ?7"
+                          " WHERE id = ?1 AND status = 'on_air'", &log->st_finish);
+    if (rc < 0) {
+        snprintf(err, errlen, _("cannot use the as-run log %s: %s"), path,
+                 sqlite3_errmsg(log->db));
+        goto fail;
+    }
+    *out = log;
+    return 0;
+fail:
+    aslog_close(log);
+    return rc;
+}
+
+int aslog_open(const char *path, struct aslog **out, char *err, size_t errlen)
+{
+    return open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out, err, errlen);
+}
+
+int aslog_open_readonly(const char *path, struct aslog **out, char *err, size_t errlen)
+{
+    return open_common(path, SQLITE_OPEN_READONLY, out, err, errlen);
+}
+
+void aslog_close(struct aslog *log)
+{
+    if (!log)
+        return;
+    sqlite3_finalize(log->st_next_attempt);
+    sqlite3_finalize(log->st_insert);
+    sqlite3_finalize(log->st_finish);
+    sqlite3_finalize(log->st_state);
+    sqlite3_close_v2(log->db);
+    free(log);
+}
+
+int aslog_schema_version(struct aslog *log)
+{
+    int v = 0;
+    return user_version(log, &v) == 0 ? v : -EIO;
+}
+
+int aslog_schema_latest(void)
+{
+    return SCHEMA_VERSION;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static void bind_time(sqlite3_stmt *st, int i, int64_t ms)
+{
+    if (ms < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, ms);
+}
+
+/* Inserts with the next attempt number; the caller holds the write lock. */
+static int insert(struct aslog *log, const struct aslog_row *r, enum aslog_status status,
+                  int closes, int64_t *id)
+{
+    if (!r->occ_key || !*r->occ_key || !r->uid)
+        return -EINVAL;
+    sqlite3_stmt *st = log->st_next_attempt;
+    sqlite3_reset(st);
+    bind_text(st, 1, r->occ_key);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return sql_err(log, rc);
+    }
+    int attempt = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+
+    st = log->st_insert;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    bind_text(st, 1, r->occ_key);
+    sqlite3_bind_int(st, 2, attempt);
+    bind_text(st, 3, r->uid);
+    bind_text(st, 4, r->plan_file);
+    bind_text(st, 5, r->title);
+    bind_text(st, 6, r->categories);
+    bind_text(st, 7, r->unit);
+    sqlite3_bind_int(st, 8, r->priority);
+    bind_text(st, 9, r->recordings && *r->recordings ? r->recordings : "[]");
+    sqlite3_bind_int64(st, 10, r->planned_start_ms);
+    sqlite3_bind_int64(st, 11, r->planned_end_ms);
+    bind_time(st, 12, r->actual_start_ms);
+    bind_time(st, 13, r->actual_end_ms);
+    sqlite3_bind_int64(st, 14, r->played_ms > 0 ? r->played_ms : 0);
+    sqlite3_bind_int(st, 15, r->underruns > 0 ? r->underruns : 0);
+    bind_text(st, 16, r->device);
+    bind_text(st, 17, aslog_status_name(status));
+    bind_text(st, 18, r->reason);
+    bind_text(st, 19, aslog_source_name(r->source));
+    bind_text(st, 20, r->operator_name);
+    sqlite3_bind_int(st, 21, closes);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sql_err(log, rc);
+    if (id)
+        *id = sqlite3_last_insert_rowid(log->db);
+    return 0;
+}
+
+int aslog_begin(struct aslog *log, const struct aslog_row *row, int64_t *id)
+{
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    return wend(log, insert(log, row, ASLOG_ON_AIR, 0, id));
+}
+
+int aslog_record(struct aslog *log, const struct aslog_row *row)
+{
+    /* AIRED written at once (e.g. an import) is final like any other. */
+    if (row->status == ASLOG_ON_AIR || row->status == ASLOG_INTERRUPTED)
+        return -EINVAL;
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    return wend(log, insert(log, row, row->status, row->status != ASLOG_AIRED, NULL));
+}
+
+int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const char *reason,
+                 int64_t actual_start_ms, int64_t actual_end_ms, int64_t played_ms,
+                 int underruns)
+{
+    if (status == ASLOG_ON_AIR || (unsigned)status >= ARRAY_SIZE(status_names))
+        return -EINVAL;
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    sqlite3_stmt *st = log->st_finish;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, aslog_status_name(status));
+    bind_text(st, 3, reason);
+    bind_time(st, 4, actual_start_ms);
+    bind_time(st, 5, actual_end_ms);
+    sqlite3_bind_int64(st, 6, played_ms > 0 ? played_ms : 0);
+    sqlite3_bind_int(st, 7, underruns > 0 ? underruns : 0);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        rc = sql_err(log, s);
+    else if (sqlite3_changes(log->db) == 0)
+        rc = -ENOENT; /* no such row, or it was already completed */
+    return wend(log, rc);
+}
+
+int aslog_recover(struct aslog *log, int *n)
+{
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    rc = exec(log, "UPDATE airing SET status = 'interrupted', reason = 'daemon stopped',"
+                   " actual_end_ms = CASE WHEN actual_start_ms IS NULL THEN NULL"
+                   "  ELSE actual_start_ms + played_ms END"
+                   " WHERE status = 'on_air'");
+    if (rc == 0 && n)
+        *n = sqlite3_changes(log->db);
+    return wend(log, rc);
+}
+
+int aslog_occurrence_state(struct aslog *log, const char *occ_key, enum aslog_status *status,
+                           int *attempts, int64_t *played_ms)
+{
+    sqlite3_stmt *st = log->st_state;
+    sqlite3_reset(st);
+    bind_text(st, 1, occ_key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return -ENOENT;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return sql_err(log, rc);
+    }
+    enum aslog_status s = ASLOG_FAILED;
+    aslog_status_parse((const char *)sqlite3_column_text(st, 0), &s);
+    if (status)
+        *status = s;
+    if (attempts)
+        *attempts = sqlite3_column_int(st, 3);
+    if (played_ms)
+        *played_ms = sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    return 0;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+static int64_t col_time(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+int aslog_query(struct aslog *log, const struct aslog_filter *f,
+                int (*cb)(const struct aslog_row *row, void *ud), void *ud)
+{
+    /* Only the conditions in use, so SQLite can walk airing_planned. */
+    struct strbuf sql = {0};
+    strbuf_puts(&sql, "SELECT " COLS " FROM airing WHERE 1");
+    if (f && f->from_ms >= 0)
+        strbuf_puts(&sql, " AND planned_start_ms >= ?1");
+    if (f && f->to_ms >= 0)
+        strbuf_puts(&sql, " AND planned_start_ms < ?2");
+    if (f && f->by_status)
+        strbuf_puts(&sql, " AND status = ?3");
+    strbuf_puts(&sql, " ORDER BY planned_start_ms, occ_key, attempt");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(log->db, sql.s, -1, &st, NULL);
+    strbuf_free(&sql);
+    if (rc != SQLITE_OK)
+        return sql_err(log, rc);
+    if (f && f->from_ms >= 0)
+        sqlite3_bind_int64(st, 1, f->from_ms);
+    if (f && f->to_ms >= 0)
+        sqlite3_bind_int64(st, 2, f->to_ms);
+    if (f && f->by_status)
+        bind_text(st, 3, aslog_status_name(f->status));
+    int ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct aslog_row r = {
+            .id = sqlite3_column_int64(st, 0),
+            .occ_key = col_text(st, 1),
+            .attempt = sqlite3_column_int(st, 2),
+            .uid = col_text(st, 3),
+            .plan_file = col_text(st, 4),
+            .title = col_text(st, 5),
+            .categories = col_text(st, 6),
+            .unit = col_text(st, 7),
+            .priority = sqlite3_column_int(st, 8),
+            .recordings = col_text(st, 9),
+            .planned_start_ms = sqlite3_column_int64(st, 10),
+            .planned_end_ms = sqlite3_column_int64(st, 11),
+            .actual_start_ms = col_time(st, 12),
+            .actual_end_ms = col_time(st, 13),
+            .played_ms = sqlite3_column_int64(st, 14),
+            .underruns = sqlite3_column_int(st, 15),
+            .device = col_text(st, 16),
+            .status = ASLOG_FAILED,
+            .reason = col_text(st, 18),
+            .source = (enum aslog_source)source_parse(col_text(st, 19)),
+            .operator_name = col_text(st, 20),
+        };
+        aslog_status_parse(col_text(st, 17), &r.status);
+        if ((ret = cb(&r, ud)) != 0)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = sql_err(log, rc);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+const char *aslog_errmsg(struct aslog *log)
+{
+    return log && log->db ? sqlite3_errmsg(log->db) : "";
+}
+
+int aslog_tx_begin(struct aslog *log)
+{
+    if (log->readonly)
+        return -EROFS;
+    if (log->in_tx)
+        return -EBUSY;
+    int rc = exec(log, "BEGIN IMMEDIATE");
+    if (rc == 0)
+        log->in_tx = 1;
+    return rc;
+}
+
+int aslog_tx_rollback(struct aslog *log)
+{
+    if (!log->in_tx)
+        return -EINVAL;
+    log->in_tx = 0;
+    return exec(log, "ROLLBACK");
+}
+
+int aslog_tx_commit(struct aslog *log)
+{
+    if (!log->in_tx)
+        return -EINVAL;
+    log->in_tx = 0;
+    int rc = exec(log, "COMMIT");
+    if (rc < 0)
+        sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}

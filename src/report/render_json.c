@@ -1,0 +1,176 @@
+/* The report as JSON (json-c), for other programs: the same tables as the
+ * other formats with fixed English keys; minutes are numbers, times ISO
+ * 8601 with the station offset. */
+#include "report/report_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+static json_object *jstr(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+static json_object *jtime(int64_t ms)
+{
+    char t[UTIL_TIME_BUF];
+    return ms < 0 ? NULL : jstr(util_format_iso_local(ms, t));
+}
+
+static json_object *jdate(struct period_date d)
+{
+    char b[16];
+    snprintf(b, sizeof b, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+    return jstr(b);
+}
+
+/* Minutes to a tenth, as a number that prints the same as the text. */
+static json_object *jmin(int64_t ms)
+{
+    char m[32];
+    report_fmt_minutes(ms, m);
+    return json_object_new_double_s((double)((ms + 3000) / 6000) / 10.0, m);
+}
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+    json_object_object_add(o, k, v);
+}
+
+int report_render_json(const struct report *r, FILE *f, char *err, size_t errlen)
+{
+    json_object *root = json_object_new_object();
+    char *pt = report_period_title(&r->period);
+    char *ptv = report_period_title_vi(&r->period);
+    add(root, "format", jstr("loaxa-report"));
+    add(root, "version", json_object_new_int(1));
+    add(root, "commune", jstr(r->commune));
+    add(root, "title", jstr(_("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO")));
+    json_object *per = json_object_new_object();
+    add(per, "spec", jstr(r->period.spec));
+    add(per, "title", jstr(pt));
+    add(per, "title_vi", jstr(ptv));
+    add(per, "cutoff", jstr(r->period.cutoff == CONFIG_CUTOFF_ND09 ? "nd09" : "calendar"));
+    add(per, "first_day", jdate(r->period.first));
+    add(per, "last_day", jdate(r->period.last));
+    add(per, "from", jtime(r->period.from_ms));
+    add(per, "until", jtime(r->end_ms));
+    add(per, "partial", json_object_new_boolean(r->partial));
+    add(root, "period", per);
+    add(root, "generated_at", jtime(r->generated_at_ms));
+    free(pt);
+    free(ptv);
+
+    json_object *files = json_object_new_array();
+    for (size_t i = 0; i < r->n_files; i++) {
+        json_object *o = json_object_new_object();
+        add(o, "path", jstr(r->files[i].path));
+        add(o, "sha256", jstr(r->files[i].sha256));
+        json_object_array_add(files, o);
+    }
+    add(root, "plan_files", files);
+
+    const struct report_summary *s = &r->sum;
+    json_object *sum = json_object_new_object();
+    add(sum, "planned", json_object_new_int64(s->planned));
+    for (int o = 0; o < OUT_COUNT; o++)
+        add(sum, report_outcome_key((enum report_outcome)o),
+            json_object_new_int64(s->outcome[o]));
+    if (s->compliance_pct >= 0) {
+        char pct[32];
+        snprintf(pct, sizeof pct, "%.1f", s->compliance_pct);
+        add(sum, "compliance_pct", json_object_new_double_s(s->compliance_pct, pct));
+    } else {
+        add(sum, "compliance_pct", NULL);
+    }
+    add(sum, "items", json_object_new_int64(s->items));
+    add(sum, "airings", json_object_new_int64(s->airings));
+    add(sum, "emergency_airings", json_object_new_int64(s->emergency_airings));
+    add(sum, "adhoc_airings", json_object_new_int64(s->adhoc_airings));
+    add(sum, "plan_minutes", jmin(s->plan_ms));
+    add(sum, "emergency_minutes", jmin(s->emergency_ms));
+    add(sum, "adhoc_minutes", jmin(s->adhoc_ms));
+    add(sum, "total_minutes", jmin(s->total_ms));
+    add(sum, "total_ms", json_object_new_int64(s->total_ms));
+    add(root, "summary", sum);
+
+    json_object *items = json_object_new_array();
+    for (size_t i = 0; i < r->n_items; i++) {
+        const struct report_item *it = &r->items[i];
+        json_object *o = json_object_new_object();
+        add(o, "uid", jstr(it->uid));
+        add(o, "title", jstr(it->title));
+        add(o, "topic", jstr(it->topic));
+        add(o, "unit", jstr(it->unit));
+        add(o, "source", jstr(aslog_source_name(it->source)));
+        add(o, "planned", json_object_new_int64(it->planned));
+        add(o, "aired", json_object_new_int64(it->aired));
+        add(o, "not_aired", json_object_new_int64(it->not_aired));
+        add(o, "airings", json_object_new_int64(it->airings));
+        add(o, "minutes", jmin(it->played_ms));
+        add(o, "reasons", jstr(it->reasons));
+        json_object_array_add(items, o);
+    }
+    add(root, "items", items);
+
+    json_object *topics = json_object_new_array();
+    for (size_t i = 0; i < r->n_topics; i++) {
+        const struct report_topic *tp = &r->topics[i];
+        json_object *o = json_object_new_object();
+        add(o, "topic", jstr(tp->topic));
+        add(o, "items", json_object_new_int64(tp->items));
+        add(o, "planned", json_object_new_int64(tp->planned));
+        add(o, "aired", json_object_new_int64(tp->aired));
+        add(o, "airings", json_object_new_int64(tp->airings));
+        add(o, "minutes", jmin(tp->played_ms));
+        json_object_array_add(topics, o);
+    }
+    add(root, "topics", topics);
+
+    json_object *months = json_object_new_array();
+    for (size_t i = 0; i < r->n_months; i++) {
+        const struct report_month *mo = &r->months[i];
+        json_object *o = json_object_new_object();
+        char ym[16];
+        snprintf(ym, sizeof ym, "%04d-%02d", mo->year % 10000, mo->month % 100);
+        add(o, "month", jstr(ym));
+        add(o, "planned", json_object_new_int64(mo->planned));
+        add(o, "aired", json_object_new_int64(mo->aired));
+        add(o, "airings", json_object_new_int64(mo->airings));
+        add(o, "minutes", jmin(mo->played_ms));
+        json_object_array_add(months, o);
+    }
+    add(root, "months", months);
+
+    json_object *inc = json_object_new_array();
+    for (size_t i = 0; i < r->n_incidents; i++) {
+        const struct report_incident *in = &r->incidents[i];
+        json_object *o = json_object_new_object();
+        add(o, "planned_start", jtime(in->planned_start_ms));
+        add(o, "actual_start", jtime(in->actual_start_ms));
+        add(o, "occurrence", jstr(in->occ_key));
+        add(o, "uid", jstr(in->uid));
+        add(o, "title", jstr(in->title));
+        add(o, "source", jstr(aslog_source_name(in->source)));
+        add(o, "attempt", json_object_new_int(in->attempt));
+        add(o, "status", jstr(in->status));
+        add(o, "reason", jstr(in->reason));
+        add(o, "played_ms", json_object_new_int64(in->played_ms));
+        json_object_array_add(inc, o);
+    }
+    add(root, "incidents", inc);
+
+    const char *text = json_object_to_json_string_ext(
+        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+    int rc = fputs(text, f) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 ? -EIO : 0;
+    json_object_put(root);
+    if (rc < 0)
+        snprintf(err, errlen, _("cannot write the report: %s"), strerror(EIO));
+    return rc;
+}

@@ -1,0 +1,260 @@
+/* The report as a spreadsheet (libxlsxwriter): a summary sheet, one sheet
+ * per table, and a column chart of airings by month. Counts and minutes are
+ * numbers and times are Excel dates, so the officer can sum and filter. */
+#include "report/report_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xlsxwriter.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+struct fmts {
+    lxw_format *bold, *head, *date, *datetime, *min, *pct, *title;
+};
+
+static lxw_datetime local_dt(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return (lxw_datetime){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                          tm.tm_min, tm.tm_sec};
+}
+
+static double minutes(int64_t ms)
+{
+    return (double)((ms + 3000) / 6000) / 10.0;
+}
+
+static void header_row(lxw_worksheet *ws, const struct fmts *fm, const char *const *h,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        worksheet_write_string(ws, 0, (lxw_col_t)i, h[i], fm->head);
+    worksheet_freeze_panes(ws, 1, 0);
+}
+
+/* Sheet names: at most 31 characters and none of []:*?/\ (Excel's rule). */
+static lxw_worksheet *sheet(lxw_workbook *wb, const char *name)
+{
+    char buf[128];
+    util_strlcpy(buf, name, sizeof buf);
+    for (char *c = buf; *c; c++)
+        if (strchr("[]:*?/\\", *c))
+            *c = '-';
+    if (lxw_utf8_strlen(buf) > 31) {
+        size_t chars = 0;
+        char *c = buf;
+        while (*c && chars < 31) {
+            c++;
+            while ((*c & 0xC0) == 0x80)
+                c++;
+            chars++;
+        }
+        *c = '\0';
+    }
+    return workbook_add_worksheet(wb, buf);
+}
+
+static void summary_sheet(lxw_workbook *wb, const struct report *r, const struct fmts *fm)
+{
+    lxw_worksheet *ws = sheet(wb, _("Summary"));
+    char a[16], b[16];
+    char *pt = report_period_title(&r->period);
+    lxw_row_t row = 0;
+    worksheet_set_column(ws, 0, 0, 48, NULL);
+    worksheet_set_column(ws, 1, 1, 24, NULL);
+    worksheet_write_string(ws, row++, 0, r->commune, fm->bold);
+    worksheet_write_string(ws, row++, 0, _("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO"),
+                           fm->title);
+    worksheet_write_string(ws, row, 0, pt, NULL);
+    worksheet_write_string(ws, row++, 1, r->period.spec, NULL);
+    report_fmt_date(r->period.first, a);
+    report_fmt_date(r->period.last, b);
+    lxw_datetime d1 = {r->period.first.year, r->period.first.month, r->period.first.day, 0, 0, 0};
+    lxw_datetime d2 = {r->period.last.year, r->period.last.month, r->period.last.day, 0, 0, 0};
+    worksheet_write_string(ws, row, 0, _("First day"), NULL);
+    worksheet_write_datetime(ws, row++, 1, &d1, fm->date);
+    worksheet_write_string(ws, row, 0, _("Last day"), NULL);
+    worksheet_write_datetime(ws, row++, 1, &d2, fm->date);
+    worksheet_write_string(ws, row, 0, _("Cut-off"), NULL);
+    worksheet_write_string(ws, row++, 1, r->period.cutoff == CONFIG_CUTOFF_ND09
+                                             ? _("cut-off of Decree 09/2019/ND-CP")
+                                             : _("calendar"), NULL);
+    if (r->partial) {
+        lxw_datetime e = local_dt(r->end_ms);
+        worksheet_write_string(ws, row, 0, _("Reported up to (the period has not ended)"),
+                               NULL);
+        worksheet_write_datetime(ws, row++, 1, &e, fm->datetime);
+    }
+    lxw_datetime g = local_dt(r->generated_at_ms);
+    worksheet_write_string(ws, row, 0, _("Made at"), NULL);
+    worksheet_write_datetime(ws, row++, 1, &g, fm->datetime);
+    for (size_t i = 0; i < r->n_files; i++) {
+        worksheet_write_string(ws, row, 0, r->files[i].path, NULL);
+        worksheet_write_string(ws, row++, 1, r->files[i].sha256, NULL);
+    }
+    free(pt);
+    row++;
+    const struct report_summary *s = &r->sum;
+    worksheet_write_string(ws, row, 0, _("Figure"), fm->head);
+    worksheet_write_string(ws, row++, 1, _("Value"), fm->head);
+#define ROW_N(label, v) do { worksheet_write_string(ws, row, 0, label, NULL); \
+        worksheet_write_number(ws, row++, 1, (double)(v), NULL); } while (0)
+#define ROW_M(label, v) do { worksheet_write_string(ws, row, 0, label, NULL); \
+        worksheet_write_number(ws, row++, 1, minutes(v), fm->min); } while (0)
+    ROW_N(_("Planned occurrences"), s->planned);
+    for (int o = 0; o < OUT_COUNT; o++)
+        ROW_N(report_outcome_label((enum report_outcome)o), s->outcome[o]);
+    worksheet_write_string(ws, row, 0, _("Compliance (aired / planned, cancelled left out)"),
+                           NULL);
+    if (s->compliance_pct >= 0)
+        worksheet_write_number(ws, row, 1, s->compliance_pct / 100.0, fm->pct);
+    row++;
+    ROW_N(_("Items aired"), s->items);
+    ROW_N(_("Airings"), s->airings);
+    ROW_M(_("Minutes on air for the plan"), s->plan_ms);
+    ROW_N(_("Emergency airings"), s->emergency_airings);
+    ROW_M(_("Minutes on air, emergency"), s->emergency_ms);
+    ROW_N(_("Ad hoc airings"), s->adhoc_airings);
+    ROW_M(_("Minutes on air, ad hoc"), s->adhoc_ms);
+    ROW_M(_("Total minutes on air"), s->total_ms);
+    worksheet_write_string(ws, row, 0, _("Total hours on air"), NULL);
+    worksheet_write_number(ws, row++, 1, (double)((s->total_ms + 18000) / 36000) / 100.0,
+                           fm->min);
+#undef ROW_N
+#undef ROW_M
+}
+
+int report_render_xlsx(const struct report *r, const char *path, char *err, size_t errlen)
+{
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    if (!wb) {
+        snprintf(err, errlen, _("cannot create the spreadsheet %s"), path);
+        return -EIO;
+    }
+    struct fmts fm = {
+        .bold = workbook_add_format(wb), .head = workbook_add_format(wb),
+        .date = workbook_add_format(wb), .datetime = workbook_add_format(wb),
+        .min = workbook_add_format(wb), .pct = workbook_add_format(wb),
+        .title = workbook_add_format(wb),
+    };
+    format_set_bold(fm.bold);
+    format_set_bold(fm.head);
+    format_set_bottom(fm.head, LXW_BORDER_THIN);
+    format_set_bold(fm.title);
+    format_set_font_size(fm.title, 14);
+    format_set_num_format(fm.date, "dd/mm/yyyy");
+    format_set_num_format(fm.datetime, "dd/mm/yyyy hh:mm:ss");
+    format_set_num_format(fm.min, "0.0");
+    format_set_num_format(fm.pct, "0.0%");
+
+    summary_sheet(wb, r, &fm);
+
+    lxw_worksheet *ws = sheet(wb, _("By item"));
+    const char *ih[] = {_("Title"), _("Topic"), _("Unit"), _("Source"), _("Planned"),
+                        _("Aired"), _("Not aired"), _("Airings"), _("Minutes"), _("Reasons"),
+                        "UID"};
+    header_row(ws, &fm, ih, ARRAY_SIZE(ih));
+    worksheet_set_column(ws, 0, 0, 36, NULL);
+    worksheet_set_column(ws, 1, 2, 20, NULL);
+    worksheet_set_column(ws, 9, 10, 40, NULL);
+    for (size_t i = 0; i < r->n_items; i++) {
+        const struct report_item *it = &r->items[i];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        worksheet_write_string(ws, row, 0, it->title, NULL);
+        worksheet_write_string(ws, row, 1, it->topic, NULL);
+        worksheet_write_string(ws, row, 2, it->unit, NULL);
+        worksheet_write_string(ws, row, 3, report_source_label(it->source), NULL);
+        worksheet_write_number(ws, row, 4, (double)it->planned, NULL);
+        worksheet_write_number(ws, row, 5, (double)it->aired, NULL);
+        worksheet_write_number(ws, row, 6, (double)it->not_aired, NULL);
+        worksheet_write_number(ws, row, 7, (double)it->airings, NULL);
+        worksheet_write_number(ws, row, 8, minutes(it->played_ms), fm.min);
+        worksheet_write_string(ws, row, 9, it->reasons, NULL);
+        worksheet_write_string(ws, row, 10, it->uid, NULL);
+    }
+
+    ws = sheet(wb, _("By topic"));
+    const char *th[] = {_("Topic"), _("Items"), _("Planned"), _("Aired"), _("Airings"),
+                        _("Minutes")};
+    header_row(ws, &fm, th, ARRAY_SIZE(th));
+    worksheet_set_column(ws, 0, 0, 30, NULL);
+    for (size_t i = 0; i < r->n_topics; i++) {
+        const struct report_topic *tp = &r->topics[i];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        worksheet_write_string(ws, row, 0, *tp->topic ? tp->topic : _("(no topic)"), NULL);
+        worksheet_write_number(ws, row, 1, (double)tp->items, NULL);
+        worksheet_write_number(ws, row, 2, (double)tp->planned, NULL);
+        worksheet_write_number(ws, row, 3, (double)tp->aired, NULL);
+        worksheet_write_number(ws, row, 4, (double)tp->airings, NULL);
+        worksheet_write_number(ws, row, 5, minutes(tp->played_ms), fm.min);
+    }
+
+    const char *month_sheet = _("By month");
+    lxw_worksheet *wm = sheet(wb, month_sheet);
+    const char *mh[] = {_("Month"), _("Planned"), _("Aired"), _("Airings"), _("Minutes")};
+    header_row(wm, &fm, mh, ARRAY_SIZE(mh));
+    lxw_format *monthf = workbook_add_format(wb);
+    format_set_num_format(monthf, "mm/yyyy");
+    for (size_t i = 0; i < r->n_months; i++) {
+        const struct report_month *mo = &r->months[i];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        lxw_datetime d = {mo->year, mo->month, 1, 0, 0, 0};
+        worksheet_write_datetime(wm, row, 0, &d, monthf);
+        worksheet_write_number(wm, row, 1, (double)mo->planned, NULL);
+        worksheet_write_number(wm, row, 2, (double)mo->aired, NULL);
+        worksheet_write_number(wm, row, 3, (double)mo->airings, NULL);
+        worksheet_write_number(wm, row, 4, minutes(mo->played_ms), fm.min);
+    }
+    lxw_chart *chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
+    lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+    lxw_row_t last = (lxw_row_t)(r->n_months ? r->n_months : 1);
+    chart_series_set_categories(series, month_sheet, 1, 0, last, 0);
+    chart_series_set_values(series, month_sheet, 1, 3, last, 3);
+    chart_series_set_name(series, _("Airings"));
+    chart_title_set_name(chart, _("Airings by month"));
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+    worksheet_insert_chart(wm, 1, 6, chart);
+
+    ws = sheet(wb, _("Incidents"));
+    const char *nh[] = {_("Planned start"), _("Title"), _("Source"), _("Attempt"),
+                        _("Status"), _("Played (s)"), _("Reason"), _("Actual start"),
+                        _("Occurrence")};
+    header_row(ws, &fm, nh, ARRAY_SIZE(nh));
+    worksheet_set_column(ws, 0, 0, 20, NULL);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    worksheet_set_column(ws, 6, 6, 40, NULL);
+    worksheet_set_column(ws, 7, 7, 20, NULL);
+    for (size_t i = 0; i < r->n_incidents; i++) {
+        const struct report_incident *in = &r->incidents[i];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        lxw_datetime d = local_dt(in->planned_start_ms);
+        worksheet_write_datetime(ws, row, 0, &d, fm.datetime);
+        worksheet_write_string(ws, row, 1, *in->title ? in->title : in->uid, NULL);
+        worksheet_write_string(ws, row, 2, report_source_label(in->source), NULL);
+        worksheet_write_number(ws, row, 3, in->attempt, NULL);
+        worksheet_write_string(ws, row, 4, report_status_label(in->status), NULL);
+        worksheet_write_number(ws, row, 5, (double)((in->played_ms + 50) / 100) / 10.0, NULL);
+        worksheet_write_string(ws, row, 6, in->reason, NULL);
+        if (in->actual_start_ms >= 0) {
+            lxw_datetime a = local_dt(in->actual_start_ms);
+            worksheet_write_datetime(ws, row, 7, &a, fm.datetime);
+        }
+        worksheet_write_string(ws, row, 8, in->occ_key, NULL);
+    }
+
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR) {
+        snprintf(err, errlen, _("cannot write the spreadsheet %s: %s"), path, lxw_strerror(e));
+        return -EIO;
+    }
+    return 0;
+}

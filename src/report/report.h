@@ -1,0 +1,62 @@
+/* Periodic reports: what the loudspeakers carried in a period, counted from
+ * the as-run log (and the plan's expansion for "planned"), rendered as
+ * text, CSV, HTML, XLSX or JSON. */
+#ifndef LOAXA_REPORT_H
+#define LOAXA_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aslog/aslog.h"
+#include "plan/plan.h"
+#include "report/period.h"
+
+struct report;
+
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML, REPORT_XLSX, REPORT_JSON };
+
+/* "text", "csv", ... -> format; -EINVAL when unknown. */
+int report_format_parse(const char *name, enum report_format *f);
+
+/* A plan file named in the header. */
+struct report_plan_file {
+    const char *path;
+    const char *sha256;
+};
+
+struct report_input {
+    const char *commune;
+    struct report_period period;
+    int64_t as_of_ms;          /* "now": the period is clipped to it */
+    int64_t generated_at_ms;   /* printed as "made at" */
+    /* The plan's occurrences in [period.from_ms, min(to_ms, as_of_ms)). */
+    const struct plan_occurrence *occ;
+    size_t n_occ;
+    const struct report_plan_file *files;
+    size_t n_files;
+};
+
+/* Reads the log rows of the period and counts. Returns 0, or a negative
+ * code with a translated message in err. -ERANGE: the period has not
+ * started at as_of. */
+int report_build(const struct report_input *in, struct aslog *log, struct report **out,
+                 char *err, size_t errlen);
+void report_free(struct report *r);
+
+/* The effective end, min(period end, as-of), and whether it was clipped. */
+int64_t report_end_ms(const struct report *r);
+bool report_is_partial(const struct report *r);
+
+struct report_render_options {
+    bool bom;                  /* CSV: start with a UTF-8 BOM for Excel */
+};
+
+/* Writes the report. XLSX needs a file path (libxlsxwriter writes the zip
+ * itself); the others write to f. Returns 0 or a negative code + err. */
+int report_render(const struct report *r, enum report_format fmt,
+                  const struct report_render_options *opt, FILE *f, const char *path,
+                  char *err, size_t errlen);
+
+#endif

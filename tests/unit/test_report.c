@@ -1,0 +1,219 @@
+/* Report counting on a real log: outcomes over attempts, snapshots over the
+ * plan's current text, log-only occurrences, cancelled ones, ad hoc and
+ * emergency airings counted apart, clipping to as-of, months and topics. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "aslog/aslog.h"
+#include "core/util.h"
+#include "report/report.h"
+
+static char dir[64], path[128];
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/loaxa-report-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/log.db", dir);
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static int64_t t(const char *s)
+{
+    int64_t ms;
+    ck_assert_int_eq(util_parse_time(s, &ms), 0);
+    return ms;
+}
+
+static const char *cats_a[] = {"Thời sự", "Nông nghiệp"};
+static struct plan_item item_a = {
+    .uid = "a", .file = "p.ics", .summary = "Tin mới (plan text now)", .unit = "UBND",
+    .categories = cats_a, .n_categories = 2,
+};
+static struct plan_item item_b = {.uid = "b", .file = "p.ics", .summary = "Bản tin B",
+                                  .unit = "", .categories = NULL, .n_categories = 0};
+
+static struct plan_occurrence occ(struct plan_item *it, const char *start, bool cancelled)
+{
+    struct plan_occurrence o = {.item = it, .start_ms = t(start), .cancelled = cancelled};
+    o.end_ms = o.start_ms + 600000;
+    o.recurrence_id_ms = o.start_ms;
+    snprintf(o.key, sizeof o.key, "%s/%s", it->uid, start);
+    return o;
+}
+
+static void row(struct aslog *log, const struct plan_occurrence *o, const char *title,
+                enum aslog_status st, int64_t played, enum aslog_source src, bool leave_on_air)
+{
+    struct aslog_row r = {
+        .occ_key = o->key, .uid = o->item->uid, .plan_file = "p.ics", .title = title,
+        .categories = "Thời sự\nNông nghiệp", .unit = "UBND", .recordings = "[]",
+        .planned_start_ms = o->start_ms, .planned_end_ms = o->end_ms, .actual_start_ms = -1,
+        .actual_end_ms = -1, .device = "null", .status = st, .reason = "why",
+        .source = src, .operator_name = "",
+    };
+    if (st == ASLOG_MISSED || st == ASLOG_CANCELLED) {
+        ck_assert_int_eq(aslog_record(log, &r), 0);
+        return;
+    }
+    int64_t id;
+    ck_assert_int_eq(aslog_begin(log, &r, &id), 0);
+    if (!leave_on_air)
+        ck_assert_int_eq(aslog_finish(log, id, st, st == ASLOG_AIRED ? "" : "why",
+                                      o->start_ms, o->start_ms + played, played, 0), 0);
+}
+
+static json_object *render_json(struct report *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    char err[256];
+    ck_assert_int_eq(report_render(rep, REPORT_JSON, NULL, f, NULL, err, sizeof err), 0);
+    fclose(f);
+    json_object *j = json_tokener_parse(buf);
+    free(buf);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+static long jint(json_object *o, const char *a, const char *b)
+{
+    json_object *x = json_object_object_get(o, a);
+    if (b)
+        x = json_object_object_get(x, b);
+    ck_assert_ptr_nonnull(x);
+    return (long)json_object_get_int64(x);
+}
+
+START_TEST(test_counting)
+{
+    struct aslog *log;
+    char err[256];
+    ck_assert_int_eq(aslog_open(path, &log, err, sizeof err), 0);
+    struct plan_occurrence o[] = {
+        occ(&item_a, "2026-01-05T06:00", false),  /* aired at once */
+        occ(&item_a, "2026-01-06T06:00", false),  /* interrupted, then aired (attempt 2) */
+        occ(&item_a, "2026-01-07T06:00", false),  /* interrupted, never resumed */
+        occ(&item_a, "2026-02-01T06:00", false),  /* missed */
+        occ(&item_b, "2026-02-02T06:00", true),   /* cancelled in the plan, no row */
+        occ(&item_b, "2026-02-03T06:00", false),  /* no row at all */
+        occ(&item_b, "2026-02-04T06:00", false),  /* on air at as-of */
+        occ(&item_b, "2026-03-20T06:00", false),  /* after as-of: not counted */
+    };
+    row(log, &o[0], "Tin cũ (snapshot)", ASLOG_AIRED, 60000, ASLOG_SOURCE_PLAN, false);
+    row(log, &o[1], "Tin cũ (snapshot)", ASLOG_INTERRUPTED, 30000, ASLOG_SOURCE_PLAN, false);
+    row(log, &o[1], "Tin cũ (snapshot)", ASLOG_AIRED, 60000, ASLOG_SOURCE_PLAN, false);
+    row(log, &o[2], "Tin cũ (snapshot)", ASLOG_INTERRUPTED, 6000, ASLOG_SOURCE_PLAN, false);
+    row(log, &o[3], "Tin cũ (snapshot)", ASLOG_MISSED, 0, ASLOG_SOURCE_PLAN, false);
+    row(log, &o[6], "Bản tin B", ASLOG_ON_AIR, 0, ASLOG_SOURCE_PLAN, true);
+    /* in the log but no longer in the plan: still planned when it was logged */
+    struct plan_item gone = {.uid = "gone", .summary = "x"};
+    struct plan_occurrence og = occ(&gone, "2026-01-20T08:00", false);
+    row(log, &og, "Đã xóa khỏi kế hoạch", ASLOG_AIRED, 120000, ASLOG_SOURCE_PLAN, false);
+    /* a planned occurrence tagged by its level still counts as planned */
+    struct plan_item urgent = {.uid = "urgent", .summary = "x"};
+    struct plan_occurrence ou = occ(&urgent, "2026-01-21T08:00", false);
+    row(log, &ou, "Khẩn theo kế hoạch", ASLOG_AIRED, 6000, ASLOG_SOURCE_EMERGENCY, false);
+    /* outside the plan */
+    struct plan_item adhoc = {.uid = "file.wav"};
+    struct plan_occurrence e = occ(&adhoc, "2026-02-10T10:00", false);
+    snprintf(e.key, sizeof e.key, "adhoc/%lld", (long long)e.start_ms);
+    row(log, &e, "Khẩn", ASLOG_AIRED, 90000, ASLOG_SOURCE_EMERGENCY, false);
+    struct plan_occurrence ad = occ(&adhoc, "2026-02-11T10:00", false);
+    snprintf(ad.key, sizeof ad.key, "adhoc/%lld", (long long)ad.start_ms);
+    row(log, &ad, "Đột xuất", ASLOG_AIRED, 30000, ASLOG_SOURCE_ADHOC, false);
+
+    struct report_input in = {.commune = "Xã Thử", .as_of_ms = t("2026-03-01T00:00"),
+                              .generated_at_ms = t("2026-03-01T00:00"), .occ = o,
+                              .n_occ = ARRAY_SIZE(o)};
+    ck_assert_int_eq(period_parse("2026-Q1", CONFIG_CUTOFF_CALENDAR, &in.period, err,
+                                  sizeof err), 0);
+    struct report *rep = NULL;
+    ck_assert_int_eq(report_build(&in, log, &rep, err, sizeof err), 0);
+    ck_assert(report_is_partial(rep));
+    ck_assert_int_eq(report_end_ms(rep), in.as_of_ms);
+    json_object *j = render_json(rep);
+    /* 7 in the plan + 2 only in the log */
+    ck_assert_int_eq(jint(j, "summary", "planned"), 9);
+    ck_assert_int_eq(jint(j, "summary", "aired"), 4);
+    ck_assert_int_eq(jint(j, "summary", "interrupted"), 1);
+    ck_assert_int_eq(jint(j, "summary", "missed"), 1);
+    ck_assert_int_eq(jint(j, "summary", "cancelled"), 1);
+    ck_assert_int_eq(jint(j, "summary", "unlogged"), 1);
+    ck_assert_int_eq(jint(j, "summary", "on_air"), 1);
+    ck_assert_int_eq(jint(j, "summary", "failed"), 0);
+    /* airings: every plan row that put sound out (incl. the interrupted ones) */
+    ck_assert_int_eq(jint(j, "summary", "airings"), 6);
+    ck_assert_int_eq(jint(j, "summary", "items"), 3);     /* a, gone, urgent */
+    ck_assert_int_eq(jint(j, "summary", "emergency_airings"), 1);
+    ck_assert_int_eq(jint(j, "summary", "adhoc_airings"), 1);
+    ck_assert_int_eq(jint(j, "summary", "total_ms"), 60000 + 30000 + 60000 + 6000 + 120000 +
+                                                         6000 + 90000 + 30000);
+    /* 4 aired of 8 due (9 planned, 1 cancelled) */
+    json_object *pct = json_object_object_get(json_object_object_get(j, "summary"),
+                                              "compliance_pct");
+    ck_assert_double_eq_tol(json_object_get_double(pct), 100.0 * 4 / 8, 0.05);
+
+    /* the snapshot in the log wins over the plan's current text */
+    json_object *items = json_object_object_get(j, "items");
+    bool seen = false;
+    for (size_t i = 0; i < json_object_array_length(items); i++) {
+        json_object *it = json_object_array_get_idx(items, i);
+        const char *uid = json_object_get_string(json_object_object_get(it, "uid"));
+        if (strcmp(uid, "a") == 0) {
+            seen = true;
+            ck_assert_str_eq(json_object_get_string(json_object_object_get(it, "title")),
+                             "Tin cũ (snapshot)");
+            ck_assert_int_eq(jint(it, "planned", NULL), 4);
+            ck_assert_int_eq(jint(it, "aired", NULL), 2);
+            ck_assert_int_eq(jint(it, "not_aired", NULL), 2);
+        }
+    }
+    ck_assert(seen);
+    /* months: January to the as-of month's start (clipped at 1 March) */
+    json_object *months = json_object_object_get(j, "months");
+    ck_assert_int_eq(json_object_array_length(months), 2);
+    ck_assert_int_eq(jint(json_object_array_get_idx(months, 0), "planned", NULL), 5);
+    ck_assert_int_eq(jint(json_object_array_get_idx(months, 1), "planned", NULL), 4);
+    /* topics: an item with two categories counts in both */
+    json_object *topics = json_object_object_get(j, "topics");
+    ck_assert_int_ge(json_object_array_length(topics), 2);
+    /* incidents: the interrupted attempts, the miss, the cancelled and unlogged ones */
+    ck_assert_int_eq(json_object_array_length(json_object_object_get(j, "incidents")), 5);
+    json_object_put(j);
+    report_free(rep);
+
+    /* a period that has not started at as-of is refused */
+    in.as_of_ms = t("2025-12-01T00:00");
+    ck_assert_int_eq(report_build(&in, log, &rep, err, sizeof err), -ERANGE);
+    aslog_close(log);
+}
+END_TEST
+
+int main(void)
+{
+    setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("count");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_counting);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
