@@ -1,0 +1,356 @@
+/* Control protocol over a Unix stream socket: one request line, one reply
+ * line, then the daemon closes. Small and text-based so an officer can
+ * also talk to the daemon with `socat` when the CLI is not at hand. */
+#include "ctl/ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+static const char *const level_names[] = {"normal", "priority", "emergency"};
+
+const char *ctl_level_name(enum plan_level l)
+{
+    return (unsigned)l < ARRAY_SIZE(level_names) ? level_names[l] : "normal";
+}
+
+int ctl_level_parse(const char *s, enum plan_level *l)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(level_names); i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            *l = (enum plan_level)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errlen)
+{
+    memset(req, 0, sizeof *req);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+        n--;
+    char verb[16];
+    size_t v = strcspn(line, " \r\n");
+    if (v >= sizeof verb || v > n)
+        goto bad;
+    memcpy(verb, line, v);
+    verb[v] = '\0';
+    const char *rest = v < n ? line + v + 1 : line + n;
+    size_t rest_len = n - (size_t)(rest - line);
+    if (strcmp(verb, "STATUS") == 0 && rest_len == 0) {
+        req->verb = CTL_STATUS;
+    } else if (strcmp(verb, "STOP") == 0 && rest_len == 0) {
+        req->verb = CTL_STOP;
+    } else if (strcmp(verb, "RELOAD") == 0 && rest_len == 0) {
+        req->verb = CTL_RELOAD;
+    } else if (strcmp(verb, "AIR") == 0) {
+        /* AIR LEVEL TARGET: the target is the rest of the line, spaces and all */
+        char lvl[16];
+        size_t l = strcspn(rest, " ");
+        if (l == 0 || l >= sizeof lvl || l >= rest_len)
+            goto bad;
+        memcpy(lvl, rest, l);
+        lvl[l] = '\0';
+        if (ctl_level_parse(lvl, &req->level) < 0)
+            goto bad;
+        size_t tl = rest_len - l - 1;
+        if (tl == 0 || tl >= sizeof req->target)
+            goto bad;
+        memcpy(req->target, rest + l + 1, tl);
+        req->target[tl] = '\0';
+        req->verb = CTL_AIR;
+    } else {
+        goto bad;
+    }
+    return 0;
+bad:
+    snprintf(err, errlen, _("bad request: \"%.*s\""), (int)(n > 200 ? 200 : n), line);
+    return -EINVAL;
+}
+
+int ctl_format(const struct ctl_request *req, char *buf, size_t len)
+{
+    int n;
+    switch (req->verb) {
+    case CTL_STATUS: n = snprintf(buf, len, "STATUS"); break;
+    case CTL_STOP: n = snprintf(buf, len, "STOP"); break;
+    case CTL_RELOAD: n = snprintf(buf, len, "RELOAD"); break;
+    case CTL_AIR:
+        if (strchr(req->target, '\n'))
+            return -EINVAL;
+        n = snprintf(buf, len, "AIR %s %s", ctl_level_name(req->level), req->target);
+        break;
+    default: return -EINVAL;
+    }
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* ---- daemon side ---- */
+
+static int fill_addr(struct sockaddr_un *sa, const char *path, char *err, size_t errlen)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa->sun_path) {
+        snprintf(err, errlen, _("socket path too long: %s"), path);
+        return -ENAMETOOLONG;
+    }
+    util_strlcpy(sa->sun_path, path, sizeof sa->sun_path);
+    return 0;
+}
+
+int ctl_listen(const char *path, const char *group, char *err, size_t errlen)
+{
+    struct sockaddr_un sa;
+    int rc = fill_addr(&sa, path, err, errlen);
+    if (rc < 0)
+        return rc;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        goto fail_errno;
+    /* A socket file left by a crash is replaced; one a daemon answers on is
+     * not (two daemons would air everything twice). */
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe >= 0) {
+        int c = connect(probe, (struct sockaddr *)&sa, sizeof sa);
+        close(probe);
+        if (c == 0) {
+            close(fd);
+            snprintf(err, errlen, _("another loaxad is already running on %s"), path);
+            return -EADDRINUSE;
+        }
+    }
+    unlink(path);
+    mode_t old = umask(0117);
+    rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    umask(old);
+    if (rc < 0 || listen(fd, 16) < 0)
+        goto fail_errno;
+    chmod(path, 0660);
+    if (group && *group) {
+        struct group *g = getgrnam(group);
+        if (g && chown(path, (uid_t)-1, g->gr_gid) < 0) {
+            /* not fatal: the owner and root can still use the socket */
+        }
+    }
+    return fd;
+fail_errno:
+    rc = -errno;
+    snprintf(err, errlen, _("cannot listen on %s: %s"), path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+struct ctl_conn {
+    int fd;
+    char op[160];
+    char buf[CTL_MAX_LINE + 1];
+    size_t len;
+};
+
+/* root, the daemon's own user, and members of the socket's group. */
+static bool peer_allowed(const struct ucred *cr, const char *name, const char *group)
+{
+    if (cr->uid == 0 || cr->uid == geteuid())
+        return true;
+    struct group *g = group && *group ? getgrnam(group) : NULL;
+    if (!g)
+        return false;
+    if (cr->gid == g->gr_gid)
+        return true;
+    for (char **m = g->gr_mem; m && *m; m++)
+        if (name && strcmp(*m, name) == 0)
+            return true;
+    return false;
+}
+
+struct ctl_conn *ctl_accept(int lfd, const char *group, bool *refused, char *err,
+                            size_t errlen)
+{
+    *refused = false;
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct ucred cr;
+    socklen_t cl = sizeof cr;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
+        snprintf(err, errlen, _("cannot read the peer's credentials: %s"), strerror(errno));
+        close(fd);
+        *refused = true;
+        return NULL;
+    }
+    char pwbuf[1024];
+    struct passwd pw, *pwp = NULL;
+    getpwuid_r(cr.uid, &pw, pwbuf, sizeof pwbuf, &pwp);
+    const char *name = pwp ? pwp->pw_name : NULL;
+    if (!peer_allowed(&cr, name, group)) {
+        snprintf(err, errlen, _("refused control connection from uid %u (not in group %s)"),
+                 (unsigned)cr.uid, group ? group : "");
+        close(fd);
+        *refused = true;
+        return NULL;
+    }
+    struct ctl_conn *c = xcalloc(1, sizeof *c);
+    c->fd = fd;
+    snprintf(c->op, sizeof c->op, "uid:%u(%s)", (unsigned)cr.uid, name ? name : "?");
+    return c;
+}
+
+int ctl_conn_fd(const struct ctl_conn *c)
+{
+    return c->fd;
+}
+
+const char *ctl_conn_operator(const struct ctl_conn *c)
+{
+    return c->op;
+}
+
+int ctl_conn_read(struct ctl_conn *c, const char **line)
+{
+    for (;;) {
+        char *nl = memchr(c->buf, '\n', c->len);
+        if (nl) {
+            *nl = '\0';
+            *line = c->buf;
+            return 1;
+        }
+        if (c->len >= CTL_MAX_LINE)
+            return -E2BIG;
+        ssize_t r = read(c->fd, c->buf + c->len, CTL_MAX_LINE - c->len);
+        if (r == 0)
+            return -ECONNRESET;
+        if (r < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+        c->len += (size_t)r;
+    }
+}
+
+static void write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* a client reading slowly: wait a little, never forever */
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            if (poll(&p, 1, 1000) <= 0)
+                return;
+            continue;
+        }
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+void ctl_conn_reply(struct ctl_conn *c, bool ok, const char *text)
+{
+    struct strbuf b = {0};
+    strbuf_puts(&b, ok ? "OK" : "ERR");
+    if (text && *text) {
+        strbuf_puts(&b, " ");
+        /* one line: newlines in messages become spaces */
+        for (const char *p = text; *p; p++)
+            strbuf_add(&b, *p == '\n' ? " " : p, 1);
+    }
+    strbuf_puts(&b, "\n");
+    write_all(c->fd, b.s, b.len);
+    strbuf_free(&b);
+    shutdown(c->fd, SHUT_WR);
+}
+
+void ctl_conn_free(struct ctl_conn *c)
+{
+    if (!c)
+        return;
+    close(c->fd);
+    free(c);
+}
+
+/* ---- client side ---- */
+
+static int wait_fd(int fd, short ev, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = ev};
+    int r;
+    do
+        r = poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
+}
+
+int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bool *ok,
+             char **text, char *err, size_t errlen)
+{
+    struct sockaddr_un sa;
+    char line[CTL_MAX_LINE + 2];
+    struct strbuf in = {0};
+    int rc = fill_addr(&sa, path, err, errlen);
+    if (rc < 0)
+        return rc;
+    if (ctl_format(req, line, sizeof line - 1) < 0) {
+        snprintf(err, errlen, _("request too long"));
+        return -EINVAL;
+    }
+    strcat(line, "\n");
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        rc = -errno;
+        snprintf(err, errlen, _("cannot reach loaxad at %s: %s (is the daemon running?)"),
+                 path, strerror(errno));
+        goto out;
+    }
+    write_all(fd, line, strlen(line));
+    for (;;) {
+        char buf[4096];
+        if ((rc = wait_fd(fd, POLLIN, timeout_ms)) < 0) {
+            snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path, strerror(-rc));
+            goto out;
+        }
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = -errno;
+            snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path, strerror(errno));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        strbuf_add(&in, buf, (size_t)r);
+    }
+    if (!in.s || (strncmp(in.s, "OK", 2) != 0 && strncmp(in.s, "ERR", 3) != 0)) {
+        rc = -EPROTO;
+        snprintf(err, errlen, _("unexpected answer from loaxad at %s"), path);
+        goto out;
+    }
+    *ok = in.s[0] == 'O';
+    const char *t = in.s + (*ok ? 2 : 3);
+    if (*t == ' ')
+        t++;
+    *text = xstrndup(t, strcspn(t, "\n"));
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    strbuf_free(&in);
+    return rc;
+}

@@ -1,0 +1,195 @@
+/* What loaxad answers on its control socket: STATUS (one JSON object),
+ * AIR (an ad-hoc airing, phát đột xuất), STOP and RELOAD. The operator is
+ * the peer's credentials, recorded in the log for manual actions. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "core/i18n.h"
+#include "core/paths.h"
+#include "core/util.h"
+#include "daemon/daemon.h"
+#include "daemon/dlog.h"
+
+static json_object *jstr(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+static json_object *jtime(int64_t ms)
+{
+    char buf[UTIL_TIME_BUF];
+    return ms < 0 ? NULL : json_object_new_string(util_format_iso_local(ms, buf));
+}
+
+static json_object *entry_json(const struct sched_entry *e)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "key", jstr(e->key));
+    json_object_object_add(o, "uid", jstr(e->item->uid));
+    json_object_object_add(o, "title", jstr(e->item->summary));
+    json_object_object_add(o, "level", jstr(ctl_level_name(e->level)));
+    json_object_object_add(o, "source", jstr(aslog_source_name(e->source)));
+    json_object_object_add(o, "planned_start", jtime(e->start_ms));
+    return o;
+}
+
+static char *status_json(struct daemon *d)
+{
+    int64_t now = lclock_now_ms(d->clk);
+    json_object *o = json_object_new_object();
+    struct airing *a = daemon_on_air(d);
+    const struct sched_entry *prep = sched_prepared(d->s);
+    json_object_object_add(o, "state", jstr(d->quit ? "stopping" : a ? "on_air" : "idle"));
+    json_object_object_add(o, "now", jtime(now));
+    json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
+    json_object_object_add(o, "version", jstr(LOAXA_VERSION));
+    json_object_object_add(o, "started", jtime(d->started_ms));
+    json_object_object_add(o, "device", jstr(d->cfg->device));
+    if (a) {
+        json_object *cur = entry_json(a->e);
+        int64_t el = now - a->asked_start_ms;
+        json_object_object_add(cur, "started", jtime(a->asked_start_ms));
+        if (el < 0) /* prepared and armed: its first frame is still to come */
+            json_object_object_add(cur, "starts_in_ms", json_object_new_int64(-el));
+        json_object_object_add(cur, "elapsed_ms", json_object_new_int64(el > 0 ? el : 0));
+        if (a->duration_ms >= 0)
+            json_object_object_add(cur, "remaining_ms",
+                                   json_object_new_int64(a->duration_ms > el ? a->duration_ms - el
+                                                                             : 0));
+        json_object_object_add(cur, "operator", jstr(a->operator_name));
+        json_object_object_add(o, "on_air", cur);
+    }
+    if (prep)
+        json_object_object_add(o, "prepared", entry_json(prep));
+    const struct sched_entry *up[5];
+    size_t n = sched_upcoming(d->s, now, up, ARRAY_SIZE(up));
+    json_object *next = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(next, entry_json(up[i]));
+    json_object_object_add(o, "next", next);
+
+    json_object *pl = json_object_new_object();
+    json_object_object_add(pl, "path", jstr(d->cfg->plan_path));
+    json_object_object_add(pl, "items", json_object_new_int((int)plan_item_count(d->plan)));
+    json_object_object_add(pl, "loaded", jtime(d->plan_loaded_ms));
+    json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
+    json_object *errs = json_object_new_array();
+    if (d->plan_errors) {
+        char *copy = xstrdup(d->plan_errors), *save = NULL;
+        for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+            json_object_array_add(errs, jstr(l));
+        free(copy);
+    }
+    json_object_object_add(pl, "errors", errs);
+    json_object_object_add(o, "plan", pl);
+
+    long est;
+    bool synced = lclock_synchronised(&est);
+    json_object *ck = json_object_new_object();
+    json_object_object_add(ck, "synchronised", json_object_new_boolean(synced));
+    json_object_object_add(ck, "est_error_us", json_object_new_int64(est));
+    json_object_object_add(o, "clock", ck);
+
+    json_object *fl = json_object_new_array();
+    for (int i = 0; i < d->n_failures; i++)
+        json_object_array_add(fl, jstr(d->failures[i]));
+    json_object_object_add(o, "last_failures", fl);
+
+    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return s;
+}
+
+/* AIR: a file under the audio root, else a UID of the plan. */
+static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
+{
+    char err[512], reply[700];
+    char *abs = NULL;
+    struct sched_entry *e = NULL;
+    int rc = paths_resolve_audio(d->cfg->audio_root, req->target, &abs, err, sizeof err);
+    const struct plan_item *it = rc == 0 ? NULL : plan_find_uid(d->plan, req->target);
+    if (rc == 0) {
+        const char *audio[] = {req->target};
+        const char *base = strrchr(req->target, '/');
+        struct plan_item adhoc = {
+            .uid = "", .file = "", .summary = base ? base + 1 : req->target,
+            .description = "", .unit = "", .audio = audio, .n_audio = 1,
+            .level = req->level, .approved = true,
+            .priority = req->level == PLAN_LEVEL_EMERGENCY ? 1
+                        : req->level == PLAN_LEVEL_PRIORITY ? 3 : 0,
+        };
+        e = sched_add_adhoc(d->s, &adhoc, req->level, lclock_now_ms(d->clk));
+    } else if (it) {
+        e = sched_add_adhoc(d->s, it, req->level, lclock_now_ms(d->clk));
+    } else if (rc == -EACCES) {
+        ctl_conn_reply(c, false, err);
+        goto out;
+    } else {
+        snprintf(reply, sizeof reply,
+                 _("\"%s\" is neither a recording under the audio root (%s) nor a UID in the "
+                   "plan"), req->target, err);
+        ctl_conn_reply(c, false, reply);
+        goto out;
+    }
+    d->adhoc = xrealloc(d->adhoc, (d->n_adhoc + 1) * sizeof *d->adhoc);
+    util_strlcpy(d->adhoc[d->n_adhoc].key, e->key, sizeof d->adhoc[0].key);
+    util_strlcpy(d->adhoc[d->n_adhoc].operator_name, ctl_conn_operator(c),
+                 sizeof d->adhoc[0].operator_name);
+    d->n_adhoc++;
+    dlog(LOG_NOTICE, _("%s asks to air %s (%s) now"), ctl_conn_operator(c), req->target,
+         ctl_level_name(req->level));
+    ctl_conn_reply(c, true, e->key);
+out:
+    free(abs);
+}
+
+void control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
+{
+    struct ctl_request req;
+    char err[CTL_MAX_LINE + 256];
+    if (ctl_parse(line, &req, err, sizeof err) < 0) {
+        ctl_conn_reply(c, false, err);
+        return;
+    }
+    if (d->quit && req.verb != CTL_STATUS) {
+        ctl_conn_reply(c, false, _("the daemon is shutting down"));
+        return;
+    }
+    switch (req.verb) {
+    case CTL_STATUS: {
+        char *s = status_json(d);
+        ctl_conn_reply(c, true, s);
+        free(s);
+        break;
+    }
+    case CTL_AIR:
+        do_air(d, c, &req);
+        break;
+    case CTL_STOP: {
+        struct airing *a = daemon_on_air(d);
+        if (!a || !sched_stop_current(d->s)) {
+            ctl_conn_reply(c, false, _("nothing is on air"));
+            break;
+        }
+        util_strlcpy(a->operator_name, ctl_conn_operator(c), sizeof a->operator_name);
+        a->stop_by_operator = true;
+        player_stop(a->p, PLAYER_STOPPED);
+        dlog(LOG_NOTICE, _("%s stops %s (%s)"), ctl_conn_operator(c), a->e->item->summary,
+             a->e->key);
+        ctl_conn_reply(c, true, a->e->key);
+        break;
+    }
+    case CTL_RELOAD: {
+        char msg[4096];
+        int rc = daemon_reload(d, false, msg, sizeof msg);
+        ctl_conn_reply(c, rc == 0, msg);
+        break;
+    }
+    }
+}

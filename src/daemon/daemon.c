@@ -1,0 +1,554 @@
+/* loaxad's event loop: one poll() over a relative (boot-time) timerfd (the next thing
+ * the scheduler needs), a CLOCK_REALTIME timerfd with CANCEL_ON_SET (wall
+ * clock steps), a signalfd, the control socket, inotify on the plan's
+ * folder and each player's end descriptor. It sleeps until the earliest of
+ * those; idle, nothing wakes it. All decisions come from sched_next(). */
+#include "daemon/daemon.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "daemon/dlog.h"
+
+#define DAY_MS (86400 * 1000LL)
+#define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
+#define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
+#define JUMP_TOLERANCE_MS 1500
+
+static int64_t now_ms(const struct daemon *d)
+{
+    return lclock_now_ms(d->clk);
+}
+
+void daemon_note_failure(struct daemon *d, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    memmove(d->failures[1], d->failures[0], sizeof d->failures[0] * (DAEMON_MAX_FAILURES - 1));
+    char when[UTIL_TIME_BUF];
+    snprintf(d->failures[0], sizeof d->failures[0], "%s %s",
+             util_format_iso_local(now_ms(d), when), buf);
+    if (d->n_failures < DAEMON_MAX_FAILURES)
+        d->n_failures++;
+    dlog(LOG_WARNING, "%s", buf);
+}
+
+/* ---- the plan and the window of occurrences ---- */
+
+static bool logged_cb(void *ud, const char *key)
+{
+    struct daemon *d = ud;
+    return aslog_occurrence_state(d->log, key, NULL, NULL, NULL) == 0;
+}
+
+static int window_load(struct daemon *d, int64_t from, int64_t to)
+{
+    struct plan_occurrence *occ = NULL;
+    size_t n = 0;
+    int rc = plan_expand(d->plan, from, to, &occ, &n);
+    if (rc < 0) {
+        dlog(LOG_ERR, _("cannot expand the plan: %s"), strerror(-rc));
+        return rc;
+    }
+    sched_load(d->s, occ, n, logged_cb, d);
+    free(d->occ);
+    d->occ = occ;
+    d->n_occ = n;
+    d->win_from = from;
+    d->win_to = to;
+    return 0;
+}
+
+static int latest_cb(const struct aslog_row *row, void *ud)
+{
+    int64_t *latest = ud;
+    if (row->planned_start_ms > *latest)
+        *latest = row->planned_start_ms;
+    return 0;
+}
+
+/* Where loading begins at start: just after the last airing the log knows
+ * (at most a month back), so what passed while the daemon was down is
+ * logged missed; and at least the grace period back, so what is merely late
+ * still airs. A fresh log starts there. */
+static int64_t lookback_from(struct daemon *d, int64_t now)
+{
+    int64_t latest = -1;
+    int64_t late = now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
+    struct aslog_filter f = {.from_ms = now - LOOKBACK_MS, .to_ms = now};
+    aslog_query(d->log, &f, latest_cb, &latest);
+    return latest >= 0 && latest < late ? latest : late;
+}
+
+int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen)
+{
+    const char *paths[] = {d->cfg->plan_path};
+    struct plan_options po = {.default_tz = d->cfg->timezone, .audio_root = d->cfg->audio_root};
+    char *perr = NULL;
+    struct plan *np = plan_load(paths, 1, &po, &perr);
+    if (!np) {
+        snprintf(msg, msglen, _("cannot read the plan %s: %s"), d->cfg->plan_path,
+                 perr ? perr : "?");
+        free(perr);
+        goto rejected;
+    }
+    size_t nerr = plan_error_count(np);
+    if (nerr) {
+        struct strbuf b = {0};
+        for (size_t i = 0; i < plan_diag_count(np); i++) {
+            const struct plan_diag *dg = plan_diag(np, i);
+            if (dg->severity == PLAN_ERROR)
+                strbuf_printf(&b, "%s%s:%d: %s", b.len ? "\n" : "", dg->file, dg->line,
+                              dg->message);
+        }
+        free(d->plan_errors);
+        d->plan_errors = strbuf_steal(&b);
+        d->n_plan_errors = (int)nerr;
+        if (!startup && d->plan) {
+            snprintf(msg, msglen,
+                     _("the plan has %zu error(s); still airing the last good plan: %s"), nerr,
+                     d->plan_errors);
+            plan_free(np);
+            dlog(LOG_ERR, "%s", msg);
+            return -EINVAL;
+        }
+        /* at start there is no better plan: air its good items */
+        dlog(LOG_ERR, _("the plan has %zu error(s); its valid items will air: %s"), nerr,
+             d->plan_errors);
+    } else {
+        free(d->plan_errors);
+        d->plan_errors = NULL;
+        d->n_plan_errors = 0;
+    }
+    struct plan *old = d->plan;
+    d->plan = np;
+    int64_t now = now_ms(d);
+    int64_t from = startup ? lookback_from(d, now)
+                           : now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
+    if (window_load(d, from, now + WINDOW_MS) < 0) {
+        d->plan = old;
+        plan_free(np);
+        snprintf(msg, msglen, _("cannot expand the plan"));
+        return -EINVAL;
+    }
+    plan_free(old); /* sched's entries now point into np (or own copies) */
+    d->plan_loaded_ms = now;
+    snprintf(msg, msglen, _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
+             plan_item_count(np), plan_file_count(np), d->n_occ);
+    dlog(LOG_INFO, "%s", msg);
+    return 0;
+rejected:
+    dlog(LOG_ERR, "%s", msg);
+    if (d->plan)
+        dlog(LOG_ERR, _("still airing the last good plan"));
+    return -EINVAL;
+}
+
+/* ---- time ---- */
+
+static void arm_timer(struct daemon *d, int64_t at, int64_t now)
+{
+    struct itimerspec its = {0};
+    if (d->quit)
+        at = now + 200; /* while shutting down, look again soon */
+    if (at != INT64_MAX) {
+        int64_t delay = at - now;
+        if (delay < 1)
+            delay = 1;
+        its.it_value.tv_sec = delay / 1000;
+        its.it_value.tv_nsec = (delay % 1000) * 1000000;
+    }
+    timerfd_settime(d->tfd, 0, &its, NULL);
+}
+
+static void arm_jump_detector(struct daemon *d)
+{
+    /* An absolute CLOCK_REALTIME timer far away; the kernel cancels it
+     * (read() fails with ECANCELED) whenever the wall clock is set. */
+    struct itimerspec its = {.it_value = {.tv_sec = 4102444800}}; /* 2100-01-01 */
+    timerfd_settime(d->jfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+}
+
+static void on_jump(struct daemon *d, int64_t delta)
+{
+    int64_t now = now_ms(d), grace = (int64_t)d->cfg->grace_min * 60000;
+    dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; rescheduling from the log"),
+         (long long)((delta + (delta < 0 ? -500 : 500)) / 1000));
+    int64_t from = now - grace - d->cfg->prepare_ms;
+    if (delta > 0) {
+        sched_note_jump(d->s, now - delta, now);
+        from = now - delta - grace; /* what was skipped becomes late or missed */
+    }
+    window_load(d, from, now + WINDOW_MS);
+}
+
+static void check_sync(struct daemon *d)
+{
+    long est;
+    bool synced = lclock_synchronised(&est);
+    if (!synced && d->synced)
+        dlog(LOG_WARNING, _("the system clock is not synchronised (NTP); airings may be "
+                            "off by as much as the clock is"));
+    else if (synced && !d->synced)
+        dlog(LOG_INFO, _("the system clock is synchronised"));
+    d->synced = synced;
+}
+
+/* ---- the loop ---- */
+
+static void drive(struct daemon *d)
+{
+    int64_t now = now_ms(d);
+    int64_t delta = lclock_jump_check(d->clk, &d->mark, JUMP_TOLERANCE_MS);
+    if (delta)
+        on_jump(d, delta);
+    now = now_ms(d);
+    if (!d->quit && now + DAY_MS > d->win_to)
+        window_load(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
+                    now + WINDOW_MS);
+    for (int guard = 0; guard < 100000; guard++) {
+        struct sched_action act;
+        now = now_ms(d);
+        if (d->quit) {
+            arm_timer(d, INT64_MAX, now);
+            return;
+        }
+        sched_next(d->s, now, &act);
+        struct airing *a;
+        switch (act.kind) {
+        case SCHED_IDLE: {
+            int64_t refill = d->win_to - DAY_MS;
+            arm_timer(d, act.at_ms < refill ? act.at_ms : refill, now);
+            return;
+        }
+        case SCHED_MISSED:
+            if ((a = airing_find(d, act.entry)))
+                airing_drop(a);
+            if (airlog_record(d->al, act.entry, ASLOG_MISSED, act.reason, "",
+                              airing_operator(d, act.entry->key)) == 0)
+                daemon_note_failure(d, _("%s (%s) missed: %s"), act.entry->item->summary,
+                                    act.entry->key, _(act.reason));
+            airing_forget_adhoc(d, act.entry->key);
+            break;
+        case SCHED_CANCELLED:
+            airlog_record(d->al, act.entry, ASLOG_CANCELLED, "", "", "");
+            dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
+                 act.entry->key);
+            break;
+        case SCHED_DISCARD:
+            if ((a = airing_find(d, act.entry)))
+                airing_drop(a);
+            break;
+        case SCHED_PREPARE:
+            check_sync(d);
+            airing_prepare(d, act.entry);
+            break;
+        case SCHED_START:
+            airing_start(d, act.entry, act.at_ms);
+            break;
+        case SCHED_PREEMPT:
+            if ((a = airing_find(d, act.entry))) {
+                dlog(LOG_NOTICE, _("an emergency cuts into %s (%s)"), act.entry->item->summary,
+                     act.entry->key);
+                player_stop(a->p, PLAYER_PREEMPTED);
+            }
+            break;
+        }
+    }
+}
+
+static void begin_shutdown(struct daemon *d)
+{
+    if (d->quit)
+        return;
+    d->quit = true;
+    d->quit_deadline_mono = lclock_mono_ms(d->clk) + d->cfg->fade_ms + 3000;
+    dlog(LOG_NOTICE, _("shutting down"));
+    for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
+        struct airing *a = &d->air[i];
+        if (!a->p)
+            continue;
+        if (a->row_id >= 0) {
+            player_stop(a->p, PLAYER_SHUTDOWN);
+        } else { /* prepared, never started: nothing to log */
+            sched_failed(d->s, a->e);
+            airing_drop(a);
+        }
+    }
+}
+
+static bool airings_left(const struct daemon *d)
+{
+    for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
+        if (d->air[i].p)
+            return true;
+    return false;
+}
+
+static void on_signal(struct daemon *d)
+{
+    struct signalfd_siginfo si;
+    while (read(d->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (si.ssi_signo == SIGHUP) {
+            char msg[2048];
+            daemon_reload(d, false, msg, sizeof msg);
+        } else {
+            begin_shutdown(d);
+        }
+    }
+}
+
+static void on_inotify(struct daemon *d)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool relevant = false;
+    ssize_t n;
+    while ((n = read(d->ifd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)p;
+            size_t l = ev->len ? strlen(ev->name) : 0;
+            if (l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
+                relevant = true;
+            p += sizeof *ev + ev->len;
+        }
+    }
+    if (relevant) {
+        char msg[2048];
+        dlog(LOG_INFO, _("the plan changed on disk; reloading"));
+        daemon_reload(d, false, msg, sizeof msg);
+    }
+}
+
+static void on_listen(struct daemon *d)
+{
+    for (;;) {
+        char err[512];
+        bool refused;
+        struct ctl_conn *c = ctl_accept(d->lfd, d->cfg->socket_group, &refused, err, sizeof err);
+        if (!c) {
+            if (refused) {
+                dlog(LOG_WARNING, "%s", err);
+                continue;
+            }
+            return;
+        }
+        int slot = -1;
+        for (int i = 0; i < DAEMON_MAX_CONNS && slot < 0; i++)
+            if (!d->conns[i])
+                slot = i;
+        if (slot < 0) {
+            ctl_conn_reply(c, false, _("busy"));
+            ctl_conn_free(c);
+            continue;
+        }
+        d->conns[slot] = c;
+    }
+}
+
+static void on_conn(struct daemon *d, int i)
+{
+    const char *line;
+    int r = ctl_conn_read(d->conns[i], &line);
+    if (r == 0)
+        return;
+    if (r > 0)
+        control_handle(d, d->conns[i], line);
+    ctl_conn_free(d->conns[i]);
+    d->conns[i] = NULL;
+}
+
+int daemon_run(struct daemon *d)
+{
+    enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_FIXED };
+    struct pollfd pfd[F_FIXED + DAEMON_MAX_AIRINGS + DAEMON_MAX_CONNS];
+    const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
+    for (;;) {
+        airing_check_players(d);
+        drive(d);
+        if (d->quit) {
+            if (!airings_left(d))
+                break;
+            if (lclock_mono_ms(d->clk) > d->quit_deadline_mono) {
+                /* a player that does not end: close its row ourselves */
+                for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
+                    struct airing *a = &d->air[i];
+                    if (a->p && a->row_id >= 0)
+                        aslog_finish(d->log, a->row_id, ASLOG_INTERRUPTED, "shutdown", -1,
+                                     now_ms(d), -1, 0);
+                    if (a->p)
+                        airing_drop(a);
+                }
+                break;
+            }
+        }
+        int n = 0;
+        pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : d->lfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->ifd, .events = POLLIN};
+        for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
+            pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
+                                       .events = POLLIN};
+        /* player ends are not read here: airing_check_players() asks each player */
+        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
+            pfd[n++] = (struct pollfd){.fd = d->conns[i] ? ctl_conn_fd(d->conns[i]) : -1,
+                                       .events = POLLIN};
+        int r = poll(pfd, (nfds_t)n, -1);
+        if (r < 0 && errno != EINTR) {
+            dlog(LOG_ERR, "poll: %s", strerror(errno));
+            return 1;
+        }
+        if (r <= 0)
+            continue;
+        uint64_t ticks;
+        if (pfd[F_TIMER].revents & POLLIN && read(d->tfd, &ticks, sizeof ticks) < 0) {
+            /* EAGAIN: re-armed meanwhile; nothing to do */
+        }
+        if (pfd[F_JUMP].revents & POLLIN) {
+            if (read(d->jfd, &ticks, sizeof ticks) < 0 && errno == ECANCELED) {
+                /* the kernel saw the wall clock set: drive() measures by how much */
+                arm_jump_detector(d);
+            }
+        }
+        if (pfd[F_SIG].revents & POLLIN)
+            on_signal(d);
+        if (pfd[F_INOTIFY].revents & POLLIN)
+            on_inotify(d);
+        if (pfd[F_LISTEN].revents & POLLIN)
+            on_listen(d);
+        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
+            if (d->conns[i] && pfd[conn_at + i].revents)
+                on_conn(d, i);
+    }
+    dlog(LOG_NOTICE, _("stopped"));
+    return 0;
+}
+
+/* ---- setup ---- */
+
+static int watch_plan(struct daemon *d, char *err, size_t errlen)
+{
+    struct stat st;
+    char *dir;
+    if (stat(d->cfg->plan_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        dir = xstrdup(d->cfg->plan_path);
+    } else {
+        const char *slash = strrchr(d->cfg->plan_path, '/');
+        dir = slash ? xstrndup(d->cfg->plan_path, (size_t)(slash - d->cfg->plan_path))
+                    : xstrdup(".");
+        if (!*dir) {
+            free(dir);
+            dir = xstrdup("/");
+        }
+    }
+    d->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    int rc = 0;
+    if (d->ifd < 0 || inotify_add_watch(d->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+                                                         IN_MOVED_FROM | IN_DELETE) < 0) {
+        rc = -errno;
+        snprintf(err, errlen, _("cannot watch %s: %s"), dir, strerror(errno));
+    }
+    free(dir);
+    return rc;
+}
+
+int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    d->cfg = cfg;
+    d->tfd = d->jfd = d->sfd = d->lfd = d->ifd = -1;
+    d->clk = lclock_system();
+    d->synced = true;
+    lclock_mark(d->clk, &d->mark);
+    d->started_ms = now_ms(d);
+    int rc = aslog_open(cfg->db_path, &d->log, err, errlen);
+    if (rc < 0)
+        return rc;
+    int n = 0;
+    if (aslog_recover(d->log, &n) == 0 && n > 0)
+        dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
+             n);
+    d->al = airlog_new(d->log, cfg->audio_root);
+    struct sched_opts so = {
+        .grace_ms = (int64_t)cfg->grace_min * 60000,
+        .prepare_ms = cfg->prepare_ms,
+        .fade_ms = cfg->fade_ms,
+        .preempt = cfg->preempt,
+        .require_approval = cfg->require_approval,
+        .boot_ms = d->started_ms,
+    };
+    d->s = sched_new(&so);
+    char msg[2048];
+    if (daemon_reload(d, true, msg, sizeof msg) < 0 || !d->plan) {
+        snprintf(err, errlen, "%s", msg);
+        return -EINVAL;
+    }
+    d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
+    if (d->lfd < 0)
+        return d->lfd;
+    if ((rc = watch_plan(d, err, errlen)) < 0)
+        return rc;
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGTERM);
+    sigaddset(&ss, SIGINT);
+    sigaddset(&ss, SIGHUP);
+    sigprocmask(SIG_BLOCK, &ss, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    d->sfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
+    /* BOOTTIME: a relative sleep that also counts a suspend, so a resumed
+     * machine wakes for what it slept through (and the jump check, on the
+     * monotonic clock, then treats the suspend like a step forward) */
+    d->tfd = timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+    d->jfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (d->sfd < 0 || d->tfd < 0 || d->jfd < 0) {
+        rc = -errno;
+        snprintf(err, errlen, "%s", strerror(errno));
+        return rc;
+    }
+    arm_jump_detector(d);
+    check_sync(d);
+    airing_check_device(d);
+    return 0;
+}
+
+void daemon_fini(struct daemon *d)
+{
+    for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
+        if (d->air[i].p)
+            airing_drop(&d->air[i]);
+    for (int i = 0; i < DAEMON_MAX_CONNS; i++)
+        ctl_conn_free(d->conns[i]);
+    if (d->lfd >= 0) {
+        close(d->lfd);
+        unlink(d->cfg->socket_path);
+    }
+    int fds[] = {d->tfd, d->jfd, d->sfd, d->ifd};
+    for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    sched_free(d->s);
+    free(d->occ);
+    plan_free(d->plan);
+    airlog_free(d->al);
+    aslog_close(d->log);
+    free(d->plan_errors);
+    free(d->adhoc);
+}

@@ -1,0 +1,92 @@
+/* loaxad's state, shared by its files: the loop (daemon.c), what it does
+ * for the control socket (control.c) and main (loaxad.c). Internal to the
+ * daemon: nothing outside src/daemon includes this. */
+#ifndef LOAXA_DAEMON_H
+#define LOAXA_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aslog/aslog.h"
+#include "audio/player.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "ctl/ctl.h"
+#include "plan/plan.h"
+#include "sched/airlog.h"
+#include "sched/sched.h"
+
+/* A programme with a player: prepared, on air, or fading out. */
+struct airing {
+    struct sched_entry *e;
+    struct player *p;
+    int64_t row_id;               /* -1 until aslog_begin */
+    int64_t asked_start_ms;       /* planned start, or when it was started late */
+    int64_t duration_ms;          /* from the recordings' headers, -1 unknown */
+    char operator_name[160];      /* manual airings and operator stops */
+    bool stop_by_operator;
+};
+
+#define DAEMON_MAX_AIRINGS 4
+#define DAEMON_MAX_CONNS 16
+#define DAEMON_MAX_FAILURES 5
+
+struct adhoc_op {                 /* who asked for an ad-hoc airing */
+    char key[160];
+    char operator_name[160];
+};
+
+struct daemon {
+    struct loaxa_config *cfg;
+    struct lclock *clk;
+    struct aslog *log;
+    struct airlog *al;
+    struct sched *s;
+    struct plan *plan;            /* the last good plan */
+    struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
+    size_t n_occ;
+    int64_t win_from, win_to;     /* the occurrences loaded */
+    int64_t plan_loaded_ms;
+    char *plan_errors;            /* the last rejected reload's errors, or NULL */
+    int n_plan_errors;
+
+    struct airing air[DAEMON_MAX_AIRINGS];
+    struct adhoc_op *adhoc;
+    size_t n_adhoc;
+
+    struct ctl_conn *conns[DAEMON_MAX_CONNS];
+    int tfd, jfd, sfd, lfd, ifd;
+    struct lclock_mark mark;
+    bool synced;                  /* last ntp_adjtime answer */
+    bool no_device_said;          /* said once until a device works again */
+    char failures[DAEMON_MAX_FAILURES][512];
+    int n_failures;
+    bool quit;
+    int64_t quit_deadline_mono;
+    int64_t started_ms;
+};
+
+/* daemon.c */
+int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen);
+int daemon_run(struct daemon *d);
+void daemon_fini(struct daemon *d);
+int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen);
+void daemon_note_failure(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct airing *daemon_on_air(struct daemon *d);
+
+/* airing.c */
+struct airing *airing_find(struct daemon *d, const struct sched_entry *e);
+void airing_drop(struct airing *a);
+const char *airing_operator(struct daemon *d, const char *key);
+void airing_forget_adhoc(struct daemon *d, const char *key);
+void airing_record_failed(struct daemon *d, const struct sched_entry *e, const char *reason);
+void airing_prepare(struct daemon *d, struct sched_entry *e);
+void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
+void airing_check_players(struct daemon *d);
+void airing_check_device(struct daemon *d);
+
+/* control.c */
+void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
+
+#endif

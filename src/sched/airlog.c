@@ -1,0 +1,200 @@
+/* Row building for the as-run log; see airlog.h. Recording hashes are
+ * cached by path, size and mtime: a year of simulate hashes each file once,
+ * and the daemon notices a replaced recording. */
+#include "sched/airlog.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/hash.h"
+#include "core/paths.h"
+#include "core/util.h"
+
+struct hash_entry {
+    char *path;              /* as written in the plan (relative to the audio root) */
+    off_t size;
+    struct timespec mtime;
+    char hex[65];
+};
+
+struct airlog {
+    struct aslog *log;
+    char *audio_root;
+    struct hash_entry *h;
+    size_t n_h, cap_h;
+    bool revalidate;         /* stat each time (daemon) or trust the cache (simulate) */
+};
+
+struct airlog *airlog_new(struct aslog *log, const char *audio_root)
+{
+    struct airlog *al = xcalloc(1, sizeof *al);
+    al->log = log;
+    al->audio_root = xstrdup(audio_root ? audio_root : ".");
+    al->revalidate = true;
+    return al;
+}
+
+void airlog_trust_cache(struct airlog *al)
+{
+    al->revalidate = false;
+}
+
+void airlog_free(struct airlog *al)
+{
+    if (!al)
+        return;
+    for (size_t i = 0; i < al->n_h; i++)
+        free(al->h[i].path);
+    free(al->h);
+    free(al->audio_root);
+    free(al);
+}
+
+void airlog_free_files(char **files, size_t n)
+{
+    for (size_t i = 0; files && i < n; i++)
+        free(files[i]);
+    free(files);
+}
+
+int airlog_files(struct airlog *al, const struct plan_item *it, char ***files, size_t *n,
+                 char *err, size_t errlen)
+{
+    char **out = xcalloc(it->n_audio + 1, sizeof *out);
+    *files = NULL;
+    *n = 0;
+    for (size_t i = 0; i < it->n_audio; i++) {
+        int rc = paths_resolve_audio(al->audio_root, it->audio[i], &out[i], err, errlen);
+        if (rc < 0) {
+            airlog_free_files(out, i);
+            return rc;
+        }
+    }
+    *files = out;
+    *n = it->n_audio;
+    return 0;
+}
+
+static const char *sha_of(struct airlog *al, const char *rel)
+{
+    struct hash_entry *h = NULL;
+    for (size_t i = 0; i < al->n_h && !h; i++)
+        if (strcmp(al->h[i].path, rel) == 0)
+            h = &al->h[i];
+    if (h && !al->revalidate)
+        return h->hex;
+    char *abs = NULL, err[256];
+    struct stat st;
+    if (paths_resolve_audio(al->audio_root, rel, &abs, err, sizeof err) < 0 ||
+        stat(abs, &st) < 0) {
+        free(abs);
+        return "";
+    }
+    if (!h) {
+        if (al->n_h == al->cap_h) {
+            al->cap_h = al->cap_h ? al->cap_h * 2 : 16;
+            al->h = xrealloc(al->h, al->cap_h * sizeof *al->h);
+        }
+        h = &al->h[al->n_h++];
+        memset(h, 0, sizeof *h);
+        h->path = xstrdup(rel);
+        h->size = -1;
+    }
+    if (h->size != st.st_size || h->mtime.tv_sec != st.st_mtim.tv_sec ||
+        h->mtime.tv_nsec != st.st_mtim.tv_nsec) {
+        if (hash_file_sha256(abs, h->hex) < 0)
+            h->hex[0] = '\0';
+        h->size = st.st_size;
+        h->mtime = st.st_mtim;
+    }
+    free(abs);
+    return h->hex;
+}
+
+/* [{"path":"as written","sha256":"…"}, …]; a file that cannot be resolved
+ * keeps an empty hash (the row's reason says why it failed). */
+static char *recordings_json(struct airlog *al, const struct plan_item *it)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < it->n_audio; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "path", json_object_new_string(it->audio[i]));
+        json_object_object_add(o, "sha256", json_object_new_string(sha_of(al, it->audio[i])));
+        json_object_array_add(arr, o);
+    }
+    char *s = xstrdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(arr);
+    return s;
+}
+
+static int priority_of(const struct sched_entry *e)
+{
+    if (e->source == ASLOG_SOURCE_PLAN)
+        return e->item->priority;
+    /* ad hoc: the PRIORITY value that means the requested level */
+    return e->level == PLAN_LEVEL_EMERGENCY ? 1 : e->level == PLAN_LEVEL_PRIORITY ? 3 : 0;
+}
+
+static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslog_row *r,
+                     char **cats, char **recs)
+{
+    const struct plan_item *it = e->item;
+    struct strbuf b = {0};
+    for (size_t i = 0; i < it->n_categories; i++) {
+        if (i)
+            strbuf_puts(&b, "\n");
+        strbuf_puts(&b, it->categories[i]);
+    }
+    *cats = b.s ? strbuf_steal(&b) : xstrdup("");
+    *recs = recordings_json(al, it);
+    memset(r, 0, sizeof *r);
+    r->occ_key = e->key;
+    r->uid = it->uid ? it->uid : "";
+    r->plan_file = e->source == ASLOG_SOURCE_PLAN && it->file ? it->file : "";
+    r->title = it->summary ? it->summary : "";
+    r->categories = *cats;
+    r->unit = it->unit ? it->unit : "";
+    r->priority = priority_of(e);
+    r->recordings = *recs;
+    r->planned_start_ms = e->start_ms;
+    r->planned_end_ms = e->end_ms;
+    r->actual_start_ms = r->actual_end_ms = -1;
+    r->source = e->source;
+}
+
+int airlog_record(struct airlog *al, const struct sched_entry *e, enum aslog_status st,
+                  const char *reason, const char *device, const char *operator_name)
+{
+    struct aslog_row r;
+    char *cats, *recs;
+    fill_row(al, e, &r, &cats, &recs);
+    r.status = st;
+    r.reason = reason ? reason : "";
+    r.device = device ? device : "";
+    r.operator_name = operator_name ? operator_name : "";
+    int rc = aslog_record(al->log, &r);
+    free(cats);
+    free(recs);
+    return rc;
+}
+
+int airlog_begin(struct airlog *al, const struct sched_entry *e, const char *device,
+                 const char *operator_name, int64_t *id)
+{
+    struct aslog_row r;
+    char *cats, *recs;
+    fill_row(al, e, &r, &cats, &recs);
+    r.status = ASLOG_ON_AIR;
+    r.reason = "";
+    r.device = device ? device : "";
+    r.operator_name = operator_name ? operator_name : "";
+    int rc = aslog_begin(al->log, &r, id);
+    free(cats);
+    free(recs);
+    return rc;
+}

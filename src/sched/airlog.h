@@ -1,0 +1,38 @@
+/* From the scheduler's entries to the as-run log's rows, shared by loaxad
+ * and `loaxa simulate` so both write exactly the same rows: the snapshot
+ * of the item (title, categories, unit, priority, recordings with their
+ * SHA-256), the planned times, the source and the operator. Not part of
+ * the pure core: it reads recordings (hashes) and writes through aslog. */
+#ifndef LOAXA_AIRLOG_H
+#define LOAXA_AIRLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aslog/aslog.h"
+#include "sched/sched.h"
+
+struct airlog;
+
+struct airlog *airlog_new(struct aslog *log, const char *audio_root);
+void airlog_free(struct airlog *al);
+/* Hash each recording once and never look again (simulate: no time passes). */
+void airlog_trust_cache(struct airlog *al);
+
+/* The recordings of an item as absolute paths under the audio root (and
+ * the signature tune's, if any, is not included). Returns 0 or a negative
+ * code with err naming the file. Free with airlog_free_files. */
+int airlog_files(struct airlog *al, const struct plan_item *it, char ***files, size_t *n,
+                 char *err, size_t errlen);
+void airlog_free_files(char **files, size_t n);
+
+/* A final row at once: missed, cancelled, failed. -EEXIST when the
+ * occurrence already has one. */
+int airlog_record(struct airlog *al, const struct sched_entry *e, enum aslog_status st,
+                  const char *reason, const char *device, const char *operator_name);
+
+/* The ON_AIR row before the first frame; -EEXIST: already aired. */
+int airlog_begin(struct airlog *al, const struct sched_entry *e, const char *device,
+                 const char *operator_name, int64_t *id);
+
+#endif

@@ -1,0 +1,487 @@
+/* The pure scheduling core: see sched.h for the rules. Occurrences from the
+ * plan live in one array sorted by start (a year of them for simulate), so
+ * a cursor (head) skips what is done and each step looks only at the few
+ * entries near "now". Entries that leave the array (prepared, on air, ad
+ * hoc, queued again after a preemption) are allocated one by one in the
+ * extra list, so the daemon can keep pointers to them across reloads. */
+#include "sched/sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+struct sched {
+    struct sched_opts o;
+    struct sched_entry *arr;      /* from the last sched_load */
+    size_t n_arr, head;
+    struct sched_entry **extra;
+    size_t n_extra, cap_extra;
+    struct sched_entry *zombie;   /* handed out in the last action, freed on the next call */
+    int64_t jump_from, jump_to;
+    int64_t last_adhoc_ms;
+};
+
+struct sched *sched_new(const struct sched_opts *opts)
+{
+    struct sched *s = xcalloc(1, sizeof *s);
+    s->o = *opts;
+    s->jump_from = s->jump_to = INT64_MIN;
+    return s;
+}
+
+static void entry_free(struct sched_entry *e)
+{
+    if (!e)
+        return;
+    sched_item_free(e->own);
+    free(e);
+}
+
+void sched_free(struct sched *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_extra; i++)
+        entry_free(s->extra[i]);
+    free(s->extra);
+    entry_free(s->zombie);
+    free(s->arr);
+    free(s);
+}
+
+/* ---- item copies ---- */
+
+static char **dup_strv(const char *const *v, size_t n)
+{
+    char **out = xcalloc(n + 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = xstrdup(v[i] ? v[i] : "");
+    return out;
+}
+
+static void free_strv(const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)v[i]);
+    free((void *)v);
+}
+
+static char *dup_opt(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+struct plan_item *sched_item_clone(const struct plan_item *it)
+{
+    struct plan_item *c = xcalloc(1, sizeof *c);
+    *c = *it;
+    c->uid = dup_opt(it->uid);
+    c->file = dup_opt(it->file);
+    c->summary = dup_opt(it->summary);
+    c->description = dup_opt(it->description);
+    c->unit = dup_opt(it->unit);
+    c->signature_tune = dup_opt(it->signature_tune);
+    c->categories = (const char *const *)dup_strv(it->categories, it->n_categories);
+    c->audio = (const char *const *)dup_strv(it->audio, it->n_audio);
+    return c;
+}
+
+void sched_item_free(struct plan_item *it)
+{
+    if (!it)
+        return;
+    free((char *)it->uid);
+    free((char *)it->file);
+    free((char *)it->summary);
+    free((char *)it->description);
+    free((char *)it->unit);
+    free((char *)it->signature_tune);
+    free_strv(it->categories, it->n_categories);
+    free_strv(it->audio, it->n_audio);
+    free(it);
+}
+
+/* ---- the extra list ---- */
+
+static void extra_add(struct sched *s, struct sched_entry *e)
+{
+    if (s->n_extra == s->cap_extra) {
+        s->cap_extra = s->cap_extra ? s->cap_extra * 2 : 8;
+        s->extra = xrealloc(s->extra, s->cap_extra * sizeof *s->extra);
+    }
+    e->extra = true;
+    s->extra[s->n_extra++] = e;
+}
+
+static void extra_remove(struct sched *s, struct sched_entry *e)
+{
+    for (size_t i = 0; i < s->n_extra; i++) {
+        if (s->extra[i] == e) {
+            memmove(&s->extra[i], &s->extra[i + 1], (s->n_extra - i - 1) * sizeof *s->extra);
+            s->n_extra--;
+            return;
+        }
+    }
+}
+
+/* Marks e done; an extra entry is freed (later, if an action still shows it). */
+static void finish(struct sched *s, struct sched_entry *e, bool shown)
+{
+    e->state = SCHED_DONE;
+    if (!e->extra)
+        return;
+    extra_remove(s, e);
+    if (shown) {
+        entry_free(s->zombie);
+        s->zombie = e;
+    } else {
+        entry_free(e);
+    }
+}
+
+/* Moves an array entry into the extra list with its own copy of the item,
+ * so it survives a reload of the plan. */
+static struct sched_entry *detach(struct sched *s, struct sched_entry *e)
+{
+    if (e->extra)
+        return e;
+    struct sched_entry *h = xmalloc(sizeof *h);
+    *h = *e;
+    h->own = sched_item_clone(e->item);
+    h->item = h->own;
+    e->state = SCHED_DONE;
+    extra_add(s, h);
+    return h;
+}
+
+/* ---- loading ---- */
+
+static const struct plan_occurrence *find_occ(const struct plan_occurrence *occs, size_t n,
+                                              const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(occs[i].key, key) == 0)
+            return &occs[i];
+    return NULL;
+}
+
+static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan_occurrence *o)
+{
+    memset(e, 0, sizeof *e);
+    util_strlcpy(e->key, o->key, sizeof e->key);
+    e->item = o->item;
+    e->start_ms = o->start_ms;
+    e->end_ms = o->end_ms;
+    e->deadline_ms = o->start_ms + s->o.grace_ms;
+    e->level = o->item->level;
+    e->source = ASLOG_SOURCE_PLAN;
+    e->cancelled = o->cancelled;
+    e->state = SCHED_PENDING;
+}
+
+void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
+                sched_logged_fn logged, void *ud)
+{
+    free(s->arr);
+    s->arr = xcalloc(n ? n : 1, sizeof *s->arr);
+    s->n_arr = n;
+    s->head = 0;
+    for (size_t i = 0; i < n; i++) {
+        fill_entry(s, &s->arr[i], &occs[i]);
+        if (logged && logged(ud, occs[i].key))
+            s->arr[i].state = SCHED_DONE;
+    }
+    /* Entries outside the array: what is prepared or on air keeps going (a
+     * reload never drops or repeats the programme on air); queued-again
+     * entries follow the new plan. */
+    for (size_t i = 0; i < s->n_extra;) {
+        struct sched_entry *e = s->extra[i];
+        if (e->source != ASLOG_SOURCE_PLAN) {
+            i++;
+            continue;
+        }
+        const struct plan_occurrence *o = find_occ(occs, n, e->key);
+        if (o) {
+            s->arr[o - occs].state = SCHED_DONE; /* tracked here, not there */
+            if (e->state == SCHED_PENDING && o->cancelled) {
+                s->arr[o - occs].state = SCHED_PENDING; /* the plan's word now */
+                finish(s, e, false);
+                continue;
+            }
+        } else if (e->state == SCHED_PENDING) {
+            finish(s, e, false); /* no longer in the plan */
+            continue;
+        }
+        if (e->state == SCHED_PREPARED && (!o || o->cancelled)) {
+            e->cancelled = true; /* discarded by the next sched_next */
+            if (o)
+                s->arr[o - occs].state = SCHED_PENDING;
+        }
+        i++;
+    }
+}
+
+struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *item,
+                                    enum plan_level level, int64_t now_ms)
+{
+    struct sched_entry *e = xcalloc(1, sizeof *e);
+    /* Keys must be unique even for two requests in the same millisecond. */
+    int64_t t = now_ms > s->last_adhoc_ms ? now_ms : s->last_adhoc_ms + 1;
+    s->last_adhoc_ms = t;
+    snprintf(e->key, sizeof e->key, "adhoc/%lld", (long long)t);
+    e->own = sched_item_clone(item);
+    e->item = e->own;
+    e->start_ms = e->end_ms = now_ms;
+    e->deadline_ms = now_ms + s->o.grace_ms;
+    e->level = level;
+    e->source = level == PLAN_LEVEL_EMERGENCY ? ASLOG_SOURCE_EMERGENCY : ASLOG_SOURCE_ADHOC;
+    e->state = SCHED_PENDING;
+    extra_add(s, e);
+    return e;
+}
+
+void sched_note_jump(struct sched *s, int64_t from_ms, int64_t to_ms)
+{
+    s->jump_from = from_ms;
+    s->jump_to = to_ms;
+}
+
+/* ---- deciding ---- */
+
+static struct sched_entry *find_state(const struct sched *s, enum sched_state st)
+{
+    /* newest first: the one started last is "on air" */
+    for (size_t i = s->n_extra; i-- > 0;)
+        if (s->extra[i]->state == st)
+            return s->extra[i];
+    return NULL;
+}
+
+struct sched_entry *sched_on_air(const struct sched *s)
+{
+    return find_state(s, SCHED_ON_AIR);
+}
+
+struct sched_entry *sched_prepared(const struct sched *s)
+{
+    return find_state(s, SCHED_PREPARED);
+}
+
+static bool airable(const struct sched *s, const struct sched_entry *e)
+{
+    return !e->cancelled && !(s->o.require_approval && !e->item->approved);
+}
+
+/* Is a preferred over b for the next slot? Due entries (start <= now) by
+ * level then start; an emergency coming while something lower is on air
+ * goes first so it is ready to cut in; otherwise the earliest start. */
+static bool better(const struct sched_entry *a, const struct sched_entry *b, int64_t now,
+                   bool emerg_first)
+{
+    if (emerg_first) {
+        bool ea = a->level == PLAN_LEVEL_EMERGENCY, eb = b->level == PLAN_LEVEL_EMERGENCY;
+        if (ea != eb)
+            return ea;
+    }
+    bool da = a->start_ms <= now, db = b->start_ms <= now;
+    if (da != db)
+        return da;
+    if (da && a->level != b->level)
+        return a->level > b->level;
+    if (a->start_ms != b->start_ms)
+        return a->start_ms < b->start_ms;
+    if (a->level != b->level)
+        return a->level > b->level;
+    return strcmp(a->key, b->key) < 0;
+}
+
+static const char *missed_reason(const struct sched *s, const struct sched_entry *e)
+{
+    if (e->deadline_ms <= s->o.boot_ms)
+        return N_("the daemon was not running");
+    if (e->deadline_ms > s->jump_from && e->deadline_ms <= s->jump_to)
+        return N_("the clock jumped forward past it");
+    if (e->requeued)
+        return N_("cut by an emergency and could not go on within the grace period");
+    return N_("could not start within the grace period");
+}
+
+static void lower(int64_t *at, int64_t t, int64_t now)
+{
+    if (t > now && t < *at)
+        *at = t;
+}
+
+/* Looks at one pending entry: returns true with act filled when it needs a
+ * log row now; else considers it as candidate and notes when it next
+ * matters. */
+static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emerg_first,
+                  struct sched_entry **best, int64_t *at, struct sched_action *act)
+{
+    if (e->state != SCHED_PENDING && e->state != SCHED_PREPARED)
+        return false;
+    if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
+        act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
+        act->reason = e->cancelled ? "" : N_("not approved (STATUS:TENTATIVE)");
+        return true;
+    }
+    if (e->deadline_ms <= now && airable(s, e)) {
+        act->kind = SCHED_MISSED;
+        act->reason = missed_reason(s, e);
+        return true;
+    }
+    lower(at, e->start_ms, now);
+    if (!airable(s, e))
+        return false;
+    lower(at, e->deadline_ms, now);
+    if (e->start_ms - s->o.prepare_ms > now) {
+        lower(at, e->start_ms - s->o.prepare_ms, now);
+        return false;
+    }
+    if (!*best || better(e, *best, now, emerg_first))
+        *best = e;
+    return false;
+}
+
+void sched_next(struct sched *s, int64_t now, struct sched_action *act)
+{
+    memset(act, 0, sizeof *act);
+    entry_free(s->zombie);
+    s->zombie = NULL;
+
+    struct sched_entry *prep = sched_prepared(s), *cur = sched_on_air(s);
+    bool stopping = find_state(s, SCHED_STOPPING) != NULL;
+
+    if (prep && prep->cancelled) {
+        act->kind = SCHED_DISCARD;
+        act->entry = prep;
+        act->reason = N_("no longer in the plan");
+        finish(s, prep, true);
+        return;
+    }
+
+    int64_t at = INT64_MAX;
+    struct sched_entry *best = NULL;
+    /* While something lower is on air, or being cut for an emergency, an
+     * emergency in the window keeps the prepared slot, so it starts on time. */
+    bool emerg_first = (cur && cur->level < PLAN_LEVEL_EMERGENCY) || stopping;
+    while (s->head < s->n_arr && s->arr[s->head].state == SCHED_DONE)
+        s->head++;
+    for (size_t i = s->head; i < s->n_arr; i++) {
+        struct sched_entry *e = &s->arr[i];
+        if (e->start_ms - s->o.prepare_ms > now) {
+            lower(&at, e->start_ms - s->o.prepare_ms, now);
+            if (!airable(s, e))
+                lower(&at, e->start_ms, now);
+            break;
+        }
+        if (visit(s, e, now, emerg_first, &best, &at, act)) {
+            act->entry = e;
+            finish(s, e, true);
+            return;
+        }
+    }
+    for (size_t i = 0; i < s->n_extra; i++) {
+        struct sched_entry *e = s->extra[i];
+        if (visit(s, e, now, emerg_first, &best, &at, act)) {
+            act->entry = e;
+            finish(s, e, true);
+            return;
+        }
+    }
+
+    if (prep && best && best != prep) {
+        act->kind = SCHED_DISCARD;
+        act->entry = prep;
+        act->reason = N_("a more urgent programme goes first");
+        prep->state = SCHED_PENDING; /* stays queued (own copy kept) */
+        return;
+    }
+    if (prep && cur && prep->level == PLAN_LEVEL_EMERGENCY && cur->level < PLAN_LEVEL_EMERGENCY) {
+        if (now >= prep->start_ms - s->o.fade_ms) {
+            act->kind = SCHED_PREEMPT;
+            act->entry = cur;
+            cur->state = SCHED_STOPPING;
+            return;
+        }
+        lower(&at, prep->start_ms - s->o.fade_ms, now);
+    }
+    if (prep && !cur && (!stopping || prep->level == PLAN_LEVEL_EMERGENCY)) {
+        act->kind = SCHED_START;
+        act->entry = prep;
+        act->at_ms = prep->start_ms > now ? prep->start_ms : 0;
+        prep->state = SCHED_ON_AIR;
+        return;
+    }
+    if (!prep && best) {
+        struct sched_entry *e = detach(s, best);
+        e->state = SCHED_PREPARED;
+        act->kind = SCHED_PREPARE;
+        act->entry = e;
+        act->at_ms = e->start_ms;
+        return;
+    }
+    act->kind = SCHED_IDLE;
+    act->at_ms = at;
+}
+
+void sched_failed(struct sched *s, struct sched_entry *e)
+{
+    finish(s, e, false);
+}
+
+struct sched_entry *sched_stop_current(struct sched *s)
+{
+    struct sched_entry *cur = sched_on_air(s);
+    if (cur)
+        cur->state = SCHED_STOPPING;
+    return cur;
+}
+
+void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t played_ms,
+                 int64_t now_ms)
+{
+    if (preempted && s->o.preempt != CONFIG_PREEMPT_DROP) {
+        e->requeued++;
+        e->skip_ms = s->o.preempt == CONFIG_PREEMPT_RESUME ? e->skip_ms + played_ms : 0;
+        e->deadline_ms = now_ms + s->o.grace_ms;
+        e->state = SCHED_PENDING;
+        return;
+    }
+    finish(s, e, false);
+}
+
+size_t sched_upcoming(const struct sched *s, int64_t now_ms, const struct sched_entry **out,
+                      size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_extra && n < max; i++)
+        if (s->extra[i]->state == SCHED_PENDING)
+            out[n++] = s->extra[i];
+    for (size_t i = s->head; i < s->n_arr && n < max; i++) {
+        const struct sched_entry *e = &s->arr[i];
+        if (e->state == SCHED_PENDING && e->start_ms + s->o.grace_ms > now_ms && airable(s, e))
+            out[n++] = e;
+    }
+    /* insertion sort by start: n is small */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && out[j]->start_ms < out[j - 1]->start_ms; j--) {
+            const struct sched_entry *t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
+}
+
+size_t sched_pending_count(const struct sched *s)
+{
+    size_t n = 0;
+    for (size_t i = s->head; i < s->n_arr; i++)
+        n += s->arr[i].state == SCHED_PENDING;
+    for (size_t i = 0; i < s->n_extra; i++)
+        n += s->extra[i]->state == SCHED_PENDING;
+    return n;
+}

@@ -1,0 +1,132 @@
+/* The scheduling core: pure. It is handed the plan's occurrences, what the
+ * as-run log already knows and the current time, and answers what to do
+ * next (prepare, start, preempt, mark missed or cancelled) or until when
+ * nothing needs doing. It never reads the clock, touches audio or SQLite,
+ * so loaxad and `loaxa simulate` run exactly this code.
+ *
+ * Rules (Thông tư 39/2020/TT-BTTTT): an emergency cuts into anything lower
+ * at once (with the fade); the cut item is then dropped, restarted or
+ * resumed (policy). Other collisions air back to back: higher level first,
+ * then earlier planned start. An occurrence that cannot start before its
+ * deadline (planned start + grace) is missed. */
+#ifndef LOAXA_SCHED_H
+#define LOAXA_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aslog/aslog.h"
+#include "core/config.h"
+#include "plan/plan.h"
+
+struct sched;
+
+struct sched_opts {
+    int64_t grace_ms;             /* how late an occurrence may still start */
+    int64_t prepare_ms;           /* how long before its start a programme is prepared */
+    int64_t fade_ms;              /* an emergency's preemption begins this much early */
+    enum config_preempt preempt;  /* fate of an item cut by an emergency */
+    bool require_approval;        /* STATUS:TENTATIVE items do not air */
+    int64_t boot_ms;              /* when the daemon started: earlier deadlines were
+                                   * missed because it was not running */
+};
+
+enum sched_state {
+    SCHED_PENDING,
+    SCHED_PREPARED,   /* in the "next" slot: its player is prepared */
+    SCHED_ON_AIR,
+    SCHED_STOPPING,   /* asked to stop (preempted, operator), still fading */
+    SCHED_DONE,
+};
+
+/* One airing the core tracks. Read-only for callers. */
+struct sched_entry {
+    char key[160];                /* occurrence key, "adhoc/<ms>" for ad hoc */
+    const struct plan_item *item; /* the plan's, or an owned copy once prepared */
+    int64_t start_ms, end_ms;     /* planned */
+    int64_t deadline_ms;          /* after this it is missed */
+    enum plan_level level;
+    enum aslog_source source;
+    int64_t skip_ms;              /* resume point (preempt=resume) */
+    int requeued;                 /* how many times it was cut and queued again */
+    bool cancelled;
+    enum sched_state state;
+    /* private */
+    struct plan_item *own;
+    bool extra;                   /* lives in the extra list (ad hoc, requeued) */
+};
+
+enum sched_kind {
+    SCHED_IDLE,       /* nothing to do before at_ms (INT64_MAX: until an event) */
+    SCHED_MISSED,     /* log entry missed (reason); if it was prepared, drop its player */
+    SCHED_CANCELLED,  /* log entry cancelled */
+    SCHED_PREPARE,    /* prepare entry's programme (skip_ms in) for the next slot */
+    SCHED_DISCARD,    /* drop the prepared programme of entry (something outranks it) */
+    SCHED_START,      /* start the prepared entry so its first frame airs at at_ms
+                       * (0: at once); write the log row first */
+    SCHED_PREEMPT,    /* stop entry (on air) with a fade: an emergency cuts in */
+};
+
+struct sched_action {
+    enum sched_kind kind;
+    struct sched_entry *entry;
+    int64_t at_ms;
+    const char *reason;           /* an msgid (English), for MISSED/DISCARD */
+};
+
+/* Called by sched_load for each occurrence: fills what the log knows.
+ * Return true when the occurrence already has a row (it will not air). */
+typedef bool (*sched_logged_fn)(void *ud, const char *key);
+
+struct sched *sched_new(const struct sched_opts *opts);
+void sched_free(struct sched *s);
+
+/* Replaces the pending occurrences by occs[0..n) (sorted by start then key,
+ * as plan_expand returns them; the array and its plan must outlive the next
+ * sched_load). Entries prepared, on air or queued again keep their place; a
+ * prepared one no longer in the plan, or now cancelled, is discarded by a
+ * later SCHED_DISCARD. */
+void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
+                sched_logged_fn logged, void *ud);
+
+/* An ad-hoc airing (loaxa air) of an item (copied) starting now. */
+struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *item,
+                                    enum plan_level level, int64_t now_ms);
+
+/* Tells the core the wall clock jumped from..to (missed reasons say so). */
+void sched_note_jump(struct sched *s, int64_t from_ms, int64_t to_ms);
+
+/* The next thing to do at now_ms. Call again after acting until it says
+ * SCHED_IDLE. The core assumes every action is carried out; failures are
+ * reported back with sched_failed. */
+void sched_next(struct sched *s, int64_t now_ms, struct sched_action *act);
+
+/* A prepared or started entry could not air (device, files, already in
+ * the log): it is done. */
+void sched_failed(struct sched *s, struct sched_entry *e);
+
+/* The operator stops what is on air: returns the entry to stop (now
+ * STOPPING), or NULL when nothing is on air. */
+struct sched_entry *sched_stop_current(struct sched *s);
+
+/* An entry on air (or stopping) ended: preempted ones are dropped,
+ * restarted or resumed per policy; others are done. played_ms counts what
+ * this attempt played. */
+void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t played_ms,
+                 int64_t now_ms);
+
+/* Read-only views for status. */
+struct sched_entry *sched_on_air(const struct sched *s);     /* newest on air, or NULL */
+struct sched_entry *sched_prepared(const struct sched *s);
+/* Up to max upcoming pending entries after now (in start order). */
+size_t sched_upcoming(const struct sched *s, int64_t now_ms, const struct sched_entry **out,
+                      size_t max);
+size_t sched_pending_count(const struct sched *s);
+
+/* Deep copy of an item (for ad hoc and for programmes that must outlive a
+ * plan reload); sched_item_free frees it. */
+struct plan_item *sched_item_clone(const struct plan_item *it);
+void sched_item_free(struct plan_item *it);
+
+#endif

@@ -1,0 +1,486 @@
+/* The scheduling core on a virtual clock: preparing ahead, starting on
+ * time, late within grace, missed beyond it, cancelled and unapproved
+ * items, back-to-back collisions by level then start, emergency preemption
+ * under each policy, plan reloads and what the log already holds. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/util.h"
+#include "sched/sched.h"
+#include "sched/simrun.h"
+
+#define T0 1800000000000LL /* an arbitrary instant, ms */
+#define SEC 1000LL
+#define MIN (60 * SEC)
+
+static const char *audio1[] = {"a.wav"};
+
+static struct plan_item mkitem(const char *uid, enum plan_level level, bool approved)
+{
+    struct plan_item it = {0};
+    it.uid = uid;
+    it.file = "test.ics";
+    it.summary = uid;
+    it.description = "";
+    it.unit = "";
+    it.audio = audio1;
+    it.n_audio = 1;
+    it.level = level;
+    it.priority = level == PLAN_LEVEL_EMERGENCY ? 1 : level == PLAN_LEVEL_PRIORITY ? 3 : 0;
+    it.approved = approved;
+    return it;
+}
+
+static struct plan_occurrence mkocc(const struct plan_item *it, int64_t start, bool cancelled)
+{
+    struct plan_occurrence o = {0};
+    o.item = it;
+    o.start_ms = o.end_ms = o.recurrence_id_ms = start;
+    snprintf(o.key, sizeof o.key, "%s/%lld", it->uid, (long long)((start - T0) / SEC));
+    o.cancelled = cancelled;
+    return o;
+}
+
+/* The record of what happened, one event per line: "+SECONDS what key". */
+struct trace {
+    struct strbuf b;
+    int64_t dur_ms;          /* every programme lasts this long */
+    const char *refuse_key;  /* begin() refuses it, as the log does for a repeat */
+};
+
+static void ev(struct trace *t, int64_t now, const char *what, const struct sched_entry *e)
+{
+    strbuf_printf(&t->b, "+%lld %s %s\n", (long long)((now - T0) / SEC), what, e->key);
+}
+
+static int64_t t_duration(void *ud, const struct sched_entry *e, const char **why)
+{
+    struct trace *t = ud;
+    (void)why;
+    return t->dur_ms - e->skip_ms;
+}
+
+static void t_action(void *ud, const struct sched_action *a, int64_t now)
+{
+    struct trace *t = ud;
+    switch (a->kind) {
+    case SCHED_MISSED:
+        strbuf_printf(&t->b, "+%lld missed %s (%s)\n", (long long)((now - T0) / SEC),
+                      a->entry->key, a->reason);
+        break;
+    case SCHED_CANCELLED: ev(t, now, "cancelled", a->entry); break;
+    case SCHED_DISCARD: ev(t, now, "discard", a->entry); break;
+    case SCHED_PREPARE: ev(t, now, "prepare", a->entry); break;
+    default: ck_abort_msg("unexpected action %d", a->kind);
+    }
+}
+
+static bool t_begin(void *ud, const struct sched_entry *e, int64_t start)
+{
+    struct trace *t = ud;
+    if (t->refuse_key && strcmp(t->refuse_key, e->key) == 0)
+        return false;
+    if (e->skip_ms)
+        strbuf_printf(&t->b, "+%lld start %s skip %lld\n", (long long)((start - T0) / SEC),
+                      e->key, (long long)(e->skip_ms / SEC));
+    else
+        ev(t, start, "start", e);
+    return true;
+}
+
+static void t_end(void *ud, const struct sched_entry *e, int64_t start, int64_t end,
+                  int64_t played, bool preempted)
+{
+    struct trace *t = ud;
+    (void)start; (void)played;
+    ev(t, end, preempted ? "cut" : "end", e);
+}
+
+static void t_failed(void *ud, const struct sched_entry *e, int64_t now, const char *why)
+{
+    (void)why;
+    ev(ud, now, "failed", e);
+}
+
+static const struct simrun_ops ops = {t_duration, t_action, t_begin, t_end, t_failed};
+
+static struct sched_opts opts(void)
+{
+    struct sched_opts o = {0};
+    o.grace_ms = 10 * MIN;
+    o.prepare_ms = 5 * SEC;
+    o.fade_ms = 1 * SEC;
+    o.preempt = CONFIG_PREEMPT_DROP;
+    o.require_approval = true;
+    o.boot_ms = T0 - 3600 * SEC;
+    return o;
+}
+
+/* Runs occs from `from` and returns the trace (caller frees). */
+static char *run(const struct sched_opts *o, const struct plan_occurrence *occs, size_t n,
+                 int64_t from, int64_t dur)
+{
+    struct trace t = {.dur_ms = dur};
+    struct sched *s = sched_new(o);
+    sched_load(s, occs, n, NULL, NULL);
+    simrun_run(s, from, o->fade_ms, &ops, &t);
+    sched_free(s);
+    return t.b.s ? strbuf_steal(&t.b) : xstrdup("");
+}
+
+START_TEST(test_on_time_in_order)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 60 * SEC, false),
+                                    mkocc(&b, T0 + 120 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run(&o, occ, 2, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare a/60\n+60 start a/60\n+90 end a/60\n"
+                         "+115 prepare b/120\n+120 start b/120\n+150 end b/120\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_late_within_grace_and_missed)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0, false), mkocc(&b, T0 + 60 * SEC, false)};
+    struct sched_opts o = opts();
+    /* started 5 minutes late: both airs late; a takes 20 min so b is missed */
+    o.boot_ms = T0 + 5 * MIN;
+    char *tr = run(&o, occ, 2, T0 + 5 * MIN, 20 * MIN);
+    ck_assert_str_eq(tr, "+300 prepare a/0\n+300 start a/0\n+300 prepare b/60\n"
+                         "+660 missed b/60 (could not start within the grace period)\n"
+                         "+1500 end a/0\n");
+    free(tr);
+    /* started after both deadlines: the daemon was not running */
+    o.boot_ms = T0 + 30 * MIN;
+    tr = run(&o, occ, 2, T0 + 30 * MIN, 20 * MIN);
+    ck_assert_str_eq(tr, "+1800 missed a/0 (the daemon was not running)\n"
+                         "+1800 missed b/60 (the daemon was not running)\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_cancelled_and_unapproved)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item t = mkitem("t", PLAN_LEVEL_NORMAL, false);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, true),
+                                    mkocc(&t, T0 + 20 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run(&o, occ, 2, T0, 5 * SEC);
+    ck_assert_str_eq(tr, "+10 cancelled a/10\n"
+                         "+20 missed t/20 (not approved (STATUS:TENTATIVE))\n");
+    free(tr);
+    o.require_approval = false;
+    tr = run(&o, occ, 2, T0, 5 * SEC);
+    ck_assert_str_eq(tr, "+10 cancelled a/10\n+15 prepare t/20\n+20 start t/20\n+25 end t/20\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_collision_back_to_back)
+{
+    /* n1 starts first; p (priority) and n2 (normal, earlier) collide with it
+     * and then with each other: p goes before n2 despite starting later. */
+    struct plan_item n1 = mkitem("n1", PLAN_LEVEL_NORMAL, true);
+    struct plan_item n2 = mkitem("n2", PLAN_LEVEL_NORMAL, true);
+    struct plan_item n3 = mkitem("n3", PLAN_LEVEL_NORMAL, true);
+    struct plan_item p = mkitem("p", PLAN_LEVEL_PRIORITY, true);
+    struct plan_occurrence occ[] = {mkocc(&n1, T0 + 10 * SEC, false),
+                                    mkocc(&n2, T0 + 20 * SEC, false),
+                                    mkocc(&n3, T0 + 20 * SEC, false),
+                                    mkocc(&p, T0 + 30 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run(&o, occ, 4, T0, 60 * SEC);
+    ck_assert_str_eq(tr, "+5 prepare n1/10\n+10 start n1/10\n+15 prepare n2/20\n"
+                         "+30 discard n2/20\n+30 prepare p/30\n+70 end n1/10\n+70 start p/30\n"
+                         "+70 prepare n2/20\n+130 end p/30\n+130 start n2/20\n"
+                         "+130 prepare n3/20\n+190 end n2/20\n+190 start n3/20\n"
+                         "+250 end n3/20\n");
+    free(tr);
+}
+END_TEST
+
+static char *emergency_run(enum config_preempt policy)
+{
+    struct plan_item n = mkitem("n", PLAN_LEVEL_NORMAL, true);
+    struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_occurrence occ[] = {mkocc(&n, T0 + 10 * SEC, false),
+                                    mkocc(&e, T0 + 40 * SEC, false)};
+    struct sched_opts o = opts();
+    o.preempt = policy;
+    return run(&o, occ, 2, T0, 60 * SEC);
+}
+
+START_TEST(test_emergency_policies)
+{
+    char *tr = emergency_run(CONFIG_PREEMPT_DROP);
+    /* the cut begins one fade before the emergency, which starts on time */
+    ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
+                         "+40 start e/40\n+40 cut n/10\n+100 end e/40\n");
+    free(tr);
+    tr = emergency_run(CONFIG_PREEMPT_RESTART);
+    ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
+                         "+40 start e/40\n+40 cut n/10\n+40 prepare n/10\n+100 end e/40\n"
+                         "+100 start n/10\n+160 end n/10\n");
+    free(tr);
+    tr = emergency_run(CONFIG_PREEMPT_RESUME);
+    ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
+                         "+40 start e/40\n+40 cut n/10\n+40 prepare n/10\n+100 end e/40\n"
+                         "+100 start n/10 skip 30\n+130 end n/10\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_emergency_does_not_cut_emergency)
+{
+    struct plan_item e1 = mkitem("e1", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_item e2 = mkitem("e2", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_occurrence occ[] = {mkocc(&e1, T0 + 10 * SEC, false),
+                                    mkocc(&e2, T0 + 20 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run(&o, occ, 2, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+5 prepare e1/10\n+10 start e1/10\n+15 prepare e2/20\n"
+                         "+40 end e1/10\n+40 start e2/20\n+70 end e2/20\n");
+    free(tr);
+}
+END_TEST
+
+static bool logged_a(void *ud, const char *key)
+{
+    (void)ud;
+    return strncmp(key, "a/", 2) == 0;
+}
+
+START_TEST(test_logged_never_airs_again)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false),
+                                    mkocc(&b, T0 + 20 * SEC, false)};
+    struct sched_opts o = opts();
+    struct trace t = {.dur_ms = SEC};
+    struct sched *s = sched_new(&o);
+    sched_load(s, occ, 2, logged_a, NULL);
+    simrun_run(s, T0, o.fade_ms, &ops, &t);
+    ck_assert_str_eq(t.b.s, "+15 prepare b/20\n+20 start b/20\n+21 end b/20\n");
+    sched_free(s);
+    strbuf_free(&t.b);
+    /* and when the log refuses the row at start, it does not air */
+    struct trace t2 = {.dur_ms = SEC, .refuse_key = "b/20"};
+    s = sched_new(&o);
+    sched_load(s, occ, 2, logged_a, NULL);
+    simrun_run(s, T0, o.fade_ms, &ops, &t2);
+    ck_assert_str_eq(t2.b.s, "+15 prepare b/20\n");
+    sched_free(s);
+    strbuf_free(&t2.b);
+}
+END_TEST
+
+START_TEST(test_reload_keeps_on_air_and_discards_removed)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false),
+                                    mkocc(&b, T0 + 20 * SEC, false)};
+    struct sched_opts o = opts();
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 2, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert_int_eq(act.at_ms, T0 + 10 * SEC);
+    struct sched_entry *on = act.entry;
+    sched_next(s, T0 + 15 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_str_eq(act.entry->key, "b/20");
+    /* the new plan has a again (on air: not repeated) and no b */
+    struct plan_item a2 = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ2[] = {mkocc(&a2, T0 + 10 * SEC, false)};
+    sched_load(s, occ2, 1, NULL, NULL);
+    ck_assert_ptr_eq(sched_on_air(s), on);
+    ck_assert_str_eq(on->item->uid, "a"); /* its own copy survives the old plan */
+    sched_next(s, T0 + 16 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_DISCARD);
+    ck_assert_str_eq(act.entry->key, "b/20");
+    sched_next(s, T0 + 16 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == INT64_MAX);
+    sched_ended(s, on, false, 5 * SEC, T0 + 17 * SEC);
+    ck_assert_ptr_null(sched_on_air(s));
+    sched_next(s, T0 + 17 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_free(s);
+}
+END_TEST
+
+START_TEST(test_adhoc_and_operator_stop)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct sched_opts o = opts();
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, NULL, 0, NULL, NULL);
+    struct sched_entry *e1 = sched_add_adhoc(s, &a, PLAN_LEVEL_NORMAL, T0);
+    struct sched_entry *e2 = sched_add_adhoc(s, &a, PLAN_LEVEL_EMERGENCY, T0);
+    ck_assert_str_ne(e1->key, e2->key);
+    ck_assert_int_eq(e2->source, ASLOG_SOURCE_EMERGENCY);
+    sched_next(s, T0, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_ptr_eq(act.entry, e2); /* higher level first */
+    sched_next(s, T0, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert_int_eq(act.at_ms, 0);
+    ck_assert_ptr_eq(sched_stop_current(s), e2);
+    ck_assert_ptr_null(sched_stop_current(s));
+    sched_next(s, T0, &act); /* e1 prepared while e2 fades */
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_ptr_eq(act.entry, e1);
+    sched_next(s, T0, &act); /* but a normal item waits for the fade to end */
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_ended(s, e2, false, 100, T0 + 300);
+    sched_next(s, T0 + 300, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert_ptr_eq(act.entry, e1);
+    sched_free(s);
+}
+END_TEST
+
+START_TEST(test_year_of_daily_items)
+{
+    /* 3 items a day for a year: all air, in order; the core stays fast
+     * because it only looks near "now" (a quadratic scan would time out). */
+    enum { DAYS = 366, PER_DAY = 3 };
+    struct plan_item it = mkitem("d", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence *occ = xcalloc(DAYS * PER_DAY, sizeof *occ);
+    for (int i = 0; i < DAYS * PER_DAY; i++)
+        occ[i] = mkocc(&it, T0 + (int64_t)(i / PER_DAY) * 86400 * SEC +
+                                (int64_t)(i % PER_DAY) * 3600 * SEC, false);
+    struct sched_opts o = opts();
+    struct trace t = {.dur_ms = 10 * MIN};
+    struct sched *s = sched_new(&o);
+    sched_load(s, occ, DAYS * PER_DAY, NULL, NULL);
+    simrun_run(s, T0, o.fade_ms, &ops, &t);
+    int starts = 0;
+    for (const char *p = t.b.s; (p = strstr(p, " start ")); p++)
+        starts++;
+    ck_assert_int_eq(starts, DAYS * PER_DAY);
+    ck_assert_ptr_null(strstr(t.b.s, "missed"));
+    ck_assert_uint_eq(sched_pending_count(s), 0);
+    sched_free(s);
+    strbuf_free(&t.b);
+    free(occ);
+}
+END_TEST
+
+START_TEST(test_jump_and_failed_prepare)
+{
+    /* a step of the wall clock past an occurrence's deadline says so */
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 60 * SEC, false),
+                                    mkocc(&b, T0 + 30 * MIN, false)};
+    struct sched_opts o = opts();
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 2, NULL, NULL);
+    sched_next(s, T0, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert_int_eq(act.at_ms, T0 + 55 * SEC);
+    sched_note_jump(s, T0, T0 + 20 * MIN);
+    sched_next(s, T0 + 20 * MIN, &act);
+    ck_assert_int_eq(act.kind, SCHED_MISSED);
+    ck_assert_str_eq(act.reason, "the clock jumped forward past it");
+    sched_next(s, T0 + 20 * MIN, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert_int_eq(act.at_ms, T0 + 30 * MIN - 5 * SEC);
+    /* a programme that cannot be prepared is done, the next one goes on */
+    sched_next(s, T0 + 30 * MIN - 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_failed(s, act.entry);
+    sched_next(s, T0 + 30 * MIN - 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == INT64_MAX);
+    ck_assert_uint_eq(sched_pending_count(s), 0);
+    sched_free(s);
+}
+END_TEST
+
+START_TEST(test_emergency_displaces_prepared)
+{
+    /* n1 on air, n2 due and prepared behind it; an emergency coming in
+     * 3 s takes the prepared slot so it is ready to cut in on time */
+    struct plan_item n1 = mkitem("n1", PLAN_LEVEL_NORMAL, true);
+    struct plan_item n2 = mkitem("n2", PLAN_LEVEL_NORMAL, true);
+    struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_occurrence occ[] = {mkocc(&n1, T0, false), mkocc(&n2, T0 + 5 * SEC, false),
+                                    mkocc(&e, T0 + 20 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run(&o, occ, 3, T0, 60 * SEC);
+    ck_assert_str_eq(tr, "+0 prepare n1/0\n+0 start n1/0\n+0 prepare n2/5\n"
+                         "+15 discard n2/5\n+15 prepare e/20\n"
+                         /* the cut begins one fade early; e is started at once for
+                          * its planned instant, n2 is prepared behind it */
+                         "+20 start e/20\n+19 prepare n2/5\n+20 cut n1/0\n"
+                         "+80 end e/20\n+80 start n2/5\n+140 end n2/5\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_clock)
+{
+    struct lclock *c = lclock_fake_new(T0);
+    struct lclock_mark m;
+    lclock_mark(c, &m);
+    lclock_fake_advance(c, 5 * SEC);
+    ck_assert_int_eq(lclock_now_ms(c), T0 + 5 * SEC);
+    ck_assert_int_eq(lclock_mono_ms(c), 5 * SEC);
+    ck_assert_int_eq(lclock_jump_check(c, &m, 1000), 0);
+    lclock_fake_jump(c, -3600 * SEC);
+    ck_assert_int_eq(lclock_jump_check(c, &m, 1000), -3600 * SEC);
+    ck_assert_int_eq(lclock_jump_check(c, &m, 1000), 0); /* re-marked */
+    lclock_fake_jump(c, 999);
+    ck_assert_int_eq(lclock_jump_check(c, &m, 1000), 0); /* within tolerance */
+    lclock_free(c);
+    struct lclock *sys = lclock_system();
+    ck_assert_int_gt(lclock_now_ms(sys), 1577836800000LL); /* after 2020 */
+    int64_t a = lclock_mono_ms(sys), b = lclock_mono_ms(sys);
+    ck_assert_int_ge(b, a);
+    lclock_free(sys); /* a no-op for the shared system clock */
+    ck_assert_int_gt(lclock_now_ms(lclock_system()), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("sched");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_on_time_in_order);
+    tcase_add_test(tc, test_late_within_grace_and_missed);
+    tcase_add_test(tc, test_cancelled_and_unapproved);
+    tcase_add_test(tc, test_collision_back_to_back);
+    tcase_add_test(tc, test_emergency_policies);
+    tcase_add_test(tc, test_emergency_does_not_cut_emergency);
+    tcase_add_test(tc, test_logged_never_airs_again);
+    tcase_add_test(tc, test_reload_keeps_on_air_and_discards_removed);
+    tcase_add_test(tc, test_adhoc_and_operator_stop);
+    tcase_add_test(tc, test_year_of_daily_items);
+    tcase_add_test(tc, test_jump_and_failed_prepare);
+    tcase_add_test(tc, test_emergency_displaces_prepared);
+    tcase_add_test(tc, test_clock);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
