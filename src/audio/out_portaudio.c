@@ -33,17 +33,6 @@ struct pa_out {
     int64_t seen_at_ns;   /* monotonic time the callback count last moved */
 };
 
-/* Sanitizer builds only (the runtime calls this; otherwise it is unused):
- * ALSA, JACK and PulseAudio client libraries leak on purpose and are built
- * without frame pointers, so ASan's fast unwinder loses their frames and
- * tests/lsan.supp cannot recognise them. The slow unwinder keeps them;
- * ASAN_OPTIONS from the environment still override this. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-    return "fast_unwind_on_malloc=0";
-}
-
 static int64_t mono_ns(void)
 {
     struct timespec ts;
