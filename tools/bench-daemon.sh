@@ -46,7 +46,8 @@ D_NOW=$(date +%s)
 d_plan "big 3 0 long.wav"
 d_wait_sql "select status from airing where occ_key like 'big/%'" "on_air" 20
 sleep 5
-echo "on air: VmRSS $(rss_kb "$D_PID" VmRSS) kB, VmHWM $(rss_kb "$D_PID" VmHWM) kB"
+echo "on air: VmRSS $(rss_kb "$D_PID" VmRSS) kB (anonymous $(rss_kb "$D_PID" RssAnon) kB)," \
+     "VmHWM $(rss_kb "$D_PID" VmHWM) kB"
 "$LOAXA" stop >/dev/null
 d_wait_sql "select status from airing where occ_key like 'big/%'" "interrupted" 20
 d_stop
@@ -58,7 +59,8 @@ d_start || exit 1
 sleep 2
 t0=$(cpu_ticks "$D_PID")
 w0=$(awk '/voluntary_ctxt_switches/ && !/non/ { print $2 }' "/proc/$D_PID/status")
-echo "idle: VmRSS $(rss_kb "$D_PID" VmRSS) kB"
+echo "idle: VmRSS $(rss_kb "$D_PID" VmRSS) kB (anonymous $(rss_kb "$D_PID" RssAnon) kB;" \
+     "the rest is shared library pages)"
 sleep "$IDLE_S"
 t1=$(cpu_ticks "$D_PID")
 w1=$(awk '/voluntary_ctxt_switches/ && !/non/ { print $2 }' "/proc/$D_PID/status")

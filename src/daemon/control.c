@@ -75,8 +75,9 @@ static char *status_json(struct daemon *d)
 
     json_object *pl = json_object_new_object();
     json_object_object_add(pl, "path", jstr(d->cfg->plan_path));
-    json_object_object_add(pl, "items", json_object_new_int((int)plan_item_count(d->plan)));
-    json_object_object_add(pl, "loaded", jtime(d->plan_loaded_ms));
+    int items = d->plan ? (int)plan_item_count(d->plan) : 0;
+    json_object_object_add(pl, "items", json_object_new_int(items));
+    json_object_object_add(pl, "loaded", jtime(d->plan ? d->plan_loaded_ms : -1));
     json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
     json_object *errs = json_object_new_array();
     if (d->plan_errors) {
@@ -113,7 +114,7 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
     char *abs = NULL;
     struct sched_entry *e = NULL;
     int rc = paths_resolve_audio(d->cfg->audio_root, req->target, &abs, err, sizeof err);
-    const struct plan_item *it = rc == 0 ? NULL : plan_find_uid(d->plan, req->target);
+    const struct plan_item *it = rc == 0 || !d->plan ? NULL : plan_find_uid(d->plan, req->target);
     if (rc == 0) {
         const char *audio[] = {req->target};
         const char *base = strrchr(req->target, '/');

@@ -61,7 +61,7 @@ static int window_load(struct daemon *d, int64_t from, int64_t to)
 {
     struct plan_occurrence *occ = NULL;
     size_t n = 0;
-    int rc = plan_expand(d->plan, from, to, &occ, &n);
+    int rc = d->plan ? plan_expand(d->plan, from, to, &occ, &n) : 0; /* no plan yet: nothing */
     if (rc < 0) {
         dlog(LOG_ERR, _("cannot expand the plan: %s"), strerror(-rc));
         return rc;
@@ -325,6 +325,12 @@ static void on_inotify(struct daemon *d)
             size_t l = ev->len ? strlen(ev->name) : 0;
             if (l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
                 relevant = true;
+            const char *base = strrchr(d->plan_dir, '/');
+            base = base ? base + 1 : d->plan_dir;
+            if (ev->wd == d->parent_wd && l && strcmp(ev->name, base) == 0 &&
+                inotify_add_watch(d->ifd, d->plan_dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+                                                           IN_MOVED_FROM | IN_DELETE) >= 0)
+                relevant = true; /* the plan's folder appeared */
             p += sizeof *ev + ev->len;
         }
     }
@@ -443,29 +449,47 @@ int daemon_run(struct daemon *d)
 
 /* ---- setup ---- */
 
+static char *parent_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+    if (!*dir) {
+        free(dir);
+        dir = xstrdup("/");
+    }
+    return dir;
+}
+
+/* Watches the plan's folder; when it does not exist yet, its parent, to
+ * notice it appear (a fresh install may start the daemon before the
+ * officer has written any plan). */
 static int watch_plan(struct daemon *d, char *err, size_t errlen)
 {
     struct stat st;
     char *dir;
-    if (stat(d->cfg->plan_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    size_t l = strlen(d->cfg->plan_path);
+    bool is_dir = stat(d->cfg->plan_path, &st) == 0 ? S_ISDIR(st.st_mode)
+                  : !(l > 4 && strcmp(d->cfg->plan_path + l - 4, ".ics") == 0);
+    d->parent_wd = -1;
+    if (is_dir) {
         dir = xstrdup(d->cfg->plan_path);
     } else {
-        const char *slash = strrchr(d->cfg->plan_path, '/');
-        dir = slash ? xstrndup(d->cfg->plan_path, (size_t)(slash - d->cfg->plan_path))
-                    : xstrdup(".");
-        if (!*dir) {
-            free(dir);
-            dir = xstrdup("/");
-        }
+        dir = parent_of(d->cfg->plan_path);
     }
+    d->plan_dir = dir;
     d->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    int rc = 0;
-    if (d->ifd < 0 || inotify_add_watch(d->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                         IN_MOVED_FROM | IN_DELETE) < 0) {
-        rc = -errno;
-        snprintf(err, errlen, _("cannot watch %s: %s"), dir, strerror(errno));
+    if (d->ifd >= 0 && inotify_add_watch(d->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+                                                          IN_MOVED_FROM | IN_DELETE) >= 0)
+        return 0;
+    if (d->ifd >= 0 && errno == ENOENT) {
+        char *parent = parent_of(dir);
+        d->parent_wd = inotify_add_watch(d->ifd, parent, IN_CREATE | IN_MOVED_TO);
+        free(parent);
+        if (d->parent_wd >= 0)
+            return 0;
     }
-    free(dir);
+    int rc = -errno;
+    snprintf(err, errlen, _("cannot watch %s: %s"), dir, strerror(errno));
     return rc;
 }
 
@@ -496,9 +520,11 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     };
     d->s = sched_new(&so);
     char msg[2048];
-    if (daemon_reload(d, true, msg, sizeof msg) < 0 || !d->plan) {
-        snprintf(err, errlen, "%s", msg);
-        return -EINVAL;
+    if (daemon_reload(d, true, msg, sizeof msg) < 0 && !d->plan) {
+        /* keep running: the control socket answers, and the plan is read
+         * as soon as it appears */
+        dlog(LOG_WARNING, _("no plan yet; waiting for %s"), cfg->plan_path);
+        window_load(d, d->started_ms, d->started_ms + WINDOW_MS);
     }
     d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
     if (d->lfd < 0)
@@ -551,4 +577,5 @@ void daemon_fini(struct daemon *d)
     aslog_close(d->log);
     free(d->plan_errors);
     free(d->adhoc);
+    free(d->plan_dir);
 }

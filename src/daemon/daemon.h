@@ -56,6 +56,8 @@ struct daemon {
 
     struct ctl_conn *conns[DAEMON_MAX_CONNS];
     int tfd, jfd, sfd, lfd, ifd;
+    char *plan_dir;               /* the folder watched for plan changes */
+    int parent_wd;                /* while it does not exist: its parent's watch */
     struct lclock_mark mark;
     bool synced;                  /* last ntp_adjtime answer */
     bool no_device_said;          /* said once until a device works again */

@@ -62,8 +62,10 @@ int main(int argc, char **argv)
     }
     dlog_init(foreground);
     struct daemon d;
+    err[0] = '\0';
     if (daemon_init(&d, &cfg, err, sizeof err) < 0) {
-        dlog(LOG_ERR, "%s", err);
+        if (err[0])
+            dlog(LOG_ERR, "%s", err);
         goto out;
     }
     dlog(LOG_NOTICE, _("loaxad %s started: plan %s, log %s, socket %s, output %s"),

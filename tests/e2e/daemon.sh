@@ -104,6 +104,16 @@ d_wait_sql "select sum(played_ms) between 3300 and 3900 from airing where $K = '
 d_wait_sql "select status from airing where $K = 'e2'" "aired" 1
 d_stop
 
+# --- a fresh install: no plan folder yet; the daemon waits for it
+mv "$T_TMP/plan" "$T_TMP/plan.old"
+d_start || t_done
+grep_in "$T_TMP/loaxad.log" 'no plan yet'
+mkdir "$T_TMP/plan"
+D_NOW=$(date +%s)
+d_plan "first 3 0 tone.wav"
+d_wait_sql "select status from airing where $K = 'first'" "aired" 20
+d_stop
+
 # --- nothing in the log aired twice
 d_wait_sql "select count(*) from airing where status = 'aired' group by occ_key having count(*) > 1" "" 1
 t_done
