@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "report/report.h"
 
 enum fmt { F_TEXT, F_CSV, F_JSON };
 
@@ -130,6 +131,12 @@ static int on_row(const struct aslog_row *r, void *ud)
             st->cap = st->cap ? st->cap * 2 : 64;
             st->cell = xrealloc(st->cell, st->cap * NCOL * sizeof *st->cell);
         }
+        /* The text table is for the officer: status, source and reason in
+         * the chosen language (csv and json keep the stored keywords). */
+        s[5] = report_status_label(s[5]);
+        s[6] = report_source_label(r->source);
+        if (*s[12])
+            s[12] = _(s[12]);
         for (int i = 0; i < NCOL; i++)
             st->cell[(size_t)(st->n - 1) * NCOL + (size_t)i] = xstrdup(s[i]);
     }

@@ -213,6 +213,13 @@ static struct report_month *month_of(struct report *r, int64_t ms)
     return NULL; /* outside the period: cannot happen for rows we selected */
 }
 
+/* Reasons are stored as English msgids (and free text, e.g. device errors);
+ * the officer reads them in the report's language. */
+static const char *reason_text(const char *reason)
+{
+    return reason && *reason ? _(reason) : "";
+}
+
 static void add_incident(struct builder *b, const struct aslog_row *row, const char *key,
                          int64_t start, const char *uid, const char *title, const char *status,
                          const char *reason)
@@ -230,7 +237,7 @@ static void add_incident(struct builder *b, const struct aslog_row *row, const c
     in->title = xstrdup(title ? title : "");
     in->attempt = row ? row->attempt : 0;
     in->status = xstrdup(status);
-    in->reason = xstrdup(reason ? reason : "");
+    in->reason = xstrdup(reason_text(reason));
     in->played_ms = row ? row->played_ms : 0;
     in->source = row ? row->source : ASLOG_SOURCE_PLAN;
 }
@@ -288,7 +295,7 @@ static int on_row(const struct aslog_row *row, void *ud)
     if (row->attempt >= o->last_attempt) {
         o->last_attempt = row->attempt;
         o->last_status = row->status;
-        set_str(&o->last_reason, row->reason);
+        set_str(&o->last_reason, reason_text(row->reason));
     }
     return 0;
 }

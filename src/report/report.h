@@ -59,4 +59,9 @@ int report_render(const struct report *r, enum report_format fmt,
                   const struct report_render_options *opt, FILE *f, const char *path,
                   char *err, size_t errlen);
 
+/* Translated words for a log status ("aired") and a source, for any
+ * program that shows log rows to the officer. */
+const char *report_status_label(const char *status);
+const char *report_source_label(enum aslog_source s);
+
 #endif

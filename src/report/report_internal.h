@@ -75,8 +75,6 @@ struct report {
 /* Names shared by the renderers. */
 const char *report_outcome_key(enum report_outcome o);   /* "aired", ... (stable) */
 const char *report_outcome_label(enum report_outcome o); /* translated */
-const char *report_source_label(enum aslog_source s);    /* translated */
-const char *report_status_label(const char *status);     /* translated */
 /* "Q1 2026", "2026-03", ... in the current language. */
 char *report_period_title(const struct report_period *p);
 /* The Vietnamese legal name of the period ("QUÝ I NĂM 2026"), any language. */
