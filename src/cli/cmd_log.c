@@ -83,21 +83,6 @@ struct state {
     size_t cap;
 };
 
-static void csv_field(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
 static int on_row(const struct aslog_row *r, void *ud)
 {
     struct state *st = ud;
@@ -109,7 +94,7 @@ static int on_row(const struct aslog_row *r, void *ud)
         for (int i = 0; i < NCOL - 1; i++) {
             if (i)
                 putchar(',');
-            csv_field(s[i]);
+            text_fput_csv(stdout, s[i]);
         }
         fputs("\r\n", stdout);
     } else if (st->fmt == F_JSON) {

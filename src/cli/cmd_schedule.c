@@ -75,21 +75,6 @@ static int64_t item_dur(struct dur_cache **c, size_t *n, const struct plan_item 
     return (*c)[(*n)++].ms;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static char *fmt_dur(int64_t ms, char buf[32])
 {
     if (ms < 0) {
@@ -182,17 +167,17 @@ static void print_csv(struct row *rows, size_t n)
         char b1[UTIL_TIME_BUF], b2[UTIL_TIME_BUF];
         printf("%s,%s,", util_format_iso_local(o->start_ms, b1),
                util_format_iso_local(rows[i].end_ms, b2));
-        csv_field(stdout, it->uid);
+        text_fput_csv(stdout, it->uid);
         fputc(',', stdout);
-        csv_field(stdout, o->key);
+        text_fput_csv(stdout, o->key);
         fputc(',', stdout);
-        csv_field(stdout, it->summary);
+        text_fput_csv(stdout, it->summary);
         fputc(',', stdout);
-        csv_field(stdout, rows[i].cats);
+        text_fput_csv(stdout, rows[i].cats);
         fputc(',', stdout);
-        csv_field(stdout, it->unit);
+        text_fput_csv(stdout, it->unit);
         printf(",%d,%s,%s,", it->priority, level_key(it->level), it->approved ? "yes" : "no");
-        csv_field(stdout, rows[i].audio);
+        text_fput_csv(stdout, rows[i].audio);
         if (rows[i].dur_ms >= 0)
             printf(",%.3f", (double)rows[i].dur_ms / 1000.0);
         else

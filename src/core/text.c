@@ -3,6 +3,7 @@
 #include "core/text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Combining marks used by Vietnamese text in NFD form, and the general
  * combining blocks: zero width. */
@@ -81,4 +82,19 @@ void text_fput_rpadded(FILE *f, const char *s, size_t width)
     for (size_t w = text_width(s); w < width; w++)
         fputc(' ', f);
     fputs(s, f);
+}
+
+void text_fput_csv(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

@@ -15,4 +15,8 @@ void text_fput_padded(FILE *f, const char *s, size_t width);
 /* Like text_fput_padded but right-aligned. */
 void text_fput_rpadded(FILE *f, const char *s, size_t width);
 
+/* Prints s as one CSV field (RFC 4180): quoted when it holds a comma,
+ * quote or line break, quotes doubled. */
+void text_fput_csv(FILE *f, const char *s);
+
 #endif

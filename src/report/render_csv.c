@@ -15,27 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/util.h"
-
-static void field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void put(FILE *f, const char *table, size_t row, const char *key, const char *value)
 {
     fprintf(f, "%s,%zu,%s,", table, row, key);
-    field(f, value ? value : "");
+    text_fput_csv(f, value ? value : "");
     fputs("\r\n", f);
 }
 
