@@ -1,5 +1,5 @@
 /* Settings: built-in defaults, then an INI file, then command-line flags.
- * Every setting has a flag (`loaxa --help-settings` lists them). */
+ * Every setting has a flag (`loaxa --help` lists them). */
 #ifndef LOAXA_CONFIG_H
 #define LOAXA_CONFIG_H
 
@@ -66,7 +66,7 @@ void config_foreach(void (*fn)(const char *section, const char *key, const char 
  * SYSCONFDIR/loaxa/loaxa.conf; NULL when none exists. */
 const char *config_default_path(void);
 
-/* Current value as text, for `--help-settings` and status. Caller frees. */
+/* Current value as text, for status and diagnostics. Caller frees. */
 char *config_get_text(const struct loaxa_config *cfg, const char *key);
 
 #endif
