@@ -2,7 +2,8 @@
  * output: a thread renders one period every period of wall time, so a
  * programme lasts as long as on a sound card and the daemon sees the same
  * timing. Options ("null:rate=44100,channels=1,fail-after=500") let tests
- * pick a format and simulate a device lost after some milliseconds. */
+ * pick a format and simulate a device lost after some milliseconds, or
+ * (stall-after=MS) a wedged one that silently stops taking frames. */
 #include "audio/out.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@ struct out_paced {
     out_sink_fn sink;
     void *sink_ud;
     int64_t fail_after_ms;
+    int64_t stall_after_ms;  /* null only: stop rendering, report nothing */
     pthread_t thread;
     bool running;
     atomic_bool quit;
@@ -48,6 +50,13 @@ static void *paced_main(void *arg)
         if (p->fail_after_ms > 0 && now - t0 >= p->fail_after_ms * 1000000) {
             atomic_store(&p->failed, 1);
             break;
+        }
+        if (p->stall_after_ms > 0 && now - t0 >= p->stall_after_ms * 1000000) {
+            next += period_ns; /* wedged: no more frames taken, no error */
+            struct timespec ts = {.tv_sec = next / 1000000000, .tv_nsec = next % 1000000000};
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+                ;
+            continue;
         }
         unsigned long first = 0;
         unsigned long n = o->render(o->ud, p->buf, p->period, out_wall_ns() + (next - now),
@@ -119,8 +128,8 @@ void out_paced_free(struct out_paced *p)
 }
 
 /* Parses "key=value,..." options shared by null and tests. */
-static int parse_opts(struct out *o, const char *arg, int64_t *fail_after, char *err,
-                      size_t errlen)
+static int parse_opts(struct out *o, const char *arg, int64_t *fail_after,
+                      int64_t *stall_after, char *err, size_t errlen)
 {
     char *copy = xstrdup(arg), *save = NULL;
     int rc = 0;
@@ -135,10 +144,14 @@ static int parse_opts(struct out *o, const char *arg, int64_t *fail_after, char 
             o->channels = (int)v;
         } else if (strcmp(key, "fail-after") == 0) {
             *fail_after = v;
+        } else if (strcmp(key, "stall-after") == 0) {
+            *stall_after = v;
         } else {
             rc = -EINVAL;
         }
         if (rc < 0) {
+            /* stall-after (tests only) is left out of the message: its
+             * translation stays as it is */
             snprintf(err, errlen, _("null output: bad option \"%s\" (rate=HZ, channels=N, "
                                     "fail-after=MS)"), tok);
             break;
@@ -150,14 +163,16 @@ static int parse_opts(struct out *o, const char *arg, int64_t *fail_after, char 
 
 static int null_open(struct out *o, const char *arg, char *err, size_t errlen)
 {
-    int64_t fail_after = 0;
+    int64_t fail_after = 0, stall_after = 0;
     o->rate = 48000;
     o->channels = 2;
-    int rc = parse_opts(o, arg, &fail_after, err, errlen);
+    int rc = parse_opts(o, arg, &fail_after, &stall_after, err, errlen);
     if (rc < 0)
         return rc;
     snprintf(o->name, sizeof o->name, "null");
-    o->priv = out_paced_new(o, NULL, NULL, fail_after);
+    struct out_paced *p = out_paced_new(o, NULL, NULL, fail_after);
+    p->stall_after_ms = stall_after;
+    o->priv = p;
     return 0;
 }
 

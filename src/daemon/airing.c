@@ -141,6 +141,16 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     a->p = p;
     a->row_id = -1;
     a->duration_ms = dur >= 0 ? dur - e->skip_ms : -1;
+    /* the watchdog's expected length: every item the player will play,
+     * signature tunes included */
+    int64_t len = 0;
+    for (size_t i = 0; i < player_item_count(p); i++) {
+        struct player_item_info ii;
+        if (player_item(p, i, &ii) == 0 && ii.rate > 0)
+            len += ii.frames * 1000 / ii.rate;
+    }
+    len = len > e->skip_ms ? len - e->skip_ms : a->duration_ms;
+    sched_set_length(d->s, e, len);
     util_strlcpy(a->operator_name, airing_operator(d, e->key), sizeof a->operator_name);
     airlog_free_files(files, n);
     free(tune);
@@ -192,7 +202,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
     switch (rep->end) {
     case PLAYER_FINISHED: st = ASLOG_AIRED; break;
     case PLAYER_STOPPED:
-        snprintf(reason, sizeof reason, "operator %s", a->operator_name);
+        if (a->overran)
+            snprintf(reason, sizeof reason, "overran its expected length");
+        else
+            snprintf(reason, sizeof reason, "operator %s", a->operator_name);
         break;
     case PLAYER_PREEMPTED: snprintf(reason, sizeof reason, "preempted by an emergency"); break;
     case PLAYER_SHUTDOWN: snprintf(reason, sizeof reason, "shutdown"); break;
@@ -240,6 +253,47 @@ void airing_check_players(struct daemon *d)
     }
 }
 
+/* The watchdog: the programme on air overran its expected length (a
+ * wedged device or driver, or a recording longer than it says): stop it
+ * with the fade; if it still does not end, airing_abandon follows. */
+void airing_overrun(struct daemon *d, struct sched_entry *e)
+{
+    struct airing *a = airing_find(d, e);
+    if (!a)
+        return;
+    dlog(LOG_WARNING, _("%s (%s) overran its expected length (%lld s); stopping it"),
+         e->item->summary, e->key, (long long)(e->length_ms / 1000));
+    if (!a->stop_by_operator)
+        a->overran = true;
+    player_stop(a->p, PLAYER_STOPPED);
+}
+
+/* Players abandoned by the watchdog. Their output is stuck (a driver that
+ * never returns, a device that never takes another frame): player_free
+ * would join threads that may never end and close a stream the driver may
+ * never release, blocking the whole daemon. So they are leaked on purpose:
+ * their memory, threads and descriptors stay until the process exits. A
+ * wedge is rare (each one is logged); the first pointers are kept here so
+ * that leak checkers see them as reachable, not lost. */
+static struct player *abandoned[64];
+static size_t n_abandoned;
+
+void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
+{
+    struct airing *a = airing_find(d, e);
+    if (!a)
+        return;
+    if (a->row_id >= 0 &&
+        aslog_finish(d->log, a->row_id, ASLOG_INTERRUPTED, reason, -1, now_ms(d), -1, 0) < 0)
+        dlog(LOG_ERR, _("cannot write the log: %s"), aslog_errmsg(d->log));
+    daemon_note_failure(d, _("%s (%s) did not end when asked: %s; abandoning its output"),
+                        e->item->summary, e->key, _(reason));
+    airing_forget_adhoc(d, e->key);
+    if (n_abandoned < ARRAY_SIZE(abandoned))
+        abandoned[n_abandoned++] = a->p;
+    memset(a, 0, sizeof *a); /* the player is not freed: see above */
+}
+
 static int count_output(int index, const char *name, const char *host_api, int channels,
                         double rate, bool is_default, void *ud)
 {
@@ -254,7 +308,8 @@ static int count_output(int index, const char *name, const char *host_api, int c
 void airing_check_device(struct daemon *d)
 {
     const char *dev = d->cfg->device;
-    if (strcmp(dev, "null") == 0 || strncmp(dev, "file:", 5) == 0)
+    if (strcmp(dev, "null") == 0 || strncmp(dev, "null:", 5) == 0 ||
+        strncmp(dev, "file:", 5) == 0)
         return;
     int n = 0;
     char err[512] = "";

@@ -251,9 +251,11 @@ static void drive(struct daemon *d)
             dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
                  act.entry->key);
             break;
-        case SCHED_DISCARD:
+        case SCHED_DISCARD: /* prepared, not started: no row to write */
             if ((a = airing_find(d, act.entry)))
                 airing_drop(a);
+            dlog(LOG_INFO, _("%s (%s) dropped before its start: %s"), act.entry->item->summary,
+                 act.entry->key, _(act.reason));
             break;
         case SCHED_PREPARE:
             check_sync(d);
@@ -268,6 +270,12 @@ static void drive(struct daemon *d)
                      act.entry->key);
                 player_stop(a->p, PLAYER_PREEMPTED);
             }
+            break;
+        case SCHED_OVERRUN:
+            airing_overrun(d, act.entry);
+            break;
+        case SCHED_STALLED:
+            airing_abandon(d, act.entry, act.reason);
             break;
         }
     }
@@ -517,6 +525,11 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .preempt = cfg->preempt,
         .require_approval = cfg->require_approval,
         .boot_ms = d->started_ms,
+        /* watchdog: the defaults (30 s or 10% over, then 5 s) */
+        /* the row is written and the player armed this long before the
+         * start (well ahead of the output latency); until then a reload
+         * may still drop a prepared programme with nothing logged */
+        .arm_ms = (int64_t)cfg->latency_ms + 1000,
     };
     d->s = sched_new(&so);
     char msg[2048];

@@ -25,6 +25,7 @@ struct airing {
     int64_t duration_ms;          /* from the recordings' headers, -1 unknown */
     char operator_name[160];      /* manual airings and operator stops */
     bool stop_by_operator;
+    bool overran;                 /* the watchdog stopped it */
 };
 
 #define DAEMON_MAX_AIRINGS 4
@@ -87,6 +88,8 @@ void airing_prepare(struct daemon *d, struct sched_entry *e);
 void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
 void airing_check_players(struct daemon *d);
 void airing_check_device(struct daemon *d);
+void airing_overrun(struct daemon *d, struct sched_entry *e);
+void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);
 
 /* control.c */
 void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);

@@ -194,9 +194,12 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
         if (logged && logged(ud, occs[i].key))
             s->arr[i].state = SCHED_DONE;
     }
-    /* Entries outside the array: what is prepared or on air keeps going (a
-     * reload never drops or repeats the programme on air); queued-again
-     * entries follow the new plan. */
+    /* Entries outside the array: what is on air keeps going (a reload never
+     * drops or repeats the programme on air); queued-again entries follow
+     * the new plan; a prepared one stays prepared only when the plan still
+     * has it, not cancelled, at the same start: otherwise it is discarded
+     * (no row: it never started) and the array's entry, if any, takes its
+     * place for the new time. */
     for (size_t i = 0; i < s->n_extra;) {
         struct sched_entry *e = s->extra[i];
         if (e->source != ASLOG_SOURCE_PLAN) {
@@ -204,10 +207,12 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
             continue;
         }
         const struct plan_occurrence *o = find_occ(occs, n, e->key);
-        if (o) {
-            s->arr[o - occs].state = SCHED_DONE; /* tracked here, not there */
+        struct sched_entry *a = o ? &s->arr[o - occs] : NULL;
+        enum sched_state was = a ? a->state : SCHED_DONE; /* DONE when logged */
+        if (a) {
+            a->state = SCHED_DONE; /* tracked here, not there */
             if (e->state == SCHED_PENDING && o->cancelled) {
-                s->arr[o - occs].state = SCHED_PENDING; /* the plan's word now */
+                a->state = was; /* the plan's word now */
                 finish(s, e, false);
                 continue;
             }
@@ -215,10 +220,11 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
             finish(s, e, false); /* no longer in the plan */
             continue;
         }
-        if (e->state == SCHED_PREPARED && (!o || o->cancelled)) {
+        if (e->state == SCHED_PREPARED && (!o || o->cancelled || o->start_ms != e->start_ms)) {
             e->cancelled = true; /* discarded by the next sched_next */
-            if (o)
-                s->arr[o - occs].state = SCHED_PENDING;
+            e->moved = o && !o->cancelled;
+            if (a)
+                a->state = was;
         }
         i++;
     }
@@ -309,6 +315,11 @@ static const char *missed_reason(const struct sched *s, const struct sched_entry
     return N_("could not start within the grace period");
 }
 
+static int64_t stall_ms(const struct sched *s)
+{
+    return s->o.stall_ms > 0 ? s->o.stall_ms : 5000;
+}
+
 static void lower(int64_t *at, int64_t t, int64_t now)
 {
     if (t > now && t < *at)
@@ -358,12 +369,36 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
     if (prep && prep->cancelled) {
         act->kind = SCHED_DISCARD;
         act->entry = prep;
-        act->reason = N_("no longer in the plan");
+        act->reason = prep->moved ? N_("moved in the plan") : N_("no longer in the plan");
         finish(s, prep, true);
         return;
     }
 
     int64_t at = INT64_MAX;
+    /* The watchdog: an entry on air past its expected length is asked to
+     * stop; one asked to stop that has still not ended is abandoned. */
+    for (size_t i = 0; i < s->n_extra; i++) {
+        struct sched_entry *e = s->extra[i];
+        if ((e->state != SCHED_ON_AIR && e->state != SCHED_STOPPING) || !e->watch_ms)
+            continue;
+        if (e->watch_ms > now) {
+            lower(&at, e->watch_ms, now);
+            continue;
+        }
+        act->entry = e;
+        if (!e->stop_asked) {
+            act->kind = SCHED_OVERRUN;
+            act->reason = N_("overran its expected length");
+            e->stop_asked = true;
+            e->state = SCHED_STOPPING;
+            e->watch_ms = now + stall_ms(s);
+        } else {
+            act->kind = SCHED_STALLED;
+            act->reason = N_("output stalled");
+            finish(s, e, true);
+        }
+        return;
+    }
     struct sched_entry *best = NULL;
     /* While something lower is on air, or being cut for an emergency, an
      * emergency in the window keeps the prepared slot, so it starts on time. */
@@ -405,16 +440,30 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
             act->kind = SCHED_PREEMPT;
             act->entry = cur;
             cur->state = SCHED_STOPPING;
+            cur->stop_asked = true;
+            cur->watch_ms = now + s->o.fade_ms + stall_ms(s);
             return;
         }
         lower(&at, prep->start_ms - s->o.fade_ms, now);
     }
     if (prep && !cur && (!stopping || prep->level == PLAN_LEVEL_EMERGENCY)) {
-        act->kind = SCHED_START;
-        act->entry = prep;
-        act->at_ms = prep->start_ms > now ? prep->start_ms : 0;
-        prep->state = SCHED_ON_AIR;
-        return;
+        if (s->o.arm_ms > 0 && prep->start_ms - s->o.arm_ms > now) {
+            lower(&at, prep->start_ms - s->o.arm_ms, now); /* armed later */
+        } else {
+            act->kind = SCHED_START;
+            act->entry = prep;
+            act->at_ms = prep->start_ms > now ? prep->start_ms : 0;
+            prep->state = SCHED_ON_AIR;
+            prep->stop_asked = false;
+            prep->watch_ms = 0;
+            if (prep->length_ms > 0) {
+                int64_t margin = prep->length_ms / 10;
+                int64_t min = s->o.overrun_min_ms > 0 ? s->o.overrun_min_ms : 30000;
+                prep->watch_ms = (act->at_ms ? act->at_ms : now) + prep->length_ms +
+                                 (margin > min ? margin : min);
+            }
+            return;
+        }
     }
     if (!prep && best) {
         struct sched_entry *e = detach(s, best);
@@ -426,6 +475,12 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
     }
     act->kind = SCHED_IDLE;
     act->at_ms = at;
+}
+
+void sched_set_length(struct sched *s, struct sched_entry *e, int64_t length_ms)
+{
+    (void)s;
+    e->length_ms = length_ms > 0 ? length_ms : 0;
 }
 
 void sched_failed(struct sched *s, struct sched_entry *e)
@@ -449,6 +504,9 @@ void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t
         e->skip_ms = s->o.preempt == CONFIG_PREEMPT_RESUME ? e->skip_ms + played_ms : 0;
         e->deadline_ms = now_ms + s->o.grace_ms;
         e->state = SCHED_PENDING;
+        e->watch_ms = 0;
+        e->stop_asked = false;
+        e->length_ms = 0; /* the next prepare says */
         return;
     }
     finish(s, e, false);

@@ -30,6 +30,18 @@ struct sched_opts {
     bool require_approval;        /* STATUS:TENTATIVE items do not air */
     int64_t boot_ms;              /* when the daemon started: earlier deadlines were
                                    * missed because it was not running */
+    /* The watchdog (0: the defaults). A programme whose length is known
+     * (sched_set_length) is stopped once it overruns that length by
+     * max(overrun_min_ms, 10% of it) (default 30 s), and abandoned as
+     * stalled when it still has not ended stall_ms (default 5 s) after being
+     * asked to stop (overrun, or an emergency's cut plus its fade). */
+    int64_t overrun_min_ms;
+    int64_t stall_ms;
+    /* A prepared programme is started (its row written, its player armed
+     * for the planned instant) this long before its start; until then it
+     * stays PREPARED, so a reload can still drop it with nothing logged.
+     * 0: at once when prepared. loaxad uses the output latency + 1 s. */
+    int64_t arm_ms;
 };
 
 enum sched_state {
@@ -52,9 +64,13 @@ struct sched_entry {
     int requeued;                 /* how many times it was cut and queued again */
     bool cancelled;
     enum sched_state state;
+    int64_t length_ms;            /* expected length from skip_ms (0: unknown, no watchdog) */
+    int64_t watch_ms;             /* on air or stopping: the watchdog's deadline (0: none) */
+    bool stop_asked;              /* the watchdog or a preemption asked it to stop */
     /* private */
     struct plan_item *own;
     bool extra;                   /* lives in the extra list (ad hoc, requeued) */
+    bool moved;                   /* prepared, then a reload moved its start */
 };
 
 enum sched_kind {
@@ -64,8 +80,14 @@ enum sched_kind {
     SCHED_PREPARE,    /* prepare entry's programme (skip_ms in) for the next slot */
     SCHED_DISCARD,    /* drop the prepared programme of entry (something outranks it) */
     SCHED_START,      /* start the prepared entry so its first frame airs at at_ms
-                       * (0: at once); write the log row first */
+                       * (0: at once); write the log row first. Comes arm_ms
+                       * before the planned start at the earliest */
     SCHED_PREEMPT,    /* stop entry (on air) with a fade: an emergency cuts in */
+    SCHED_OVERRUN,    /* entry (on air) overran its expected length: stop it (fade);
+                       * it is now STOPPING and ends as usual (sched_ended) */
+    SCHED_STALLED,    /* entry was asked to stop and has still not ended: the output
+                       * is stuck. Abandon its player and close its row (reason);
+                       * the entry is done, what comes next may start */
 };
 
 struct sched_action {
@@ -84,9 +106,11 @@ void sched_free(struct sched *s);
 
 /* Replaces the pending occurrences by occs[0..n) (sorted by start then key,
  * as plan_expand returns them; the array and its plan must outlive the next
- * sched_load). Entries prepared, on air or queued again keep their place; a
- * prepared one no longer in the plan, or now cancelled, is discarded by a
- * later SCHED_DISCARD. */
+ * sched_load). Entries on air or queued again keep their place (a reload
+ * never drops or repeats the programme on air); a prepared one that is no
+ * longer in the plan, now cancelled, or moved to another start is discarded
+ * by a later SCHED_DISCARD (and, if still in the plan, prepared again for
+ * its new time). */
 void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
                 sched_logged_fn logged, void *ud);
 
@@ -101,6 +125,11 @@ void sched_note_jump(struct sched *s, int64_t from_ms, int64_t to_ms);
  * SCHED_IDLE. The core assumes every action is carried out; failures are
  * reported back with sched_failed. */
 void sched_next(struct sched *s, int64_t now_ms, struct sched_action *act);
+
+/* The expected length of a prepared entry's programme from its skip point
+ * (recordings and signature tunes), for the watchdog; <= 0: unknown. Call
+ * it before the entry starts. */
+void sched_set_length(struct sched *s, struct sched_entry *e, int64_t length_ms);
 
 /* A prepared or started entry could not air (device, files, already in
  * the log): it is done. */

@@ -11,6 +11,7 @@ struct airing {
     bool preempted;
 };
 
+#define NEVER INT64_MAX /* end of a wedged output */
 #define MAX_AIR 4 /* on air + fading: never more than two in practice */
 
 long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct simrun_ops *ops,
@@ -39,6 +40,7 @@ long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct 
                 sched_failed(s, a.entry);
                 continue;
             }
+            sched_set_length(s, a.entry, prep_dur);
             ops->action(ud, &a, now);
             continue;
         case SCHED_START: {
@@ -47,14 +49,32 @@ long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct 
                 sched_failed(s, a.entry);
                 continue;
             }
-            air[n_air++] = (struct airing){a.entry, start, start + prep_dur, false};
+            bool stuck = ops->stalls && ops->stalls(ud, a.entry);
+            air[n_air++] = (struct airing){a.entry, start, stuck ? NEVER : start + prep_dur,
+                                           false};
             continue;
         }
+        case SCHED_OVERRUN: /* stopped like an operator's stop: a fade */
+            ops->action(ud, &a, now);
+            for (size_t i = 0; i < n_air; i++)
+                if (air[i].e == a.entry && air[i].end_ms != NEVER && now + fade_ms < air[i].end_ms)
+                    air[i].end_ms = now + fade_ms;
+            continue;
+        case SCHED_STALLED: /* abandoned: it ends nowhere */
+            ops->action(ud, &a, now);
+            for (size_t i = 0; i < n_air; i++) {
+                if (air[i].e == a.entry) {
+                    memmove(&air[i], &air[i + 1], (n_air - i - 1) * sizeof air[0]);
+                    n_air--;
+                    break;
+                }
+            }
+            continue;
         case SCHED_PREEMPT:
             for (size_t i = 0; i < n_air; i++) {
                 if (air[i].e == a.entry) {
                     int64_t cut = (now > air[i].start_ms ? now : air[i].start_ms) + fade_ms;
-                    if (cut < air[i].end_ms) {
+                    if (cut < air[i].end_ms && air[i].end_ms != NEVER) {
                         air[i].end_ms = cut;
                         air[i].preempted = true;
                     }
@@ -68,7 +88,7 @@ long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct 
         int64_t next = a.at_ms;
         size_t first = MAX_AIR;
         for (size_t i = 0; i < n_air; i++) {
-            if (air[i].end_ms <= next) {
+            if (air[i].end_ms != NEVER && air[i].end_ms <= next) {
                 next = air[i].end_ms;
                 first = i;
             }

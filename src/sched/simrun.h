@@ -1,5 +1,6 @@
 /* Runs the scheduling core on a virtual clock with a virtual player: no
- * sound, no waiting. `loaxa simulate` and the unit tests drive the very
+ * sound, no waiting. Each prepared programme's length is given to the core
+ * (sched_set_length), as loaxad does, so its watchdog runs here too. `loaxa simulate` and the unit tests drive the very
  * sched_next() that loaxad drives; only the player and the clock differ. */
 #ifndef LOAXA_SIMRUN_H
 #define LOAXA_SIMRUN_H
@@ -23,6 +24,10 @@ struct simrun_ops {
                 int64_t played_ms, bool preempted);
     /* A prepare failed (duration < 0). */
     void (*failed)(void *ud, const struct sched_entry *e, int64_t now_ms, const char *why);
+    /* Optional (tests): true when entry's output wedges once started: it
+     * never ends, even when asked to stop. The watchdog's OVERRUN and
+     * STALLED actions go to action() too. */
+    bool (*stalls)(void *ud, const struct sched_entry *e);
 };
 
 /* Steps from from_ms until everything loaded is resolved. Returns how many

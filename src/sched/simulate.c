@@ -160,7 +160,7 @@ static void sim_failed(void *ud, const struct sched_entry *e, int64_t now, const
 }
 
 static const struct simrun_ops sim_ops = {sim_duration, sim_action, sim_begin, sim_end,
-                                          sim_failed};
+                                          sim_failed, NULL};
 
 int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct aslog *log,
                  int64_t from_ms, int64_t to_ms, struct simulate_summary *sum, char *err,

@@ -2,7 +2,8 @@
 # written before and completed after; back-to-back collisions by level then
 # start; an emergency cutting in; operator stop and ad-hoc airing; late
 # within grace, missed beyond it and while the daemon was down; cancelled
-# and unapproved items; a broken plan over a good one; SIGTERM.
+# and unapproved items; a broken plan over a good one; SIGTERM; a reload
+# moving a prepared occurrence; the watchdog abandoning a wedged output.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/daemon-lib.sh"
 t_setup
@@ -113,6 +114,47 @@ D_NOW=$(date +%s)
 d_plan "first 3 0 tone.wav"
 d_wait_sql "select status from airing where $K = 'first'" "aired" 20
 d_stop
+
+# --- a reload moves tonight's prepared occurrence (a RECURRENCE-ID override,
+# same occurrence key, new start): the prepared programme is dropped and airs
+# at the new time, once; not at the old one
+D_NOW=$(date +%s)
+m_plan() { # m_plan [NEW-OFFSET]: a daily item m at +8 s, its first occurrence moved
+    local f=$T_TMP/plan/.p.tmp
+    {
+        printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e//EN\r\n'
+        printf 'BEGIN:VEVENT\r\nUID:m\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nRRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:Item m\r\nATTACH:tone.wav\r\nEND:VEVENT\r\n' "$(d_time 8)"
+        [ -n "${1:-}" ] && printf 'BEGIN:VEVENT\r\nUID:m\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:%s\r\nDTSTART:%s\r\nSUMMARY:Item m\r\nATTACH:tone.wav\r\nEND:VEVENT\r\n' "$(d_time 8)" "$(d_time "$1")"
+        printf 'END:VCALENDAR\r\n'
+    } >"$f"
+    mv "$f" "$T_TMP/plan/p.ics"
+}
+m_plan
+d_start --prepare 6 || t_done # prepared at +2, armed (row written) about 1 s before +8
+d_wait_status '"prepared":\{[^}]*"key":"m/' 10
+d_wait_sql "select count(*) from airing where $K = 'm'" "0" 1
+m_plan 14
+d_wait_sql "select count(*)||':'||status||':'||(planned_start_ms = $(( (D_NOW + 14) * 1000 )))||':'||(actual_start_ms >= planned_start_ms) from airing where $K = 'm'" \
+    "1:aired:1:1" 30
+grep_in "$T_TMP/loaxad.log" 'Item m \(m/[0-9TZ]+\) dropped before its start: moved in the plan'
+d_stop
+
+# --- a wedged output (null:stall-after=MS: the device stops taking frames
+# 4.5 s after the stream opened, 2 s before the start, without an error):
+# w1 (3.6 s) wedges; the watchdog stops it after its length + 30 s, abandons
+# it 5 s later (interrupted, "output stalled"), and w2 (1 s, ends before its
+# own stream would stall) airs on time.
+D_NOW=$(date +%s)
+d_plan "w1 6 0 jingle.wav" "w2 50 0 tone.wav"
+d_start --device null:stall-after=4500 || t_done
+d_wait_sql "select status from airing where $K = 'w1'" "on_air" 20
+d_wait_sql "select status||':'||reason from airing where $K = 'w1'" "interrupted:output stalled" 60
+grep_in "$T_TMP/loaxad.log" 'overran its expected length'
+grep_in "$T_TMP/loaxad.log" 'abandoning its output'
+expect_rc 0 "$LOAXA" status && grep_in "$T_TMP/out" 'output stalled'
+d_wait_sql "select status||':'||(actual_start_ms >= planned_start_ms) from airing where $K = 'w2'" "aired:1" 30
+d_stop
+[ "$D_RC" = 0 ] || fail "loaxad exit $D_RC after SIGTERM"
 
 # --- nothing in the log aired twice
 d_wait_sql "select count(*) from airing where status = 'aired' group by occ_key having count(*) > 1" "" 1

@@ -49,6 +49,7 @@ struct trace {
     struct strbuf b;
     int64_t dur_ms;          /* every programme lasts this long */
     const char *refuse_key;  /* begin() refuses it, as the log does for a repeat */
+    const char *stall_key;   /* its output wedges once started: it never ends */
 };
 
 static void ev(struct trace *t, int64_t now, const char *what, const struct sched_entry *e)
@@ -74,6 +75,11 @@ static void t_action(void *ud, const struct sched_action *a, int64_t now)
     case SCHED_CANCELLED: ev(t, now, "cancelled", a->entry); break;
     case SCHED_DISCARD: ev(t, now, "discard", a->entry); break;
     case SCHED_PREPARE: ev(t, now, "prepare", a->entry); break;
+    case SCHED_OVERRUN: ev(t, now, "overrun", a->entry); break;
+    case SCHED_STALLED:
+        strbuf_printf(&t->b, "+%lld stalled %s (%s)\n", (long long)((now - T0) / SEC),
+                      a->entry->key, a->reason);
+        break;
     default: ck_abort_msg("unexpected action %d", a->kind);
     }
 }
@@ -105,7 +111,13 @@ static void t_failed(void *ud, const struct sched_entry *e, int64_t now, const c
     ev(ud, now, "failed", e);
 }
 
-static const struct simrun_ops ops = {t_duration, t_action, t_begin, t_end, t_failed};
+static bool t_stalls(void *ud, const struct sched_entry *e)
+{
+    struct trace *t = ud;
+    return t->stall_key && strcmp(t->stall_key, e->key) == 0;
+}
+
+static const struct simrun_ops ops = {t_duration, t_action, t_begin, t_end, t_failed, t_stalls};
 
 static struct sched_opts opts(void)
 {
@@ -120,15 +132,21 @@ static struct sched_opts opts(void)
 }
 
 /* Runs occs from `from` and returns the trace (caller frees). */
-static char *run(const struct sched_opts *o, const struct plan_occurrence *occs, size_t n,
-                 int64_t from, int64_t dur)
+static char *run_stall(const struct sched_opts *o, const struct plan_occurrence *occs, size_t n,
+                       int64_t from, int64_t dur, const char *stall_key)
 {
-    struct trace t = {.dur_ms = dur};
+    struct trace t = {.dur_ms = dur, .stall_key = stall_key};
     struct sched *s = sched_new(o);
     sched_load(s, occs, n, NULL, NULL);
     simrun_run(s, from, o->fade_ms, &ops, &t);
     sched_free(s);
     return t.b.s ? strbuf_steal(&t.b) : xstrdup("");
+}
+
+static char *run(const struct sched_opts *o, const struct plan_occurrence *occs, size_t n,
+                 int64_t from, int64_t dur)
+{
+    return run_stall(o, occs, n, from, dur, NULL);
 }
 
 START_TEST(test_on_time_in_order)
@@ -460,6 +478,217 @@ START_TEST(test_clock)
 }
 END_TEST
 
+/* A wedged output: the programme never ends. Its expected length (20 s)
+ * plus the margin (30 s) passes: it is asked to stop; 5 s later it is
+ * abandoned as stalled, and what waits airs at once (b, late within
+ * grace) and what comes later on time (c). */
+START_TEST(test_watchdog_stalled_output)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_item c = mkitem("c", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false),
+                                    mkocc(&b, T0 + 62 * SEC, false),
+                                    mkocc(&c, T0 + 120 * SEC, false)};
+    struct sched_opts o = opts();
+    char *tr = run_stall(&o, occ, 3, T0, 20 * SEC, "a/10");
+    ck_assert_str_eq(tr, "+5 prepare a/10\n"
+                         "+10 start a/10\n"
+                         "+57 prepare b/62\n"
+                         "+60 overrun a/10\n"
+                         "+65 stalled a/10 (output stalled)\n"
+                         "+65 start b/62\n"
+                         "+85 end b/62\n"
+                         "+115 prepare c/120\n"
+                         "+120 start c/120\n"
+                         "+140 end c/120\n");
+    free(tr);
+    /* a long programme: the margin is 10% of it (600 s of 6000 s) */
+    struct plan_occurrence one[] = {mkocc(&a, T0 + 10 * SEC, false)};
+    tr = run_stall(&o, one, 1, T0, 6000 * SEC, "a/10");
+    ck_assert_str_eq(tr, "+5 prepare a/10\n+10 start a/10\n+6610 overrun a/10\n"
+                         "+6615 stalled a/10 (output stalled)\n");
+    free(tr);
+    /* set margins; and a healthy output never trips it */
+    o.overrun_min_ms = 2 * SEC;
+    o.stall_ms = 1 * SEC;
+    tr = run_stall(&o, one, 1, T0, 20 * SEC, "a/10");
+    ck_assert_str_eq(tr, "+5 prepare a/10\n+10 start a/10\n+32 overrun a/10\n"
+                         "+33 stalled a/10 (output stalled)\n");
+    free(tr);
+    tr = run_stall(&o, occ, 3, T0, 20 * SEC, NULL);
+    ck_assert_str_eq(tr, "+5 prepare a/10\n+10 start a/10\n+30 end a/10\n"
+                         "+57 prepare b/62\n+62 start b/62\n+82 end b/62\n"
+                         "+115 prepare c/120\n+120 start c/120\n+140 end c/120\n");
+    free(tr);
+}
+END_TEST
+
+/* The deadline is one the loop sleeps until; a programme that does end
+ * when asked ends as usual (no stall); unknown length: no watchdog; an
+ * emergency's cut that never ends is abandoned after fade + stall. */
+START_TEST(test_watchdog_deadlines)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false)};
+    struct sched_opts o = opts();
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_set_length(s, act.entry, 100 * SEC);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    struct sched_entry *on = act.entry;
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == T0 + 140 * SEC); /* 10 + 100 + max(30, 10) */
+    sched_next(s, T0 + 140 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_OVERRUN);
+    ck_assert_ptr_eq(act.entry, on);
+    ck_assert_int_eq(on->state, SCHED_STOPPING);
+    sched_next(s, T0 + 141 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == T0 + 145 * SEC);
+    sched_ended(s, on, false, 131 * SEC, T0 + 142 * SEC); /* it ended after the fade */
+    sched_next(s, T0 + 145 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == INT64_MAX);
+    sched_free(s);
+
+    /* unknown length: nothing to watch */
+    s = sched_new(&o);
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    sched_next(s, T0 + 3600 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == INT64_MAX);
+    sched_free(s);
+
+    /* an emergency cuts into a wedged programme: the cut never ends; the
+     * emergency airs anyway, and the wedged one is abandoned */
+    struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_occurrence occ2[] = {mkocc(&a, T0 + 10 * SEC, false),
+                                     mkocc(&e, T0 + 20 * SEC, false)};
+    char *tr = run_stall(&o, occ2, 2, T0, 30 * SEC, "a/10");
+    ck_assert_str_eq(tr, "+5 prepare a/10\n+10 start a/10\n+15 prepare e/20\n"
+                         "+20 start e/20\n+25 stalled a/10 (output stalled)\n+50 end e/20\n");
+    free(tr);
+}
+END_TEST
+
+static struct plan_occurrence moved_occ(const struct plan_item *it, int64_t key_start,
+                                        int64_t start)
+{
+    struct plan_occurrence o = mkocc(it, key_start, false);
+    o.start_ms = o.end_ms = start;
+    return o;
+}
+
+/* The officer moves tonight's prepared item (same occurrence key, new
+ * start, as a RECURRENCE-ID override does): the prepared programme is
+ * dropped and prepared again for the new time, later or earlier. A reload
+ * that leaves it alone keeps it prepared; one that moves what is on air
+ * neither drops nor repeats it. */
+START_TEST(test_reload_moves_prepared)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false)};
+    struct sched_opts o = opts();
+    o.arm_ms = 2 * SEC; /* prepared at +5, started (row, armed) at +8 */
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == T0 + 8 * SEC);
+    /* same plan again: stays prepared */
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_next(s, T0 + 8 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert(act.at_ms == T0 + 10 * SEC);
+    sched_ended(s, act.entry, false, 1 * SEC, T0 + 11 * SEC);
+    sched_free(s);
+
+    /* moved later */
+    s = sched_new(&o);
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    struct plan_occurrence later[] = {moved_occ(&a, T0 + 10 * SEC, T0 + 100 * SEC)};
+    sched_load(s, later, 1, NULL, NULL);
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_DISCARD);
+    ck_assert_str_eq(act.entry->key, "a/10");
+    ck_assert_str_eq(act.reason, "moved in the plan");
+    ck_assert_ptr_null(sched_prepared(s));
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == T0 + 95 * SEC);
+    sched_next(s, T0 + 10 * SEC, &act); /* the old time: nothing */
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_next(s, T0 + 95 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert(act.entry->start_ms == T0 + 100 * SEC);
+    sched_next(s, T0 + 98 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert(act.at_ms == T0 + 100 * SEC);
+    struct sched_entry *on = act.entry;
+    /* moved again while on air: not dropped, not repeated */
+    struct plan_occurrence again[] = {moved_occ(&a, T0 + 10 * SEC, T0 + 200 * SEC)};
+    sched_load(s, again, 1, NULL, NULL);
+    ck_assert_ptr_eq(sched_on_air(s), on);
+    sched_next(s, T0 + 101 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_ended(s, on, false, 1 * SEC, T0 + 101 * SEC);
+    sched_next(s, T0 + 196 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == INT64_MAX);
+    sched_free(s);
+
+    /* moved earlier, already due: dropped and aired at once (late, within grace) */
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence two[] = {mkocc(&b, T0 + 3 * SEC, false),
+                                    mkocc(&a, T0 + 10 * SEC, false)};
+    s = sched_new(&o);
+    sched_load(s, two, 2, NULL, NULL);
+    sched_next(s, T0, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_str_eq(act.entry->key, "b/3");
+    sched_next(s, T0 + 1 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    struct sched_entry *bon = act.entry;
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_str_eq(act.entry->key, "a/10");
+    struct plan_occurrence earlier[] = {mkocc(&b, T0 + 3 * SEC, false),
+                                        moved_occ(&a, T0 + 10 * SEC, T0 + 4 * SEC)};
+    sched_load(s, earlier, 2, NULL, NULL);
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_DISCARD);
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert(act.entry->start_ms == T0 + 4 * SEC);
+    sched_next(s, T0 + 6 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE); /* b is still on air (not dropped) */
+    ck_assert_ptr_eq(sched_on_air(s), bon);
+    sched_ended(s, bon, false, 4 * SEC, T0 + 7 * SEC);
+    sched_next(s, T0 + 7 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert(act.at_ms == 0);
+    ck_assert_str_eq(act.entry->key, "a/10");
+    sched_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sched");
@@ -477,6 +706,9 @@ int main(void)
     tcase_add_test(tc, test_jump_and_failed_prepare);
     tcase_add_test(tc, test_emergency_displaces_prepared);
     tcase_add_test(tc, test_clock);
+    tcase_add_test(tc, test_watchdog_stalled_output);
+    tcase_add_test(tc, test_watchdog_deadlines);
+    tcase_add_test(tc, test_reload_moves_prepared);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
