@@ -102,6 +102,10 @@ struct aslog_filter {
     int64_t from_ms, to_ms;
     bool by_status;
     enum aslog_status status;
+    /* Only what a report counts: occ_key, attempt, uid, title, categories,
+     * unit, planned_start_ms, actual_start_ms, played_ms, status, reason
+     * and source; the other strings are "" and the other numbers 0. */
+    bool counts_only;
 };
 int aslog_query(struct aslog *log, const struct aslog_filter *f,
                 int (*cb)(const struct aslog_row *row, void *ud), void *ud);

@@ -13,13 +13,17 @@
 #include "core/text.h"
 #include "core/util.h"
 
-/* A table of strings: headers, then rows; right-aligned columns by mask. */
+/* A table of strings: headers, then rows; right-aligned columns by mask.
+ * Cells live in a pool with their display widths: the incidents of a year
+ * are tens of thousands of cells. */
 struct table {
     size_t ncol, nrow;
     const char *const *head;
     unsigned right;            /* bit i: column i is right-aligned */
-    char **cells;              /* nrow * ncol, owned */
+    const char **cells;        /* nrow * ncol, in pool */
+    size_t *width;             /* of each cell */
     size_t cap;                /* rows allocated */
+    struct report_pool *pool;
 };
 
 static void table_add(struct table *t, ...)
@@ -29,13 +33,24 @@ static void table_add(struct table *t, ...)
     if (t->nrow == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 16;
         t->cells = xrealloc(t->cells, t->cap * t->ncol * sizeof *t->cells);
+        t->width = xrealloc(t->width, t->cap * t->ncol * sizeof *t->width);
     }
+    if (!t->pool)
+        t->pool = report_pool_new();
     for (size_t c = 0; c < t->ncol; c++) {
         const char *s = va_arg(ap, const char *);
-        t->cells[t->nrow * t->ncol + c] = xstrdup(s ? s : "");
+        size_t i = t->nrow * t->ncol + c;
+        t->cells[i] = report_pool_strdup(t->pool, s ? s : "");
+        t->width[i] = text_width(t->cells[i]);
     }
     t->nrow++;
     va_end(ap);
+}
+
+static void pad(FILE *f, size_t from, size_t to)
+{
+    for (; from < to; from++)
+        fputc(' ', f);
 }
 
 static void table_print(FILE *f, struct table *t)
@@ -44,7 +59,7 @@ static void table_print(FILE *f, struct table *t)
     for (size_t c = 0; c < t->ncol; c++) {
         w[c] = text_width(t->head[c]);
         for (size_t r = 0; r < t->nrow; r++) {
-            size_t x = text_width(t->cells[r * t->ncol + c]);
+            size_t x = t->width[r * t->ncol + c];
             if (x > w[c])
                 w[c] = x;
         }
@@ -53,13 +68,16 @@ static void table_print(FILE *f, struct table *t)
         fputs("  ", f);
         for (size_t c = 0; c < t->ncol; c++) {
             const char *s = r < 0 ? t->head[c] : t->cells[(size_t)r * t->ncol + c];
+            size_t sw = r < 0 ? text_width(s) : t->width[(size_t)r * t->ncol + c];
             bool last = c + 1 == t->ncol;
-            if (t->right & (1u << c))
-                text_fput_rpadded(f, s, w[c]);
-            else if (last)
+            if (t->right & (1u << c)) {
+                pad(f, sw, w[c]);
                 fputs(s, f);
-            else
-                text_fput_padded(f, s, w[c]);
+            } else {
+                fputs(s, f);
+                if (!last)
+                    pad(f, sw, w[c]);
+            }
             if (!last)
                 fputs("  ", f);
         }
@@ -74,9 +92,9 @@ static void table_print(FILE *f, struct table *t)
             fputc('\n', f);
         }
     }
-    for (size_t i = 0; i < t->nrow * t->ncol; i++)
-        free(t->cells[i]);
     free(t->cells);
+    free(t->width);
+    report_pool_free(t->pool);
     free(w);
 }
 

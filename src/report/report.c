@@ -14,11 +14,72 @@
 #include "core/i18n.h"
 #include "core/util.h"
 
-/* A string -> index map (open addressing), enough for a year of rows. */
+/* Bump allocation for strings that live as long as their owner (the
+ * builder or the report): a year holds tens of thousands of occurrence
+ * keys, and one malloc each showed in profiles (heap growth, page faults). */
+struct report_pool {
+    struct pool_block *blocks;
+    char *p;
+    size_t left;
+};
+
+struct pool_block {
+    struct pool_block *next;
+    char data[];
+};
+
+#define POOL_BLOCK 65536
+
+struct report_pool *report_pool_new(void)
+{
+    return xcalloc(1, sizeof(struct report_pool));
+}
+
+const char *report_pool_strdup(struct report_pool *pl, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (n > pl->left) {
+        size_t sz = n > POOL_BLOCK / 4 ? n : POOL_BLOCK;
+        struct pool_block *b = xmalloc(sizeof *b + sz);
+        b->next = pl->blocks;
+        pl->blocks = b;
+        if (n > POOL_BLOCK / 4) /* a big string gets its own block */
+            return memcpy(b->data, s, n);
+        pl->p = b->data;
+        pl->left = sz;
+    }
+    char *d = memcpy(pl->p, s, n);
+    pl->p += n;
+    pl->left -= n;
+    return d;
+}
+
+static void pool_clear(struct report_pool *pl)
+{
+    while (pl && pl->blocks) {
+        struct pool_block *b = pl->blocks;
+        pl->blocks = b->next;
+        free(b);
+    }
+}
+
+void report_pool_free(struct report_pool *pl)
+{
+    pool_clear(pl);
+    free(pl);
+}
+
+/* A string -> index map (open addressing, linear probing). A slot holds
+ * the key pointer, 32 bits of its hash and the value in 16 bytes, so a
+ * probe touches one cache line and the key only when the hashes match.
+ * Keys are not copied: the caller keeps them alive as long as the map. */
+struct smap_slot {
+    const char *key;           /* NULL: empty */
+    uint32_t hash, val;
+};
+
 struct smap {
-    char **keys;
-    size_t *vals;
-    uint64_t *hashes;          /* compared before the key: fewer cache misses */
+    struct smap_slot *slots;
     size_t cap, n;
 };
 
@@ -34,56 +95,55 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-/* The value slot for key (inserted when new); *stored, if given, gets the
- * map's own copy of the key, valid until smap_free. */
-static size_t *smap_slot(struct smap *m, const char *key, bool *found, const char **stored)
+/* Room for n keys at a load of at most one half. */
+static void smap_reserve(struct smap *m, size_t n)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        struct smap big = {xcalloc(cap, sizeof(char *)), xcalloc(cap, sizeof(size_t)),
-                           xcalloc(cap, sizeof(uint64_t)), cap, m->n};
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i])
-                continue;
-            size_t j = m->hashes[i] & (cap - 1);
-            while (big.keys[j])
-                j = (j + 1) & (cap - 1);
-            big.keys[j] = m->keys[i];
-            big.vals[j] = m->vals[i];
-            big.hashes[j] = m->hashes[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        free(m->hashes);
-        *m = big;
+    if ((n + 1) * 2 <= m->cap)
+        return;
+    size_t cap = m->cap ? m->cap : 64;
+    while ((n + 1) * 2 > cap)
+        cap *= 2;
+    struct smap_slot *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = m->slots[i].hash & (cap - 1);
+        while (slots[j].key)
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
     }
-    uint64_t h = hash_str(key);
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+}
+
+/* The slot for key: found (slot->key set) or the empty one where it goes. */
+static struct smap_slot *smap_find(struct smap *m, const char *key, uint32_t *hash)
+{
+    smap_reserve(m, m->n + 1);
+    uint32_t h = (uint32_t)hash_str(key);
     size_t j = h & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
-            *found = true;
-            if (stored)
-                *stored = m->keys[j];
-            return &m->vals[j];
-        }
+    while (m->slots[j].key) {
+        if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
+            break;
         j = (j + 1) & (m->cap - 1);
     }
-    *found = false;
-    m->keys[j] = xstrdup(key);
-    m->hashes[j] = h;
+    *hash = h;
+    return &m->slots[j];
+}
+
+static void smap_put(struct smap *m, struct smap_slot *slot, uint32_t hash, const char *key,
+                     size_t val)
+{
+    slot->key = key;
+    slot->hash = hash;
+    slot->val = (uint32_t)val;
     m->n++;
-    if (stored)
-        *stored = m->keys[j];
-    return &m->vals[j];
 }
 
 static void smap_free(struct smap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
+    free(m->slots);
 }
 
 /* One occurrence of the plan (or seen in the log as planned). */
@@ -93,28 +153,45 @@ struct occ {
     bool aired, on_air, cancelled_in_plan, logged;
     enum aslog_status last_status;
     int last_attempt;
-    const char *key;           /* owned by occ_map */
-    char *last_reason;
+    const char *key;           /* the plan's occurrence or the builder's pool */
+    const char *last_reason;   /* interned (builder.texts), NULL when none */
 };
 
-/* A reason tally inside one item: "missed: late start ×2". */
+/* A reason tally inside one item: "missed: late start ×2". (outcome, why)
+ * finds it without building the text: both are interned. */
 struct tally {
     char *text;
+    enum report_outcome oc;
+    const char *why;
     long n;
 };
 
 struct item_acc {
     struct tally *t;
     size_t n_t;
+    const struct plan_item *last_pi; /* the snapshot last set came from it */
+};
+
+/* Which item a plan item counts in, by pointer (direct mapped). */
+#define PI_CACHE 1024
+struct pi_cache {
+    const struct plan_item *pi;
+    size_t item;
 };
 
 struct builder {
     struct report *r;
     struct occ *occ;
     size_t n_occ, cap_occ;
-    struct smap occ_map, item_map;
+    size_t n_plan_occ, cursor;  /* occ[0, n_plan_occ): the plan's, by start then key */
+    struct smap occ_map, item_map, text_map, reason_map;
+    struct report_pool keys;    /* log-only occurrence keys, item and reason map keys */
     size_t cap_items, cap_incidents;
     struct item_acc *acc;
+    struct pi_cache pi_cache[PI_CACHE];
+    int64_t *month_start;       /* n_months + 1 guesses of where local months begin */
+    const char **reason_tr;     /* reason_map's values: the interned translations */
+    size_t n_reason_tr, cap_reason_tr;
 };
 
 static char *join_categories(const char *const *cats, size_t n)
@@ -138,6 +215,37 @@ static void set_str(char **dst, const char *src)
     *dst = xstrdup(src);
 }
 
+/* The report's one copy of s (equal texts, equal pointers). */
+static const char *intern(struct builder *b, const char *s)
+{
+    uint32_t h;
+    struct smap_slot *sl = smap_find(&b->text_map, s, &h);
+    if (!sl->key)
+        smap_put(&b->text_map, sl, h, report_pool_strdup(b->r->pool, s), 0);
+    return sl->key;
+}
+
+/* Reasons are stored as English msgids (and free text, e.g. device errors);
+ * the officer reads them in the report's language. Interned: a year has a
+ * handful of distinct reasons and thousands of rows with one. */
+static const char *reason_text(struct builder *b, const char *reason)
+{
+    if (!reason || !*reason)
+        return "";
+    uint32_t h;
+    struct smap_slot *sl = smap_find(&b->reason_map, reason, &h);
+    if (sl->key)
+        return b->reason_tr[sl->val];
+    if (b->n_reason_tr == b->cap_reason_tr) {
+        b->cap_reason_tr = b->cap_reason_tr ? b->cap_reason_tr * 2 : 16;
+        b->reason_tr = xrealloc(b->reason_tr, b->cap_reason_tr * sizeof *b->reason_tr);
+    }
+    smap_put(&b->reason_map, sl, h, report_pool_strdup(&b->keys, reason), b->n_reason_tr);
+    const char *t = intern(b, _(reason));
+    b->reason_tr[b->n_reason_tr++] = t;
+    return t;
+}
+
 static size_t item_index(struct builder *b, const char *uid, enum aslog_source src,
                          const char *title, const char *cats_nl, const char *unit)
 {
@@ -148,50 +256,90 @@ static size_t item_index(struct builder *b, const char *uid, enum aslog_source s
     k[0] = (char)('0' + (int)src);
     k[1] = '\x1f';
     memcpy(k + 2, uid, ulen + 1);
-    bool found;
-    size_t *slot = smap_slot(&b->item_map, k, &found, NULL);
-    if (k != stack)
-        free(k);
+    uint32_t h;
+    struct smap_slot *sl = smap_find(&b->item_map, k, &h);
     struct report *r = b->r;
-    if (!found) {
+    if (!sl->key) {
         if (r->n_items == b->cap_items) {
             b->cap_items = b->cap_items ? b->cap_items * 2 : 32;
             r->items = xrealloc(r->items, b->cap_items * sizeof *r->items);
             b->acc = xrealloc(b->acc, b->cap_items * sizeof *b->acc);
         }
-        *slot = r->n_items++;
-        struct report_item *it = &r->items[*slot];
+        size_t i = r->n_items++;
+        smap_put(&b->item_map, sl, h, report_pool_strdup(&b->keys, k), i);
+        struct report_item *it = &r->items[i];
         memset(it, 0, sizeof *it);
-        memset(&b->acc[*slot], 0, sizeof b->acc[*slot]);
+        memset(&b->acc[i], 0, sizeof b->acc[i]);
         it->uid = xstrdup(uid);
         it->source = src;
     }
-    struct report_item *it = &r->items[*slot];
+    if (k != stack)
+        free(k);
+    size_t i = sl->val;
+    struct report_item *it = &r->items[i];
     /* Later snapshots win: rows come in planned-start order. */
     set_str(&it->title, title ? title : "");
     set_str(&it->topic, cats_nl ? cats_nl : "");
     set_str(&it->unit, unit ? unit : "");
-    return *slot;
+    b->acc[i].last_pi = NULL;
+    return i;
 }
 
-static struct occ *occ_get(struct builder *b, const char *key, int64_t start, bool *isnew)
+/* item_index for a plan item: its snapshot is set again only when another
+ * plan item (an override, say) set the item's since. */
+static size_t plan_item_index(struct builder *b, const struct plan_item *pi)
 {
-    bool found;
-    const char *stored;
-    size_t *slot = smap_slot(&b->occ_map, key, &found, &stored);
-    if (!found) {
-        if (b->n_occ == b->cap_occ) {
-            b->cap_occ = b->cap_occ ? b->cap_occ * 2 : 256;
-            b->occ = xrealloc(b->occ, b->cap_occ * sizeof *b->occ);
-        }
-        *slot = b->n_occ++;
-        struct occ *o = &b->occ[*slot];
-        memset(o, 0, sizeof *o);
-        o->key = stored;
-        o->start_ms = start;
+    struct pi_cache *c = &b->pi_cache[((uintptr_t)pi >> 4) % PI_CACHE];
+    if (c->pi == pi && b->acc[c->item].last_pi == pi)
+        return c->item;
+    char *cats = join_categories(pi->categories, pi->n_categories);
+    size_t i = item_index(b, pi->uid, ASLOG_SOURCE_PLAN, pi->summary, cats, pi->unit);
+    free(cats);
+    b->acc[i].last_pi = pi;
+    c->pi = pi;
+    c->item = i;
+    return i;
+}
+
+static struct occ *occ_new(struct builder *b, struct smap_slot *sl, uint32_t h, const char *key,
+                           int64_t start)
+{
+    if (b->n_occ == b->cap_occ) {
+        b->cap_occ = b->cap_occ ? b->cap_occ * 2 : 256;
+        b->occ = xrealloc(b->occ, b->cap_occ * sizeof *b->occ);
     }
-    *isnew = !found;
-    return &b->occ[*slot];
+    smap_put(&b->occ_map, sl, h, key, b->n_occ);
+    struct occ *o = &b->occ[b->n_occ++];
+    memset(o, 0, sizeof *o);
+    o->key = key;
+    o->start_ms = start;
+    return o;
+}
+
+/* The plan's occurrence: key lives as long as the builder. */
+static struct occ *occ_plan(struct builder *b, const char *key, int64_t start)
+{
+    uint32_t h;
+    struct smap_slot *sl = smap_find(&b->occ_map, key, &h);
+    return sl->key ? &b->occ[sl->val] : occ_new(b, sl, h, key, start);
+}
+
+/* The occurrence of a log row. Rows come in planned-start then key order,
+ * as the plan's occurrences do: a cursor finds most without hashing. */
+static struct occ *occ_row(struct builder *b, const char *key, int64_t start)
+{
+    size_t c = b->cursor;
+    while (c < b->n_plan_occ && b->occ[c].start_ms < start)
+        c++;
+    b->cursor = c;
+    for (; c < b->n_plan_occ && b->occ[c].start_ms == start; c++)
+        if (strcmp(b->occ[c].key, key) == 0)
+            return &b->occ[c];
+    uint32_t h;
+    struct smap_slot *sl = smap_find(&b->occ_map, key, &h);
+    if (sl->key)
+        return &b->occ[sl->val];
+    return occ_new(b, sl, h, report_pool_strdup(&b->keys, key), start);
 }
 
 static void local_month(int64_t ms, int *y, int *m)
@@ -203,21 +351,45 @@ static void local_month(int64_t ms, int *y, int *m)
     *m = tm.tm_mon + 1;
 }
 
-static struct report_month *month_of(struct report *r, int64_t ms)
+/* Where each month of the report begins, as mktime guesses it. A guess may
+ * miss the true instant by a zone's jump (Samoa skipped a day), so times
+ * within two days of one still ask localtime; the rest, nearly all rows,
+ * are found by a search. */
+#define MONTH_MARGIN_MS (2 * 86400 * 1000LL)
+static void month_starts(struct builder *b)
 {
+    struct report *r = b->r;
+    b->month_start = xcalloc(r->n_months + 1, sizeof *b->month_start);
+    for (size_t i = 0; i <= r->n_months; i++) {
+        int y = i < r->n_months ? r->months[i].year : r->months[i - 1].year;
+        int m = i < r->n_months ? r->months[i].month : r->months[i - 1].month + 1;
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = 1, .tm_isdst = -1};
+        b->month_start[i] = (int64_t)mktime(&tm) * 1000;
+    }
+}
+
+static struct report_month *month_of(struct builder *b, int64_t ms)
+{
+    struct report *r = b->r;
+    size_t lo = 0, hi = r->n_months + 1; /* the last start <= ms */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (b->month_start[mid] <= ms)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    bool near = ms - b->month_start[lo] < MONTH_MARGIN_MS ||
+                (lo < r->n_months && b->month_start[lo + 1] - ms <= MONTH_MARGIN_MS) ||
+                ms < b->month_start[0];
+    if (!near)
+        return lo < r->n_months ? &r->months[lo] : NULL;
     int y, m;
     local_month(ms, &y, &m);
     for (size_t i = 0; i < r->n_months; i++)
         if (r->months[i].year == y && r->months[i].month == m)
             return &r->months[i];
     return NULL; /* outside the period: cannot happen for rows we selected */
-}
-
-/* Reasons are stored as English msgids (and free text, e.g. device errors);
- * the officer reads them in the report's language. */
-static const char *reason_text(const char *reason)
-{
-    return reason && *reason ? _(reason) : "";
 }
 
 static void add_incident(struct builder *b, const struct aslog_row *row, const char *key,
@@ -232,12 +404,12 @@ static void add_incident(struct builder *b, const struct aslog_row *row, const c
     struct report_incident *in = &r->incidents[r->n_incidents++];
     in->planned_start_ms = start;
     in->actual_start_ms = row ? row->actual_start_ms : -1;
-    in->occ_key = xstrdup(key);
-    in->uid = xstrdup(uid);
-    in->title = xstrdup(title ? title : "");
+    in->occ_key = report_pool_strdup(r->pool, key);
+    in->uid = intern(b, uid);
+    in->title = intern(b, title ? title : "");
     in->attempt = row ? row->attempt : 0;
-    in->status = xstrdup(status);
-    in->reason = xstrdup(reason_text(reason));
+    in->status = status; /* static */
+    in->reason = reason;  /* interned */
     in->played_ms = row ? row->played_ms : 0;
     in->source = row ? row->source : ASLOG_SOURCE_PLAN;
 }
@@ -258,7 +430,7 @@ static int on_row(const struct aslog_row *row, void *ud)
     if (sound) {
         item->airings++;
         item->played_ms += row->played_ms;
-        struct report_month *mo = month_of(r, row->planned_start_ms);
+        struct report_month *mo = month_of(b, row->planned_start_ms);
         if (mo) {
             mo->airings += planned;
             mo->played_ms += row->played_ms;
@@ -279,13 +451,13 @@ static int on_row(const struct aslog_row *row, void *ud)
             break;
         }
     }
+    const char *why = reason_text(b, row->reason);
     if (row->status != ASLOG_AIRED && row->status != ASLOG_ON_AIR)
         add_incident(b, row, row->occ_key, row->planned_start_ms, row->uid, row->title,
-                     aslog_status_name(row->status), row->reason);
+                     aslog_status_name(row->status), why);
     if (!planned)
         return 0;
-    bool isnew;
-    struct occ *o = occ_get(b, row->occ_key, row->planned_start_ms, &isnew);
+    struct occ *o = occ_row(b, row->occ_key, row->planned_start_ms);
     o->item = it;
     o->logged = true;
     if (row->status == ASLOG_AIRED)
@@ -295,7 +467,7 @@ static int on_row(const struct aslog_row *row, void *ud)
     if (row->attempt >= o->last_attempt) {
         o->last_attempt = row->attempt;
         o->last_status = row->status;
-        set_str(&o->last_reason, reason_text(row->reason));
+        o->last_reason = why;
     }
     return 0;
 }
@@ -317,17 +489,26 @@ static enum report_outcome outcome_of(const struct occ *o)
     }
 }
 
-static void tally_add(struct item_acc *a, const char *text)
+static void tally_add(struct item_acc *a, enum report_outcome oc, const char *why)
 {
     for (size_t i = 0; i < a->n_t; i++) {
-        if (strcmp(a->t[i].text, text) == 0) {
+        if (a->t[i].oc == oc && a->t[i].why == why) {
             a->t[i].n++;
             return;
         }
     }
+    char *t = *why ? xasprintf("%s: %s", report_outcome_label(oc), why)
+                   : xstrdup(report_outcome_label(oc));
+    for (size_t i = 0; i < a->n_t; i++) { /* the same words from another pair */
+        if (strcmp(a->t[i].text, t) == 0) {
+            a->t[i].n++;
+            free(t);
+            return;
+        }
+    }
     a->t = xrealloc(a->t, (a->n_t + 1) * sizeof *a->t);
-    a->t[a->n_t].text = xstrdup(text);
-    a->t[a->n_t++].n = 1;
+    a->t[a->n_t] = (struct tally){t, oc, why, 1};
+    a->n_t++;
 }
 
 static int cmp_item(const void *pa, const void *pb)
@@ -440,6 +621,7 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     }
     struct report *r = xcalloc(1, sizeof *r);
     struct builder b = {.r = r};
+    r->pool = report_pool_new();
     r->commune = xstrdup(in->commune ? in->commune : "");
     r->period = in->period;
     r->as_of_ms = in->as_of_ms;
@@ -453,20 +635,22 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     }
     r->n_files = in->n_files;
     build_months(r);
+    month_starts(&b);
 
+    smap_reserve(&b.occ_map, in->n_occ);
+    b.cap_occ = in->n_occ + 256;
+    b.occ = xmalloc(b.cap_occ * sizeof *b.occ);
     for (size_t i = 0; i < in->n_occ; i++) {
         const struct plan_occurrence *po = &in->occ[i];
         if (po->start_ms < r->period.from_ms || po->start_ms >= r->end_ms)
             continue;
-        const struct plan_item *pi = po->item;
-        char *cats = join_categories(pi->categories, pi->n_categories);
-        bool isnew;
-        struct occ *o = occ_get(&b, po->key, po->start_ms, &isnew);
-        o->item = item_index(&b, pi->uid, ASLOG_SOURCE_PLAN, pi->summary, cats, pi->unit);
+        struct occ *o = occ_plan(&b, po->key, po->start_ms);
+        o->item = plan_item_index(&b, po->item);
         o->cancelled_in_plan = po->cancelled;
-        free(cats);
     }
-    struct aslog_filter f = {.from_ms = r->period.from_ms, .to_ms = r->end_ms};
+    b.n_plan_occ = b.n_occ;
+    struct aslog_filter f = {.from_ms = r->period.from_ms, .to_ms = r->end_ms,
+                             .counts_only = true};
     int rc = aslog_query(log, &f, on_row, &b);
     if (rc < 0) {
         snprintf(err, errlen, _("cannot read the as-run log: %s"), aslog_errmsg(log));
@@ -480,7 +664,7 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         r->sum.planned++;
         r->sum.outcome[oc]++;
         it->planned++;
-        struct report_month *mo = month_of(r, o->start_ms);
+        struct report_month *mo = month_of(&b, o->start_ms);
         if (mo)
             mo->planned++;
         if (oc == OUT_AIRED) {
@@ -493,15 +677,12 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
             continue;
         it->not_aired++;
         const char *why = o->logged && o->last_reason ? o->last_reason : "";
-        char *t = *why ? xasprintf("%s: %s", report_outcome_label(oc), why)
-                       : xstrdup(report_outcome_label(oc));
-        tally_add(&b.acc[o->item], t);
-        free(t);
+        tally_add(&b.acc[o->item], oc, why);
         if (!o->logged)
             add_incident(&b, NULL, o->key, o->start_ms, it->uid, it->title,
                          oc == OUT_CANCELLED ? "cancelled" : "unlogged",
-                         oc == OUT_CANCELLED ? _("cancelled in the plan")
-                                             : _("no entry in the as-run log"));
+                         intern(&b, oc == OUT_CANCELLED ? _("cancelled in the plan")
+                                                        : _("no entry in the as-run log")));
     }
     for (size_t i = 0; i < r->n_items; i++) {
         struct strbuf s = {0};
@@ -526,12 +707,15 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     qsort(r->incidents, r->n_incidents, sizeof *r->incidents, cmp_incident);
     rc = 0;
 done:
-    for (size_t i = 0; i < b.n_occ; i++)
-        free(b.occ[i].last_reason);
     free(b.occ);
     free(b.acc);
+    free(b.month_start);
+    free(b.reason_tr);
     smap_free(&b.occ_map);
     smap_free(&b.item_map);
+    smap_free(&b.text_map);
+    smap_free(&b.reason_map);
+    pool_clear(&b.keys);
     if (rc < 0) {
         report_free(r);
         return rc;
@@ -563,15 +747,8 @@ void report_free(struct report *r)
         free(r->topics[i].topic);
     free(r->topics);
     free(r->months);
-    for (size_t i = 0; i < r->n_incidents; i++) {
-        struct report_incident *in = &r->incidents[i];
-        free(in->occ_key);
-        free(in->uid);
-        free(in->title);
-        free(in->status);
-        free(in->reason);
-    }
     free(r->incidents);
+    report_pool_free(r->pool);
     free(r);
 }
 

@@ -46,10 +46,10 @@ struct report_month {
 struct report_incident {
     int64_t planned_start_ms;
     int64_t actual_start_ms;            /* -1 when it never started */
-    char *occ_key, *uid, *title;
+    const char *occ_key, *uid, *title;  /* in the report's string pool */
     int attempt;
-    char *status;                       /* aslog status name, or "unlogged" */
-    char *reason;
+    const char *status;                 /* aslog status name, or "unlogged" */
+    const char *reason;
     int64_t played_ms;
     enum aslog_source source;
 };
@@ -70,7 +70,15 @@ struct report {
     size_t n_months;
     struct report_incident *incidents;
     size_t n_incidents;
+    struct report_pool *pool;           /* the incidents' strings (report.c) */
 };
+
+/* Strings freed all at once (report_pool_free), for the many short ones
+ * of a year's report: one malloc each showed in profiles. */
+struct report_pool;
+struct report_pool *report_pool_new(void);
+const char *report_pool_strdup(struct report_pool *pl, const char *s);
+void report_pool_free(struct report_pool *pl); /* and pl itself; NULL is fine */
 
 /* Names shared by the renderers. */
 const char *report_outcome_key(enum report_outcome o);   /* "aired", ... (stable) */
