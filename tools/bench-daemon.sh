@@ -37,6 +37,7 @@ python3 "$SRCDIR/tests/e2e/onsets.py" "$T_TMP/rec.raw" "$T_TMP/rec.raw.t0" | awk
 d_sql "select planned_start_ms from airing order by planned_start_ms" >"$T_TMP/pl"
 paste "$T_TMP/on" "$T_TMP/pl" | awk '{ print $1 - $2 }' | sort -n >"$T_TMP/off"
 echo "offsets (ms): $(tr '\n' ' ' <"$T_TMP/off")"
+echo "recording clock (see doc/audio-timing.md): $(tr '\n' ' ' <"$T_TMP/rec.raw.t0.info")"
 awk '{ a[NR] = $1; m = ($1 < 0 ? -$1 : $1); if (m > w) { w = m; ws = $1 } }
      END { med = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2;
            printf "median %s ms, worst %s ms (%d airings)\n", med, ws, NR }' "$T_TMP/off"

@@ -3,7 +3,10 @@
 # short tone N times with `loaxa play --at` (prepared about 2 s ahead, as
 # the daemon does) into a private PulseAudio null sink, records the sink's
 # monitor, and reports how late the first non-zero frame was (negative:
-# early), median and worst, plus what loaxa itself reported.
+# early), median and worst, plus what loaxa itself reported. "At the sink"
+# maps frames with parec-stamp.py's clock (the sink's play position); "at the
+# monitor" is the raw monitor timing, one sink latency early (see
+# doc/audio-timing.md).
 # Usage: tools/bench-play-start.sh [BUILDDIR] [N]   (default build, 10)
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,10 +30,15 @@ print("%.3f" % (int(time.time()) + 2 + random.random()))')
     "$B/src/loaxa" play --device default --at "@$at" "$T_TMP/beep.wav" >"$T_TMP/out"
     pulse_record_stop
     planned=$(python3 -c "print(round($at * 1000))")
-    late=$("$B/tests/e2e/sinkcheck" "$T_TMP/rec.raw" --t0 "$(cat "$T_TMP/rec.raw.t0")" \
+    set -- $(cat "$T_TMP/rec.raw.clock")
+    late=$("$B/tests/e2e/sinkcheck" "$T_TMP/rec.raw" --t0 "$1" --rate "$2" \
         --planned "$planned" | sed -n 's/^late_ms=//p')
+    raw_late=$("$B/tests/e2e/sinkcheck" "$T_TMP/rec.raw" --planned "$planned" \
+        --t0 "$(sed -n 's/^monitor_t0_ns=//p' "$T_TMP/rec.raw.t0.info")" | sed -n 's/^late_ms=//p')
     reported=$(sed -n 's/^Started: .*\.\([0-9]*\) (.*/\1/p' "$T_TMP/out")
-    echo "airing $i: observed late ${late} ms (planned .${planned: -3}, loaxa reported .$reported)"
+    echo "airing $i: observed late ${late} ms at the sink (${raw_late} at the monitor;" \
+         "sink latency $(sed -n 's/^sink_latency_ns=//p' "$T_TMP/rec.raw.t0.info") ns," \
+         "planned .${planned: -3}, loaxa reported .$reported)"
     echo "$late" >>"$T_TMP/late"
 done
 sort -n "$T_TMP/late" | awk '{ v[NR] = $1; a = $1 < 0 ? -$1 : $1; if (a > w) w = a }

@@ -19,9 +19,12 @@
 # test); pulse_stop runs at exit (the first call sets the EXIT trap, before
 # lib.sh's cleanup; a caller with its own trap should call pulse_stop).
 # pulse_record writes raw s16le 48 kHz stereo and, once stopped, FILE.t0: the
-# wall-clock ns of its first frame (see parec-stamp.py). Silence at the
-# monitor is exact zeros, so frame N of the recording sounded at
-# t0 + N/48000 s: sinkcheck (or onsets.py) turns that into start times.
+# wall-clock ns at which its first frame sounded (corrected for the sink's
+# latency, see parec-stamp.py), and FILE.clock: that start and the sink's
+# measured rate (the null sink's clock drifts ~200 ppm). Silence at the
+# monitor is exact zeros, so frame N sounded at t0 + N/rate: sinkcheck
+# (--rate) or onsets.py (reads FILE.clock) turns that into start times.
+# doc/audio-timing.md explains both corrections.
 
 PULSE_RUN=
 PULSE_REC_PID=

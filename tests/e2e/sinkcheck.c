@@ -1,10 +1,12 @@
 /* sinkcheck: what came out of a sink, measured from a parec recording.
  *
- * Usage: sinkcheck REC.raw [SOURCE] [--t0 NS] [--planned MS] [--gain DB]
+ * Usage: sinkcheck REC.raw [SOURCE] [--t0 NS] [--rate HZ] [--planned MS] [--gain DB]
  *   REC.raw   raw s16le, 48 kHz, stereo (pulse_record in pulse.sh makes it)
  *   SOURCE    the recording that was played (any format libsndfile reads);
  *             it is resampled to 48 kHz and compared with what came out
  *   --t0 NS   wall-clock ns when the recording started (FILE.t0)
+ *   --rate HZ the sink's own frames per second of the system clock, to map
+ *             frames to times (FILE.clock's second field; default 48000)
  *   --planned MS  wall-clock ms the first sample was meant to sound
  * Prints key=value lines, one per figure:
  *   first_frame, last_frame  first and last non-zero frame of the recording
@@ -105,10 +107,12 @@ static double corr_at(const float *a, long na, const float *b, long nb, long lag
 int main(int argc, char **argv)
 {
     const char *rec = NULL, *src = NULL;
-    double t0_ns = -1, planned_ms = -1;
+    double t0_ns = -1, planned_ms = -1, clock_rate = RATE;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--t0") == 0 && i + 1 < argc)
             t0_ns = atof(argv[++i]);
+        else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
+            clock_rate = atof(argv[++i]);
         else if (strcmp(argv[i], "--planned") == 0 && i + 1 < argc)
             planned_ms = atof(argv[++i]);
         else if (!rec)
@@ -117,7 +121,8 @@ int main(int argc, char **argv)
             src = argv[i];
     }
     if (!rec) {
-        fprintf(stderr, "usage: sinkcheck REC.raw [SOURCE] [--t0 NS] [--planned MS]\n");
+        fprintf(stderr,
+                "usage: sinkcheck REC.raw [SOURCE] [--t0 NS] [--rate HZ] [--planned MS]\n");
         return 2;
     }
     long n = 0;
@@ -141,7 +146,9 @@ int main(int argc, char **argv)
     }
     printf("duration_ms=%.1f\n", (last - first + 1) * 1000.0 / RATE);
     if (t0_ns >= 0) {
-        double start = t0_ns / 1e6 + first * 1000.0 / RATE;
+        if (!(clock_rate > 0))
+            clock_rate = RATE;
+        double start = t0_ns / 1e6 + first * 1000.0 / clock_rate;
         printf("start_ms=%.1f\n", start);
         if (planned_ms >= 0)
             printf("late_ms=%.1f\n", start - planned_ms);
