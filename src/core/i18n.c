@@ -40,6 +40,9 @@ void i18n_init(void)
 {
     char buf[PATH_MAX + 8];
     setlocale(LC_ALL, "");
+    /* Numbers stay "100.0" whatever the locale: CSV and JSON must parse,
+     * and the reports print their own number formats. */
+    setlocale(LC_NUMERIC, "C");
     bindtextdomain(GETTEXT_PACKAGE, find_localedir(buf, sizeof buf));
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);

@@ -8,4 +8,10 @@ expect_rc 2 "$LOAXA" check --tz Mars/Olympus && grep_in "$T_TMP/err" 'Mars/Olymp
 printf '[audio]\nfade_ms = lots\n' > "$T_TMP/bad.conf"
 expect_rc 2 "$LOAXA" check --config "$T_TMP/bad.conf" && grep_in "$T_TMP/err" 'bad.conf:2:'
 expect_rc 2 env LANG=vi_VN.UTF-8 "$LOAXA" frobnicate && grep_in "$T_TMP/err" 'không'
+# A Vietnamese locale must not turn decimal points into commas in machine output.
+expect_rc 0 env LANG=vi_VN.UTF-8 "$LOAXA" schedule --format json --from 2026-12-01 --days 2 &&
+    /usr/bin/python3 -m json.tool "$T_TMP/out" >/dev/null || fail "schedule json under vi_VN is not JSON"
+expect_rc 0 env LANG=vi_VN.UTF-8 "$LOAXA" schedule --format csv --from 2026-12-01 --days 2 &&
+    /usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); i=r[0].index("duration_s"); sys.exit(len(r) < 2 or any(len(x) != len(r[0]) or "," in x[i] for x in r))' "$T_TMP/out" ||
+    fail "schedule csv columns shift under vi_VN"
 t_done
