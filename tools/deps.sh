@@ -6,9 +6,10 @@ pkgs=(
   build-essential meson ninja-build pkg-config gettext
   libical-dev libsndfile1-dev portaudio19-dev libsqlite3-dev libinih-dev
   libsoxr-dev libebur128-dev libxlsxwriter-dev libjson-c-dev nettle-dev check
-  sqlite3 locales tzdata
+  sqlite3 locales tzdata systemd valgrind
   pulseaudio pulseaudio-utils alsa-utils libasound2-plugins
   espeak-ng sox libsox-fmt-mp3 flac vorbis-tools lame
+  clang libclang-rt-14-dev
   python3 python3-dateutil python3-openpyxl libfaketime
 )
 missing=()

@@ -32,7 +32,7 @@ static int copy_to_stdout(const char *path)
 {
     char *data;
     size_t len;
-    int rc = util_read_file(path, &data, &len);
+    int rc = util_read_file(path, 0, &data, &len);
     if (rc < 0)
         return rc;
     rc = fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;

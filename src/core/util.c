@@ -213,9 +213,9 @@ int util_parse_time(const char *s, int64_t *ms)
     return 0;
 }
 
-int util_read_file(const char *path, char **data, size_t *len)
+int util_read_file(const char *path, size_t max, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -errno;
     struct stat st;
@@ -227,8 +227,14 @@ int util_read_file(const char *path, char **data, size_t *len)
     struct strbuf b = {0};
     char chunk[65536];
     ssize_t r;
-    while ((r = read(fd, chunk, sizeof chunk)) > 0)
+    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+        if (max && b.len + (size_t)r > max) {
+            r = -1;
+            errno = EFBIG; /* checked while reading: the file may grow meanwhile */
+            break;
+        }
         strbuf_add(&b, chunk, (size_t)r);
+    }
     int e = r < 0 ? -errno : 0;
     close(fd);
     if (e) {

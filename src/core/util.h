@@ -47,8 +47,10 @@ char *util_format_local(int64_t ms, char buf[UTIL_TIME_BUF]);
  * "Z" / "+HH:MM" suffix. Returns 0 and sets *ms, or -EINVAL. */
 int util_parse_time(const char *s, int64_t *ms);
 
-/* Reads a whole file; returns 0 or -errno. *len excludes the added NUL. */
-int util_read_file(const char *path, char **data, size_t *len);
+/* Reads a whole regular file of at most max bytes (0: no limit); returns 0,
+ * -EFBIG (too large), -EINVAL (not a regular file: a FIFO or device is not
+ * waited on) or -errno. *len excludes the added NUL. */
+int util_read_file(const char *path, size_t max, char **data, size_t *len);
 
 /* Makes the process zone the station zone (an edge action, done once by
  * each program). Returns 0, or -EINVAL if the zone is not in tzdata. */

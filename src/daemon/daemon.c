@@ -362,16 +362,30 @@ static void on_listen(struct daemon *d)
             }
             return;
         }
+        int64_t mono = lclock_mono_ms(d->clk);
+        d->ctl_tokens += (double)(mono - d->ctl_tokens_mono) * CTL_RATE / 1000.0;
+        if (d->ctl_tokens > CTL_BURST)
+            d->ctl_tokens = CTL_BURST;
+        d->ctl_tokens_mono = mono;
         int slot = -1;
         for (int i = 0; i < DAEMON_MAX_CONNS && slot < 0; i++)
             if (!d->conns[i])
                 slot = i;
-        if (slot < 0) {
-            ctl_conn_reply(c, false, _("busy"));
+        if (slot < 0 || d->ctl_tokens < 1) {
+            /* said once per burst, not once per refused command */
+            if (slot >= 0 && d->ctl_refused++ == 0)
+                dlog(LOG_WARNING, _("more than %d control commands a second; refusing some"),
+                     CTL_RATE);
+            ctl_conn_reply(c, false,
+                           slot < 0 ? _("busy") : _("too many commands; try again in a second"));
             ctl_conn_free(c);
             continue;
         }
+        d->ctl_tokens -= 1;
+        if (d->ctl_tokens >= CTL_BURST / 2)
+            d->ctl_refused = 0;
         d->conns[slot] = c;
+        d->conn_deadline[slot] = mono + CTL_TIMEOUT_MS;
     }
 }
 
@@ -383,8 +397,34 @@ static void on_conn(struct daemon *d, int i)
         return;
     if (r > 0)
         control_handle(d, d->conns[i], line);
+    else if (r == -E2BIG) {
+        char msg[128];
+        snprintf(msg, sizeof msg, _("command longer than %d bytes"), CTL_MAX_LINE);
+        ctl_conn_reply(d->conns[i], false, msg);
+    }
     ctl_conn_free(d->conns[i]);
     d->conns[i] = NULL;
+}
+
+/* Closes connections that sent no whole line in time; returns the poll
+ * timeout until the next deadline (-1: none). */
+static int expire_conns(struct daemon *d)
+{
+    int64_t mono = lclock_mono_ms(d->clk), next = -1;
+    for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
+        if (!d->conns[i])
+            continue;
+        if (mono >= d->conn_deadline[i]) {
+            char msg[128];
+            snprintf(msg, sizeof msg, _("no whole command line within %d ms"), CTL_TIMEOUT_MS);
+            ctl_conn_reply(d->conns[i], false, msg);
+            ctl_conn_free(d->conns[i]);
+            d->conns[i] = NULL;
+        } else if (next < 0 || d->conn_deadline[i] - mono < next) {
+            next = d->conn_deadline[i] - mono;
+        }
+    }
+    return (int)next;
 }
 
 int daemon_run(struct daemon *d)
@@ -411,6 +451,7 @@ int daemon_run(struct daemon *d)
                 break;
             }
         }
+        int timeout = expire_conns(d);
         int n = 0;
         pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
@@ -424,7 +465,7 @@ int daemon_run(struct daemon *d)
         for (int i = 0; i < DAEMON_MAX_CONNS; i++)
             pfd[n++] = (struct pollfd){.fd = d->conns[i] ? ctl_conn_fd(d->conns[i]) : -1,
                                        .events = POLLIN};
-        int r = poll(pfd, (nfds_t)n, -1);
+        int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR) {
             dlog(LOG_ERR, "poll: %s", strerror(errno));
             return 1;
@@ -542,6 +583,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
     if (d->lfd < 0)
         return d->lfd;
+    d->ctl_tokens = CTL_BURST;
+    d->ctl_tokens_mono = lclock_mono_ms(d->clk);
     if ((rc = watch_plan(d, err, errlen)) < 0)
         return rc;
     sigset_t ss;

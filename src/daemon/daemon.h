@@ -30,6 +30,12 @@ struct airing {
 
 #define DAEMON_MAX_AIRINGS 4
 #define DAEMON_MAX_CONNS 16
+/* Control clients: a whole command line within CTL_TIMEOUT_MS of connecting,
+ * and at most CTL_RATE commands a second (bursts of CTL_BURST), so a stuck
+ * or runaway client cannot take the loop's time or every slot. */
+#define CTL_TIMEOUT_MS 2000
+#define CTL_RATE 20
+#define CTL_BURST 40
 #define DAEMON_MAX_FAILURES 5
 
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
@@ -56,6 +62,10 @@ struct daemon {
     size_t n_adhoc;
 
     struct ctl_conn *conns[DAEMON_MAX_CONNS];
+    int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
+    double ctl_tokens;            /* the rate bucket */
+    int64_t ctl_tokens_mono;      /* when it was last filled */
+    int64_t ctl_refused;          /* over the rate, counted for the log */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
     int parent_wd;                /* while it does not exist: its parent's watch */

@@ -71,7 +71,18 @@ static void load_file(struct plan *plan, size_t fi)
 {
     char *data = NULL;
     size_t len = 0;
-    int rc = util_read_file(plan->files[fi].path, &data, &len);
+    int rc = util_read_file(plan->files[fi].path, PLAN_MAX_FILE_BYTES, &data, &len);
+    if (rc == -EFBIG) {
+        plan_add_diag(plan, fi, 0, PLAN_ERROR,
+                      _("larger than %d MB: a year's plan is a few hundred KB; check that "
+                        "this is the right file"), PLAN_MAX_FILE_BYTES >> 20);
+        return;
+    }
+    if (rc == -EINVAL) {
+        plan_add_diag(plan, fi, 0, PLAN_ERROR,
+                      _("not a regular file (a pipe or device?); save the plan as a file"));
+        return;
+    }
     if (rc < 0) {
         plan_add_diag(plan, fi, 0, PLAN_ERROR, _("cannot read: %s"), strerror(-rc));
         return;
@@ -308,11 +319,24 @@ static int collect(struct plan *plan, const char *path, char **err)
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_str);
     size_t pl = strlen(path);
+    char *root = realpath(path, NULL);
     for (size_t i = 0; i < n; i++) {
         add_file(plan, xasprintf("%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
                                  names[i]));
         free(names[i]);
+        /* A plan folder is filled from USB sticks and mail: a link in it must
+         * not make the daemon read files elsewhere on the system. */
+        char *real = root ? realpath(plan->files[plan->n_files - 1].path, NULL) : NULL;
+        size_t rl = root ? strlen(root) : 0;
+        if (real && !(strncmp(real, root, rl) == 0 && (real[rl] == '/' || rl == 1))) {
+            plan->files[plan->n_files - 1].unreadable = true;
+            plan_add_diag(plan, plan->n_files - 1, 0, PLAN_ERROR,
+                          _("a link to %s, outside the plan folder %s; copy the file into "
+                            "the folder instead"), real, root);
+        }
+        free(real);
     }
+    free(root);
     free(names);
     if (n == 0) {
         *err = xasprintf(_("no .ics files in the plan directory %s"), path);

@@ -126,6 +126,9 @@ const char *ics_line_text(const struct ics_doc *doc, long marker);
 void ics_free(struct ics_doc *doc);
 #define ICS_MARKER "X-LOAXA-LINE"
 
+/* Refused larger: such a file is not a plan, and it would be held in memory. */
+#define PLAN_MAX_FILE_BYTES (16 << 20)
+
 /* cal.c and event.c: reading one calendar of one file. */
 struct cal_ctx {
     struct plan *plan;

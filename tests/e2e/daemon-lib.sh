@@ -52,7 +52,7 @@ d_start() {
     ${D_WRAP:-} "$LOAXAD" --foreground "$@" >>"$T_TMP/loaxad.log" 2>&1 &
     D_PID=$!
     local i
-    for i in $(seq 200); do
+    for i in $(seq "${D_START_TRIES:-200}"); do
         [ -S "$T_TMP/loaxad.sock" ] && "$LOAXA" status >/dev/null 2>&1 && return 0
         kill -0 "$D_PID" 2>/dev/null || break
         sleep 0.05
@@ -107,3 +107,11 @@ d_cleanup() {
     [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null
     t_cleanup
 }
+
+# d_pulse_setup: a private PulseAudio server for a daemon test (skips the
+# test when there is none) and a cleanup that stops both.
+d_pulse_setup() {
+    pulse_start || { echo "SKIP: no PulseAudio"; exit 77; }
+    trap 'd_cleanup_pulse' EXIT
+}
+d_cleanup_pulse() { [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null; pulse_stop; t_cleanup; }

@@ -7,9 +7,7 @@
 . "$SRCDIR/tests/e2e/pulse.sh"
 . "$SRCDIR/tests/e2e/daemon-lib.sh"
 t_setup
-pulse_start || { echo "SKIP: no PulseAudio"; exit 77; }
-trap 'd_cleanup_pulse' EXIT
-d_cleanup_pulse() { [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null; pulse_stop; t_cleanup; }
+d_pulse_setup
 D_DEVICE=default d_setup
 K="substr(occ_key,1,instr(occ_key,'/')-1)"
 pulse_record "$T_TMP/rec.raw" || fail "the monitor recording did not start"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -115,7 +116,7 @@ START_TEST(test_expected_fixtures)
         char *ics = xasprintf("%s/%.*s.ics", PLANS, (int)(l - 9), de->d_name);
         char *want;
         size_t wl;
-        ck_assert_int_eq(util_read_file(exp_path, &want, &wl), 0);
+        ck_assert_int_eq(util_read_file(exp_path, 0, &want, &wl), 0);
         char ws[40], we[40];
         ck_assert_int_eq(sscanf(want, "# window %39s %39s", ws, we), 2);
         char *body = strchr(want, '\n') + 1;
@@ -439,7 +440,7 @@ START_TEST(test_fuzz)
         char *src = xasprintf("%s/%s", PLANS, de->d_name);
         char *data;
         size_t len;
-        ck_assert_int_eq(util_read_file(src, &data, &len), 0);
+        ck_assert_int_eq(util_read_file(src, 0, &data, &len), 0);
         for (int k = 0; k < 12 && len > 0; k++) {
             char *m = xmalloc(len + 1);
             memcpy(m, data, len);
@@ -479,6 +480,62 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* A plan folder's files: a link out of the folder, a FIFO and an oversized
+ * file are each an error naming the file; the folder's other files load. */
+START_TEST(test_folder_confined)
+{
+    char dir[] = "/tmp/loaxa-plandir-XXXXXX", other[] = "/tmp/loaxa-other-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(mkdtemp(other));
+    char *good = xasprintf("%s/a.ics", dir), *out = xasprintf("%s/x.ics", other);
+    char *link = xasprintf("%s/b-link.ics", dir), *inlink = xasprintf("%s/c-inside.ics", dir);
+    char *fifo = xasprintf("%s/d-fifo.ics", dir), *big = xasprintf("%s/e-big.ics", dir);
+    const char *cal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                      "BEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20260101T000000Z\r\n"
+                      "DTSTART:20260105T010000Z\r\nSUMMARY:s\r\nATTACH:a.wav\r\n"
+                      "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    FILE *f = fopen(good, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(cal, f);
+    fclose(f);
+    f = fopen(out, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(cal, f);
+    fclose(f);
+    ck_assert_int_eq(symlink(out, link), 0);
+    ck_assert_int_eq(symlink("a.ics", inlink), 0); /* inside: allowed (same UID: a dup) */
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    f = fopen(big, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 17L << 20, SEEK_SET), 0); /* sparse: cheap to make */
+    fputc('\n', f);
+    fclose(f);
+
+    const char *paths[] = {dir};
+    struct plan_options o = {.default_tz = HCM};
+    struct plan *p = plan_load(paths, 1, &o, NULL);
+    ck_assert_ptr_nonnull(p);
+    bool saw_link = false, saw_fifo = false, saw_big = false, saw_inside = false;
+    for (size_t i = 0; i < plan_diag_count(p); i++) {
+        const struct plan_diag *d = plan_diag(p, i);
+        if (d->severity != PLAN_ERROR)
+            continue;
+        saw_link |= strstr(d->file, "b-link.ics") && strstr(d->message, "outside the plan folder");
+        saw_fifo |= strstr(d->file, "d-fifo.ics") && strstr(d->message, "not a regular file");
+        saw_big |= strstr(d->file, "e-big.ics") && strstr(d->message, "larger than 16 MB");
+        saw_inside |= strstr(d->file, "c-inside.ics") && strstr(d->message, "outside") != NULL;
+    }
+    if (!saw_link || !saw_fifo || !saw_big || saw_inside)
+        dump_diags(p);
+    ck_assert(saw_link && saw_fifo && saw_big && !saw_inside);
+    ck_assert_ptr_nonnull(plan_find_uid(p, "u1"));
+    plan_free(p);
+    unlink(good), unlink(out), unlink(link), unlink(inlink), unlink(fifo), unlink(big);
+    rmdir(dir), rmdir(other);
+    free(good), free(out), free(link), free(inlink), free(fifo), free(big);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("plan");
@@ -496,6 +553,7 @@ int main(void)
     tcase_add_test(tc, test_zone_names);
     tcase_add_test(tc, test_rdate_exdate);
     tcase_add_test(tc, test_fuzz);
+    tcase_add_test(tc, test_folder_confined);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
