@@ -68,7 +68,9 @@ int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errle
         if (ctl_level_parse(lvl, &req->level) < 0)
             goto bad;
         size_t tl = rest_len - l - 1;
-        if (tl == 0 || tl >= sizeof req->target)
+        /* a line feed inside the target would make a request that is not
+         * one line: ctl_format refuses it, so must we (found by fuzz-ctl) */
+        if (tl == 0 || tl >= sizeof req->target || memchr(rest + l + 1, '\n', tl))
             goto bad;
         memcpy(req->target, rest + l + 1, tl);
         req->target[tl] = '\0';
