@@ -160,7 +160,10 @@ static int wend(struct aslog *log, int rc)
             return 0;
         rc = c;
     }
-    sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    /* SQLite has already rolled back after some errors (SQLITE_FULL): a
+     * second ROLLBACK would fail and replace the message aslog_errmsg gives */
+    if (!sqlite3_get_autocommit(log->db))
+        sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 
@@ -220,8 +223,12 @@ static int open_common(const char *path, int flags, struct aslog **out, char *er
     sqlite3_busy_timeout(log->db, BUSY_TIMEOUT_MS);
     if (!(flags & SQLITE_OPEN_READONLY)) {
         /* journal_mode returns a row; exec ignores it. */
+        /* The WAL is checkpointed at ~1 MB and cut back to 1 MB after: a
+         * station's /var may be small, and SQLite's defaults let the WAL
+         * grow to 4 MB and stay that size for good. */
         rc = exec(log, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                       " PRAGMA foreign_keys = ON");
+                       " PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 256;"
+                       " PRAGMA journal_size_limit = 1048576");
         if (rc == 0)
             rc = migrate(log, err, errlen);
         else
@@ -373,10 +380,16 @@ static int insert(struct aslog *log, const struct aslog_row *r, enum aslog_statu
 
 int aslog_begin(struct aslog *log, const struct aslog_row *row, int64_t *id)
 {
+    int64_t new_id = -1;
     int rc = wbegin(log);
     if (rc < 0)
         return rc;
-    return wend(log, insert(log, row, ASLOG_ON_AIR, 0, id));
+    /* the id is only the caller's once committed: a COMMIT that fails
+     * (disk full) leaves no row behind the id */
+    rc = wend(log, insert(log, row, ASLOG_ON_AIR, 0, &new_id));
+    if (rc == 0)
+        *id = new_id;
+    return rc;
 }
 
 int aslog_record(struct aslog *log, const struct aslog_row *row)
@@ -563,6 +576,28 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
         ret = sql_err(log, rc);
     sqlite3_finalize(st);
     return ret;
+}
+
+struct aslog_row *aslog_row_dup(const struct aslog_row *row)
+{
+    const char *const *src[] = {&row->occ_key, &row->uid, &row->plan_file, &row->title,
+                                &row->categories, &row->unit, &row->recordings,
+                                &row->device, &row->reason, &row->operator_name};
+    size_t len[ARRAY_SIZE(src)], total = sizeof *row;
+    for (size_t i = 0; i < ARRAY_SIZE(src); i++)
+        total += (len[i] = *src[i] ? strlen(*src[i]) + 1 : 1);
+    struct aslog_row *r = xmalloc(total);
+    *r = *row;
+    const char **dst[] = {&r->occ_key, &r->uid, &r->plan_file, &r->title, &r->categories,
+                          &r->unit, &r->recordings, &r->device, &r->reason,
+                          &r->operator_name};
+    char *p = (char *)(r + 1);
+    for (size_t i = 0; i < ARRAY_SIZE(src); i++) {
+        memcpy(p, *src[i] ? *src[i] : "", len[i]);
+        *dst[i] = p;
+        p += len[i];
+    }
+    return r;
 }
 
 const char *aslog_errmsg(struct aslog *log)

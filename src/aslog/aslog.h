@@ -110,6 +110,10 @@ struct aslog_filter {
 int aslog_query(struct aslog *log, const struct aslog_filter *f,
                 int (*cb)(const struct aslog_row *row, void *ud), void *ud);
 
+/* A deep copy of row in one malloc'd block (free() it): for rows kept in
+ * memory until the log can take them (a full disk). */
+struct aslog_row *aslog_row_dup(const struct aslog_row *row);
+
 /* Last SQLite error text, for messages. */
 const char *aslog_errmsg(struct aslog *log);
 

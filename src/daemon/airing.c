@@ -76,12 +76,43 @@ static char *resolve_tune(struct daemon *d, const struct plan_item *it)
     return abs;
 }
 
+int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_status st,
+                      const char *reason, const char *device)
+{
+    const char *op = airing_operator(d, e->key);
+    int rc = airlog_record(d->al, e, st, reason, device, op);
+    if (rc < 0 && rc != -EEXIST) {
+        backlog_add_row(d, airlog_row_new(d->al, e, st, reason, device, op), false);
+        return 0;
+    }
+    return rc;
+}
+
+/* The row of a programme that went on air, completed; kept for later when
+ * the log cannot take it (nor took its beginning). */
+void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
+                    const char *reason, int64_t start_ms, int64_t end_ms, int64_t played_ms,
+                    int underruns)
+{
+    if (a->unlogged) {
+        struct aslog_row *r = airlog_row_new(d->al, a->e, st, reason, d->cfg->device,
+                                             a->operator_name);
+        r->actual_start_ms = start_ms;
+        r->actual_end_ms = end_ms;
+        r->played_ms = played_ms;
+        r->underruns = underruns;
+        backlog_add_row(d, r, true);
+        backlog_flush(d); /* the disk may have room again by now */
+    } else if (a->row_id >= 0 && aslog_finish(d->log, a->row_id, st, reason, start_ms, end_ms,
+                                              played_ms, underruns) < 0) {
+        backlog_add_finish(d, a->row_id, a->e, st, reason, start_ms, end_ms, played_ms,
+                           underruns);
+    }
+}
+
 void airing_record_failed(struct daemon *d, const struct sched_entry *e, const char *reason)
 {
-    int rc = airlog_record(d->al, e, ASLOG_FAILED, reason, d->cfg->device,
-                           airing_operator(d, e->key));
-    if (rc < 0 && rc != -EEXIST)
-        dlog(LOG_ERR, _("cannot write the log: %s"), aslog_errmsg(d->log));
+    airing_log_record(d, e, ASLOG_FAILED, reason, d->cfg->device);
     daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key, reason);
 }
 
@@ -184,7 +215,10 @@ void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms)
         return;
     }
     if (rc < 0) {
+        /* airing matters more than its row: it goes on air, and the row is
+         * kept in memory when it ends (backlog.c) */
         a->row_id = -1;
+        a->unlogged = true;
         dlog(LOG_ERR, _("cannot write the log before airing %s: %s"), e->key,
              aslog_errmsg(d->log));
     }
@@ -218,10 +252,8 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         daemon_note_failure(d, _("%s (%s) ended: %s"), a->e->item->summary, a->e->key, reason);
         break;
     }
-    if (a->row_id >= 0 &&
-        aslog_finish(d->log, a->row_id, st, reason, rep->first_frame_ms, rep->end_ms,
-                     rep->played_ms, rep->underruns) < 0)
-        dlog(LOG_ERR, _("cannot write the log: %s"), aslog_errmsg(d->log));
+    airing_log_end(d, a, st, reason, rep->first_frame_ms, rep->end_ms, rep->played_ms,
+                   rep->underruns);
     if (rep->first_frame_ms >= 0)
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
              a->e->item->summary, a->e->key, aslog_status_name(st),
@@ -283,9 +315,7 @@ void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
     struct airing *a = airing_find(d, e);
     if (!a)
         return;
-    if (a->row_id >= 0 &&
-        aslog_finish(d->log, a->row_id, ASLOG_INTERRUPTED, reason, -1, now_ms(d), -1, 0) < 0)
-        dlog(LOG_ERR, _("cannot write the log: %s"), aslog_errmsg(d->log));
+    airing_log_end(d, a, ASLOG_INTERRUPTED, reason, -1, now_ms(d), -1, 0);
     daemon_note_failure(d, _("%s (%s) did not end when asked: %s; abandoning its output"),
                         e->item->summary, e->key, _(reason));
     airing_forget_adhoc(d, e->key);

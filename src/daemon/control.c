@@ -96,6 +96,9 @@ static char *status_json(struct daemon *d)
     json_object_object_add(ck, "est_error_us", json_object_new_int64(est));
     json_object_object_add(o, "clock", ck);
 
+    /* rows waiting for the log to be writable again (a full disk) */
+    json_object_object_add(o, "log_backlog", json_object_new_int64((int64_t)d->n_backlog));
+
     json_object *fl = json_object_new_array();
     for (int i = 0; i < d->n_failures; i++)
         json_object_array_add(fl, jstr(d->failures[i]));

@@ -51,10 +51,14 @@ void daemon_note_failure(struct daemon *d, const char *fmt, ...)
 
 /* ---- the plan and the window of occurrences ---- */
 
+/* In the log, waiting for it (backlog), or on air without a row yet. */
 static bool logged_cb(void *ud, const char *key)
 {
     struct daemon *d = ud;
-    return aslog_occurrence_state(d->log, key, NULL, NULL, NULL) == 0;
+    for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
+        if (d->air[i].p && d->air[i].unlogged && strcmp(d->air[i].e->key, key) == 0)
+            return true;
+    return backlog_has(d, key) || aslog_occurrence_state(d->log, key, NULL, NULL, NULL) == 0;
 }
 
 static int window_load(struct daemon *d, int64_t from, int64_t to)
@@ -240,14 +244,13 @@ static void drive(struct daemon *d)
         case SCHED_MISSED:
             if ((a = airing_find(d, act.entry)))
                 airing_drop(a);
-            if (airlog_record(d->al, act.entry, ASLOG_MISSED, act.reason, "",
-                              airing_operator(d, act.entry->key)) == 0)
+            if (airing_log_record(d, act.entry, ASLOG_MISSED, act.reason, "") == 0)
                 daemon_note_failure(d, _("%s (%s) missed: %s"), act.entry->item->summary,
                                     act.entry->key, _(act.reason));
             airing_forget_adhoc(d, act.entry->key);
             break;
         case SCHED_CANCELLED:
-            airlog_record(d->al, act.entry, ASLOG_CANCELLED, "", "", "");
+            airing_log_record(d, act.entry, ASLOG_CANCELLED, "", "");
             dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
                  act.entry->key);
             break;
@@ -442,9 +445,9 @@ int daemon_run(struct daemon *d)
                 /* a player that does not end: close its row ourselves */
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
-                    if (a->p && a->row_id >= 0)
-                        aslog_finish(d->log, a->row_id, ASLOG_INTERRUPTED, "shutdown", -1,
-                                     now_ms(d), -1, 0);
+                    if (a->p && (a->row_id >= 0 || a->unlogged))
+                        airing_log_end(d, a, ASLOG_INTERRUPTED, "shutdown", -1, now_ms(d), -1,
+                                       0);
                     if (a->p)
                         airing_drop(a);
                 }
@@ -452,6 +455,13 @@ int daemon_run(struct daemon *d)
             }
         }
         int timeout = expire_conns(d);
+        if (d->n_backlog) {
+            int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
+            if (left <= 0 && backlog_flush(d))
+                left = BACKLOG_RETRY_MS;
+            if (d->n_backlog && (timeout < 0 || left < timeout))
+                timeout = (int)(left > 0 ? left : 0);
+        }
         int n = 0;
         pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
@@ -629,6 +639,7 @@ void daemon_fini(struct daemon *d)
     sched_free(d->s);
     free(d->occ);
     plan_free(d->plan);
+    backlog_fini(d);
     airlog_free(d->al);
     aslog_close(d->log);
     free(d->plan_errors);

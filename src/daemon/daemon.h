@@ -26,7 +26,16 @@ struct airing {
     char operator_name[160];      /* manual airings and operator stops */
     bool stop_by_operator;
     bool overran;                 /* the watchdog stopped it */
+    bool unlogged;                /* on air although its row could not be written */
 };
+
+/* A row the log could not take yet (backlog.c). */
+struct backlog_op {
+    struct aslog_row *row;        /* owned (aslog_row_dup) */
+    int64_t id;                   /* >= 0: that row is on air in the log; finish it */
+    bool went_on_air;             /* aired (begin + finish), else aslog_record */
+};
+#define BACKLOG_RETRY_MS 5000
 
 #define DAEMON_MAX_AIRINGS 4
 #define DAEMON_MAX_CONNS 16
@@ -61,6 +70,10 @@ struct daemon {
     struct adhoc_op *adhoc;
     size_t n_adhoc;
 
+    struct backlog_op *backlog;
+    size_t n_backlog, cap_backlog;
+    int64_t backlog_retry_mono;
+
     struct ctl_conn *conns[DAEMON_MAX_CONNS];
     int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
     double ctl_tokens;            /* the rate bucket */
@@ -94,12 +107,27 @@ void airing_drop(struct airing *a);
 const char *airing_operator(struct daemon *d, const char *key);
 void airing_forget_adhoc(struct daemon *d, const char *key);
 void airing_record_failed(struct daemon *d, const struct sched_entry *e, const char *reason);
+/* airlog_record, kept in the backlog when the log cannot take it (then 0) */
+int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_status st,
+                      const char *reason, const char *device);
+void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
+                    const char *reason, int64_t start_ms, int64_t end_ms, int64_t played_ms,
+                    int underruns);
 void airing_prepare(struct daemon *d, struct sched_entry *e);
 void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
 void airing_check_players(struct daemon *d);
 void airing_check_device(struct daemon *d);
 void airing_overrun(struct daemon *d, struct sched_entry *e);
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);
+
+/* backlog.c */
+void backlog_add_row(struct daemon *d, struct aslog_row *row, bool went_on_air);
+void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *e,
+                        enum aslog_status st, const char *reason, int64_t start_ms,
+                        int64_t end_ms, int64_t played_ms, int underruns);
+bool backlog_has(const struct daemon *d, const char *key);
+size_t backlog_flush(struct daemon *d);    /* returns the rows still kept */
+void backlog_fini(struct daemon *d);       /* a last try; what is left is logged as lost */
 
 /* control.c */
 void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);

@@ -167,16 +167,24 @@ static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslo
     r->source = e->source;
 }
 
+/* The whole row: fill_row plus what the caller says. */
+static void fill_final(struct airlog *al, const struct sched_entry *e, enum aslog_status st,
+                       const char *reason, const char *device, const char *operator_name,
+                       struct aslog_row *r, char **cats, char **recs)
+{
+    fill_row(al, e, r, cats, recs);
+    r->status = st;
+    r->reason = reason ? reason : "";
+    r->device = device ? device : "";
+    r->operator_name = operator_name ? operator_name : "";
+}
+
 int airlog_record(struct airlog *al, const struct sched_entry *e, enum aslog_status st,
                   const char *reason, const char *device, const char *operator_name)
 {
     struct aslog_row r;
     char *cats, *recs;
-    fill_row(al, e, &r, &cats, &recs);
-    r.status = st;
-    r.reason = reason ? reason : "";
-    r.device = device ? device : "";
-    r.operator_name = operator_name ? operator_name : "";
+    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs);
     int rc = aslog_record(al->log, &r);
     free(cats);
     free(recs);
@@ -188,13 +196,22 @@ int airlog_begin(struct airlog *al, const struct sched_entry *e, const char *dev
 {
     struct aslog_row r;
     char *cats, *recs;
-    fill_row(al, e, &r, &cats, &recs);
-    r.status = ASLOG_ON_AIR;
-    r.reason = "";
-    r.device = device ? device : "";
-    r.operator_name = operator_name ? operator_name : "";
+    fill_final(al, e, ASLOG_ON_AIR, "", device, operator_name, &r, &cats, &recs);
     int rc = aslog_begin(al->log, &r, id);
     free(cats);
     free(recs);
     return rc;
+}
+
+struct aslog_row *airlog_row_new(struct airlog *al, const struct sched_entry *e,
+                                 enum aslog_status st, const char *reason, const char *device,
+                                 const char *operator_name)
+{
+    struct aslog_row r;
+    char *cats, *recs;
+    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs);
+    struct aslog_row *copy = aslog_row_dup(&r);
+    free(cats);
+    free(recs);
+    return copy;
 }

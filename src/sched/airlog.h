@@ -35,4 +35,10 @@ int airlog_record(struct airlog *al, const struct sched_entry *e, enum aslog_sta
 int airlog_begin(struct airlog *al, const struct sched_entry *e, const char *device,
                  const char *operator_name, int64_t *id);
 
+/* The row airlog_record/airlog_begin would write for e, kept by the caller
+ * for a later write (one block: free() it). */
+struct aslog_row *airlog_row_new(struct airlog *al, const struct sched_entry *e,
+                                 enum aslog_status st, const char *reason, const char *device,
+                                 const char *operator_name);
+
 #endif
