@@ -87,17 +87,21 @@ static int latest_cb(const struct aslog_row *row, void *ud)
     return 0;
 }
 
-/* Where loading begins at start: just after the last airing the log knows
- * (at most a month back), so what passed while the daemon was down is
- * logged missed; and at least the grace period back, so what is merely late
- * still airs. A fresh log starts there. */
+/* Where loading begins at start: a grace period before the last airing
+ * the log knows (at most a month back), so what passed while the daemon
+ * was down is logged missed; and at least the grace period back, so what
+ * is merely late still airs. A fresh log starts there. Not at the last
+ * airing itself: an earlier occurrence may still have been waiting behind
+ * it (an emergency went first) when the daemon died, and while the daemon
+ * runs every occurrence has its row by its start + grace. */
 static int64_t lookback_from(struct daemon *d, int64_t now)
 {
     int64_t latest = -1;
-    int64_t late = now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
+    int64_t grace = (int64_t)d->cfg->grace_min * 60000 + d->cfg->prepare_ms;
+    int64_t late = now - grace;
     struct aslog_filter f = {.from_ms = now - LOOKBACK_MS, .to_ms = now};
     aslog_query(d->log, &f, latest_cb, &latest);
-    return latest >= 0 && latest < late ? latest : late;
+    return latest >= 0 && latest < late ? latest - grace : late;
 }
 
 int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen)

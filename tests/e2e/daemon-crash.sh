@@ -34,4 +34,22 @@ d_wait_sql "select count(*) > 0 from airing where status = 'aired'" "1" 1
 echo "  after $ROUNDS kills: $(d_sql "select group_concat(status||'='||n, ', ') from (select status, count(*) n from airing group by status)")"
 [ "$(grep -c 'were cut by the daemon stopping' "$T_TMP/loaxad.log")" -gt 0 ] ||
     fail "no restart reported recovering an interrupted airing"
+
+# kill -9 while an emergency airs ahead of an earlier item still waiting
+# (grace 1 min); back after that item's deadline (grace 0 now): it is
+# logged missed, not skipped because a later occurrence has a row
+rm -f "$T_TMP/log.db"*
+D_NOW=$(date +%s)
+d_plan "b 2 0 jingle.wav" "x 3 0 tone.wav" "e 4 1 long.wav"
+d_start --grace 1 || t_done
+d_wait_sql "select status from airing where occ_key like 'e/%'" "on_air" 20
+d_wait_sql "select status||':'||reason from airing where occ_key like 'b/%'" \
+    "interrupted:preempted by an emergency" 10
+d_wait_sql "select count(*) from airing where occ_key like 'x/%'" "0" 1
+d_kill9
+while [ "$(date +%s)" -lt $((D_NOW + 8)) ]; do sleep 0.2; done
+d_start --grace 0 || t_done
+d_wait_sql "select group_concat(substr(occ_key,1,1)||':'||status||':'||reason, ' ') from (select * from airing order by planned_start_ms)" \
+    "b:interrupted:preempted by an emergency x:missed:the daemon was not running e:interrupted:daemon stopped" 10
+d_stop
 t_done
