@@ -574,7 +574,8 @@ static void build_topics(struct report *r)
             if (*c == '\n')
                 *c = '\x1f';
     }
-    qsort(r->topics, r->n_topics, sizeof *r->topics, cmp_topic);
+    if (r->n_topics) /* qsort(NULL, 0, ...) is undefined */
+        qsort(r->topics, r->n_topics, sizeof *r->topics, cmp_topic);
     /* replace the private separator by ", " now that topics are counted */
     for (size_t i = 0; i < r->n_items; i++) {
         struct strbuf s = {0};
@@ -702,9 +703,11 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     long due = r->sum.planned - r->sum.outcome[OUT_CANCELLED];
     r->sum.compliance_pct = due > 0 ? 100.0 * (double)r->sum.outcome[OUT_AIRED] / (double)due
                                     : -1;
-    qsort(r->items, r->n_items, sizeof *r->items, cmp_item);
+    if (r->n_items)
+        qsort(r->items, r->n_items, sizeof *r->items, cmp_item);
     build_topics(r);
-    qsort(r->incidents, r->n_incidents, sizeof *r->incidents, cmp_incident);
+    if (r->n_incidents)
+        qsort(r->incidents, r->n_incidents, sizeof *r->incidents, cmp_incident);
     rc = 0;
 done:
     free(b.occ);
