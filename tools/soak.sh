@@ -458,8 +458,11 @@ while :; do
     repairs
     reap_bg
     # the memory baseline: the instance running after the kills, warmed up
+    # the baseline only once this instance has aired through its device:
+    # the sound stack's first stream adds tens of MB that are not growth
     if [ -z "$RSS_PID" ] && [ "$now" -ge "$KILL_END" ] && [ "$RESTART_AT" = 0 ] &&
-        d_alive && [ "$now" -ge $(( D_STARTED + WARM )) ] && [ "$now" -ge $(( KILL_END + WARM )) ]; then
+        d_alive && [ "$now" -ge $(( D_STARTED + WARM )) ] && [ "$now" -ge $(( KILL_END + WARM )) ] &&
+        sed -n '/^=== start/h; /^=== start/!H; ${x;p}' "$T/loaxad.log" | grep -q ' aired: first frame'; then
         RSS_PID=$D_PID RSS_T=$now
         st rss_start_kb "$(rss_kb "$D_PID")"; st rss_pid "$D_PID"
         say "RSS after warm-up: ${S[rss_start_kb]} kB (pid $D_PID)"
@@ -486,10 +489,11 @@ repairs all
 for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 BG_PIDS=()
 # the on-time check looks at the plan's airings from a few seconds after the
-# last queued ad-hoc airing could have ended, and wants at least 3 of them
+# last queued ad-hoc airing could have ended, and wants at least 3 of them:
+# 21 s from QF less the checker's 4 s margin hold 3 airings 5 s apart
 QF=$(( $(date +%s) + 6 ))
 st quiet_from_ms $(( QF * 1000 ))
-[ "$END" -lt $(( QF + QUIET - 10 )) ] && END=$(( QF + QUIET - 10 ))
+[ "$END" -lt $(( QF + 21 )) ] && END=$(( QF + 21 ))
 if [ -z "$RSS_PID" ]; then
     NOTE+=("no instance lived through the warm-up before the quiet tail: RSS taken at its start")
     sleep "$WARM"
