@@ -313,8 +313,22 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
         return -EINVAL;
     }
     strcat(line, "\n");
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    /* Non-blocking: a wedged daemon whose listen queue is full would hold a
+     * blocking connect() for ever; this one is retried until the timeout. */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int c = -1, waited = 0;
+    if (fd >= 0)
+        while ((c = connect(fd, (struct sockaddr *)&sa, sizeof sa)) < 0 && errno == EAGAIN &&
+               waited < timeout_ms) {
+            poll(NULL, 0, 50);
+            waited += 50;
+        }
+    if (c < 0 && fd >= 0 && errno == EAGAIN) {
+        rc = -ETIMEDOUT;
+        snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path, strerror(ETIMEDOUT));
+        goto out;
+    }
+    if (c < 0) {
         rc = -errno;
         snprintf(err, errlen, _("cannot reach loaxad at %s: %s (is the daemon running?)"),
                  path, strerror(errno));
@@ -328,7 +342,7 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
             goto out;
         }
         ssize_t r = read(fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
+        if (r < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (r < 0) {
             rc = -errno;

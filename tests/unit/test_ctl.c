@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -127,12 +128,53 @@ START_TEST(test_socket_roundtrip)
 }
 END_TEST
 
+/* A wedged daemon: its socket accepts nothing and its queue is full. The
+ * client gives up after its timeout instead of blocking in connect(). */
+START_TEST(test_call_wedged)
+{
+    char dir[] = "/tmp/loaxa-ctl-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *path = xasprintf("%s/ctl.sock", dir);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(lfd, 0), 0);
+    int fill[8], n = 0;
+    for (; n < 8; n++) {
+        fill[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (connect(fill[n], (struct sockaddr *)&sa, sizeof sa) < 0) {
+            ck_assert_int_eq(errno, EAGAIN);
+            break;
+        }
+    }
+    ck_assert_int_lt(n, 8); /* the queue is full */
+    struct ctl_request r = {.verb = CTL_STATUS};
+    bool ok;
+    char *text = NULL, err[512];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(ctl_call(path, &r, 300, &ok, &text, err, sizeof err), -ETIMEDOUT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ck_assert_ptr_nonnull(strstr(err, "no answer from loaxad"));
+    /* a deadline, not a timing assertion: it returned at all */
+    ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 60);
+    for (int i = 0; i <= n; i++)
+        close(fill[i]);
+    close(lfd);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("ctl");
     TCase *tc = tcase_create("protocol");
     tcase_add_test(tc, test_parse_format);
     tcase_add_test(tc, test_socket_roundtrip);
+    tcase_add_test(tc, test_call_wedged);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_set_fork_status(sr, CK_NOFORK);
