@@ -544,6 +544,10 @@ st sanitizer_reports "$(grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:'
 st rss_pct 20; st rss_slack_kb 2048
 # AddressSanitizer's quarantine and shadow grow for minutes: RSS says nothing there
 grep -q __asan_init "$LOAXAD" 2>/dev/null && st rss_info_only "AddressSanitizer build"
+# Half a minute between samples shows warm-up (malloc arenas of the player
+# threads, the sound server's buffers: +20 MB seen), not a trend; the long
+# form judges it over the last instance's minutes of airing.
+[ "$SHORT" = 1 ] && [ -z "${S[rss_info_only]:-}" ] && st rss_info_only "short run: warm-up, not a trend"
 for k in "${!S[@]}"; do printf '%s=%s\n' "$k" "${S[$k]}"; done >"$T/state"
 echo
 python3 "$SOAKPY" check --db "$DBDIR/log.db" --up-db "$T/up.db" --t0 "$T0" --items $ITEMS --spacing $SPACING \
