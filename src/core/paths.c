@@ -23,6 +23,14 @@ static int is_url(const char *s)
     return 1;
 }
 
+bool paths_within(const char *root_real, const char *real)
+{
+    size_t rl = strlen(root_real);
+    if (rl == 1 && root_real[0] == '/')
+        return real[0] == '/';
+    return strncmp(real, root_real, rl) == 0 && (real[rl] == '/' || real[rl] == '\0');
+}
+
 int paths_resolve_audio(const char *root, const char *rel, char **abs, char *err,
                         size_t errlen)
 {
@@ -67,8 +75,7 @@ int paths_resolve_audio(const char *root, const char *rel, char **abs, char *err
         return -e;
     }
     free(joined);
-    size_t rl = strlen(root_real);
-    if (strncmp(real, root_real, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
+    if (!paths_within(root_real, real)) {
         snprintf(err, errlen, _("\"%s\" is outside the audio root (%s)"), rel, root);
         return -EACCES;
     }

@@ -2,7 +2,12 @@
 #ifndef LOAXA_PATHS_H
 #define LOAXA_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* Whether the resolved path `real` is root_real itself or lies under it
+ * (both already through realpath()). */
+bool paths_within(const char *root_real, const char *real);
 
 /* Resolves `rel` (an ATTACH value or a command-line path) against `root`
  * and checks the real path (symlinks followed) stays inside the root.

@@ -380,9 +380,10 @@ static void on_listen(struct daemon *d)
                 slot = i;
         if (slot < 0 || d->ctl_tokens < 1) {
             /* said once per burst, not once per refused command */
-            if (slot >= 0 && d->ctl_refused++ == 0)
+            if (slot >= 0 && !d->ctl_refusing)
                 dlog(LOG_WARNING, _("more than %d control commands a second; refusing some"),
                      CTL_RATE);
+            d->ctl_refusing |= slot >= 0;
             ctl_conn_reply(c, false,
                            slot < 0 ? _("busy") : _("too many commands; try again in a second"));
             ctl_conn_free(c);
@@ -390,7 +391,7 @@ static void on_listen(struct daemon *d)
         }
         d->ctl_tokens -= 1;
         if (d->ctl_tokens >= CTL_BURST / 2)
-            d->ctl_refused = 0;
+            d->ctl_refusing = false;
         d->conns[slot] = c;
         d->conn_deadline[slot] = mono + CTL_TIMEOUT_MS;
     }

@@ -78,7 +78,7 @@ struct daemon {
     int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
     double ctl_tokens;            /* the rate bucket */
     int64_t ctl_tokens_mono;      /* when it was last filled */
-    int64_t ctl_refused;          /* over the rate, counted for the log */
+    bool ctl_refusing;            /* over the rate: said once per burst */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
     int parent_wd;                /* while it does not exist: its parent's watch */

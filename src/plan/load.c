@@ -12,6 +12,7 @@
 
 #include "core/hash.h"
 #include "core/i18n.h"
+#include "core/paths.h"
 #include "core/util.h"
 #include "plan/plan_internal.h"
 
@@ -327,8 +328,7 @@ static int collect(struct plan *plan, const char *path, char **err)
         /* A plan folder is filled from USB sticks and mail: a link in it must
          * not make the daemon read files elsewhere on the system. */
         char *real = root ? realpath(plan->files[plan->n_files - 1].path, NULL) : NULL;
-        size_t rl = root ? strlen(root) : 0;
-        if (real && !(strncmp(real, root, rl) == 0 && (real[rl] == '/' || rl == 1))) {
+        if (real && !paths_within(root, real)) {
             plan->files[plan->n_files - 1].unreadable = true;
             plan_add_diag(plan, plan->n_files - 1, 0, PLAN_ERROR,
                           _("a link to %s, outside the plan folder %s; copy the file into "
