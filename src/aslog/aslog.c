@@ -526,6 +526,8 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
         strbuf_puts(&sql, " AND planned_start_ms < ?2");
     if (f && f->by_status)
         strbuf_puts(&sql, " AND status = ?3");
+    if (f && f->real_only)
+        strbuf_puts(&sql, " AND device <> ?4");
     strbuf_puts(&sql, " ORDER BY planned_start_ms, occ_key, attempt");
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(log->db, sql.s, -1, &st, NULL);
@@ -538,6 +540,8 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
         sqlite3_bind_int64(st, 2, f->to_ms);
     if (f && f->by_status)
         bind_text(st, 3, aslog_status_name(f->status));
+    if (f && f->real_only)
+        bind_text(st, 4, ASLOG_DEVICE_SIMULATE);
     int ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (lean) {
@@ -634,4 +638,33 @@ int aslog_tx_commit(struct aslog *log)
     if (rc < 0)
         sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int aslog_has_real_rows(struct aslog *log)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(log, "SELECT EXISTS (SELECT 1 FROM airing WHERE device <> ?1)", &st);
+    if (rc < 0)
+        return rc;
+    bind_text(st, 1, ASLOG_DEVICE_SIMULATE);
+    rc = sqlite3_step(st);
+    int ret = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : sql_err(log, rc);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int aslog_set_aside_simulated(struct aslog *log, int *n)
+{
+    sqlite3_stmt *st = NULL;
+    *n = 0;
+    int rc = prepare(log, "UPDATE airing SET occ_key = 'simulate:' || occ_key"
+                          " WHERE device = ?1 AND occ_key NOT LIKE 'simulate:%'", &st);
+    if (rc < 0)
+        return rc;
+    bind_text(st, 1, ASLOG_DEVICE_SIMULATE);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        *n = sqlite3_changes(log->db);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : sql_err(log, rc);
 }

@@ -570,6 +570,10 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     if (rc < 0)
         return rc;
     int n = 0;
+    if (aslog_set_aside_simulated(d->log, &n) == 0 && n > 0)
+        dlog(LOG_WARNING, _("%d simulated row(s) found in the station's log; set aside "
+                            "(never counted as aired)"), n);
+    n = 0;
     if (aslog_recover(d->log, &n) == 0 && n > 0)
         dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
              n);

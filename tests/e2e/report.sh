@@ -199,4 +199,10 @@ wait "$WPID" || fail "writer"
 expect_rc 0 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format json
 grep_in "$T_TMP/out" '"adhoc_airings": 1001' "after commit" && ok "committed rows counted"
 
+# no commune set: an official report says so instead of carrying a name
+C0=(--plan tests/golden/plan.ics --audio-root tests/fixtures/audio --db "$DB" --commune=)
+if expect_rc 0 "$LOAXA" report "${C0[@]}" --period 2026-Q1 --as-of 2026-06-01; then
+    grep_in "$T_TMP/out" "^\(chưa đặt tên xã: đặt station.commune trong loaxa.conf\)$" "commune not set"
+    grep -q "Vĩnh Lộc" "$T_TMP/out" && fail "a compiled-in commune name"
+fi
 t_done
