@@ -97,7 +97,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     int64_t now = lclock_now_ms(lclock_system());
     in.as_of_ms = now;
     if (as_of && util_parse_time(as_of, &in.as_of_ms) < 0) {
-        fprintf(stderr, _("loaxa report: bad time \"%s\" for --as-of (YYYY-MM-DD[THH:MM[:SS]])\n"),
+        fprintf(stderr, _("loaxa report: bad time \"%s\" for --as-of (YYYY-MM-DD[THH:MM[:SS]] or DD/MM/YYYY)\n"),
                 as_of);
         return 2;
     }

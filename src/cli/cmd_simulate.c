@@ -16,21 +16,6 @@
 #include "plan/plan.h"
 #include "sched/simulate.h"
 
-/* A date alone means the whole day: "--to 2026-12-31" includes that day. */
-static int parse_bound(const char *s, bool is_to, int64_t *ms)
-{
-    if (util_parse_time(s, ms) < 0)
-        return -EINVAL;
-    if (is_to && strlen(s) == 10) {
-        char next[UTIL_TIME_BUF];
-        int64_t probe = *ms + 36 * 3600000LL; /* lands in the next day whatever DST does */
-        util_format_iso_local(probe, next);
-        next[10] = '\0';
-        return util_parse_time(next, ms);
-    }
-    return 0;
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, _("Usage: loaxa simulate --from DATE --to DATE [--db FILE]\n"
@@ -101,9 +86,9 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
         usage(stderr);
         return 2;
     }
-    if (parse_bound(from_s, false, &from) < 0 || parse_bound(to_s, true, &to) < 0) {
-        fprintf(stderr, _("loaxa simulate: bad date \"%s\" (YYYY-MM-DD or YYYY-MM-DDTHH:MM)\n"),
-                parse_bound(from_s, false, &from) < 0 ? from_s : to_s);
+    if (util_parse_bound(from_s, false, &from) < 0 || util_parse_bound(to_s, true, &to) < 0) {
+        fprintf(stderr, _("loaxa simulate: bad date \"%s\" (YYYY-MM-DD, DD/MM/YYYY or YYYY-MM-DDTHH:MM)\n"),
+                util_parse_bound(from_s, false, &from) < 0 ? from_s : to_s);
         return 2;
     }
     if (to <= from) {
