@@ -133,8 +133,8 @@ check "the tune copied into the audio root" \
     cmp -s /usr/share/loaxa/nhac-hieu.wav /var/lib/loaxa/audio/nhac-hieu.wav
 check "/etc/loaxa/loaxa.conf installed" [ -f /etc/loaxa/loaxa.conf ]
 check "the installed binaries answer" quiet loaxa --version
-vi=$(LANGUAGE= LC_ALL=vi_VN.UTF-8 loaxa --help 2>&1 | head -3)
-en=$(LANGUAGE= LC_ALL=C.UTF-8 loaxa --help 2>&1 | head -3)
+vi=$(LANGUAGE='' LC_ALL=vi_VN.UTF-8 loaxa --help 2>&1 | head -3)
+en=$(LANGUAGE='' LC_ALL=C.UTF-8 loaxa --help 2>&1 | head -3)
 if locale -a 2>/dev/null | grep -qi '^vi_VN\.utf8$'; then
     check "Vietnamese from the installed catalogue" [ "$vi" != "$en" ]
 else
@@ -149,6 +149,7 @@ check "systemd-analyze verify loaxad.service" [ ! -s "$work/verify" ]
 # --- an upgrade (here a reinstall) keeps the station's settings ---------------
 sed -i 's/^commune =.*/commune = Xã Thử Nghiệm/' /etc/loaxa/loaxa.conf
 apt-get install -y -qq --reinstall "$deb" >"$work/reinstall.log" 2>&1 || cat "$work/reinstall.log" >&2
+[ -d /run/systemd/system ] && systemctl stop loaxad 2>/dev/null
 check "a reinstall keeps the edited conffile" grep -qx 'commune = Xã Thử Nghiệm' /etc/loaxa/loaxa.conf
 check "a reinstall keeps the folders' modes" [ "$(mode /var/lib/loaxa/schedules)" = "2775 root:loaxa" ]
 
