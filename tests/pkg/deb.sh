@@ -37,9 +37,10 @@ fi
 OFFICER=loaxa-ci-officer
 work=$(mktemp -d /tmp/loaxa-deb.XXXXXX)
 chmod 0755 "$work"
-dpid=
+dpid='' made_bk=''
 cleanup() {
     [ -n "$dpid" ] && kill -KILL "$dpid" 2>/dev/null
+    [ -n "$made_bk" ] && rm -rf /var/backups/loaxa
     if dpkg-query -W -f='${Status}' loaxa 2>/dev/null | grep -qv 'not-installed'; then
         apt-get purge -y -qq loaxa >/dev/null 2>&1
     fi
@@ -238,6 +239,35 @@ check "backup: integrity ok" \
     [ "$(sqlite3 "$work/backup/loaxa-$(date +%F).db" 'pragma integrity_check' 2>&1)" = ok ]
 check "backup: the airing is in it" \
     [ "$(sqlite3 "$work/backup/loaxa-$(date +%F).db" "select status from airing where uid = 'pkg-ci-1'")" = aired ]
+
+# --- the example backup timer of doc/admin.md: it parses, and its commands work
+ex=/usr/share/doc/loaxa/examples
+systemd-analyze verify "$ex/loaxa-backup.service" "$ex/loaxa-backup.timer" >"$work/verify-bk" 2>&1
+check "systemd-analyze verify the example backup timer" [ ! -s "$work/verify-bk" ]
+[ -s "$work/verify-bk" ] && sed 's/^/  verify: /' "$work/verify-bk" >&2
+if [ -e /var/backups/loaxa ]; then
+    echo "  skip: /var/backups/loaxa exists here; the example's commands are not run"
+else
+    # the service's command lines as systemd runs them: $$ and %% unescaped,
+    # "+" as root, the rest as loaxa with the unit's umask
+    runline() {
+        local line=$1 root=
+        line=${line//\$\$/\$}; line=${line//%%/%}
+        case $line in +*) root=1; line=${line#+} ;; esac
+        eval "set -- $line"
+        if [ -n "$root" ]; then "$@"; else
+            (umask 0027; exec setpriv --reuid=loaxa --regid=loaxa --init-groups "$@"); fi
+    }
+    bk_ok=1 made_bk=1
+    while IFS= read -r l; do
+        runline "$l" || bk_ok=
+    done < <(sed -n 's/^ExecStart\(Pre\|Post\)\?=//p' "$ex/loaxa-backup.service")
+    copy=/var/backups/loaxa/loaxa-$(date +%F).db
+    check "the example backup service ran" [ -n "$bk_ok" ]
+    check "it made $copy, intact" [ "$(sqlite3 "$copy" 'pragma integrity_check' 2>&1)" = ok ]
+    check "the copy is loaxa's, 0640" [ "$(stat -c '%a %U' "$copy" 2>/dev/null)" = "640 loaxa" ]
+    rm -rf /var/backups/loaxa
+fi
 
 # --- remove keeps the state, purge removes it ------------------------------------
 apt-get remove -y -qq loaxa >"$work/remove.log" 2>&1 || cat "$work/remove.log" >&2
