@@ -147,12 +147,24 @@ systemd-analyze verify /lib/systemd/system/loaxad.service >"$work/verify" 2>&1
 check "systemd-analyze verify loaxad.service" [ ! -s "$work/verify" ]
 [ -s "$work/verify" ] && sed 's/^/  verify: /' "$work/verify" >&2
 
-# --- an upgrade (here a reinstall) keeps the station's settings ---------------
+# --- an upgrade keeps the station's settings (doc/admin.md, section 8) ---------
+# The next version: this package repacked with a later version and a changed
+# default loaxa.conf, so that dpkg meets an edited conffile whose default moved.
 sed -i 's/^commune =.*/commune = Xã Thử Nghiệm/' /etc/loaxa/loaxa.conf
-apt-get install -y -qq --reinstall "$deb" >"$work/reinstall.log" 2>&1 || cat "$work/reinstall.log" >&2
+chmod 0750 /var/lib/loaxa/schedules     # a folder mode gone wrong
+up=$work/next
+dpkg-deb -R "$deb" "$up"
+sed -i 's/^Version: .*/&+pkgtest1/' "$up/DEBIAN/control"
+printf '\n# a changed default (tests/pkg/deb.sh)\n' >>"$up/etc/loaxa/loaxa.conf"
+dpkg-deb -b "$up" "$work/next.deb" >/dev/null
+apt-get install -y -qq -o Dpkg::Options::=--force-confold "$work/next.deb" \
+    >"$work/upgrade.log" 2>&1 || cat "$work/upgrade.log" >&2
 [ -d /run/systemd/system ] && systemctl stop loaxad 2>/dev/null
-check "a reinstall keeps the edited conffile" grep -qx 'commune = Xã Thử Nghiệm' /etc/loaxa/loaxa.conf
-check "a reinstall keeps the folders' modes" [ "$(mode /var/lib/loaxa/schedules)" = "2775 root:loaxa" ]
+check "upgraded" [ "$(dpkg-query -W -f='${Version}' loaxa)" = "$(sed -n 's/^Version: //p' "$up/DEBIAN/control")" ]
+check "the upgrade keeps the edited settings" grep -qx 'commune = Xã Thử Nghiệm' /etc/loaxa/loaxa.conf
+check "the new default beside them (loaxa.conf.dpkg-dist)" \
+    grep -q 'a changed default' /etc/loaxa/loaxa.conf.dpkg-dist
+check "the upgrade restores the folders' modes" [ "$(mode /var/lib/loaxa/schedules)" = "2775 root:loaxa" ]
 
 # --- an officer of the group puts a plan and a recording in place ----------------
 useradd --system --no-create-home --shell /usr/sbin/nologin "$OFFICER"
