@@ -103,7 +103,9 @@ for f in /usr/bin/loaxa /usr/sbin/loaxad /usr/share/man/man1/loaxa.1.gz \
          /usr/share/man/man8/loaxad.8.gz /lib/systemd/system/loaxad.service \
          /usr/lib/sysusers.d/loaxa.conf /usr/lib/tmpfiles.d/loaxa.conf \
          /etc/loaxa/loaxa.conf /usr/share/loaxa/nhac-hieu.wav \
-         /usr/share/locale/vi/LC_MESSAGES/loaxa.mo /usr/share/doc/loaxa/copyright; do
+         /usr/share/locale/vi/LC_MESSAGES/loaxa.mo /usr/share/doc/loaxa/copyright \
+         /usr/share/doc/loaxa/examples/loaxa-backup.service \
+         /usr/share/doc/loaxa/examples/loaxa-backup.timer; do
     grep -qx -- "$f" "$work/contents" || bad "the package lacks $f"
 done
 grep -q '^/usr/share/doc/loaxa/plan-format\.md' "$work/contents" || bad "no plan-format.md"
