@@ -229,9 +229,14 @@ static int open_common(const char *path, int flags, struct aslog **out, char *er
         rc = exec(log, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                        " PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 256;"
                        " PRAGMA journal_size_limit = 1048576");
-        if (rc == 0)
+        if (rc == 0) {
+            /* keep -wal and -shm when the writer closes: the officer (the
+             * log's group, no write access to its folder) could not read a
+             * WAL database without them while the daemon is stopped */
+            int on = 1;
+            sqlite3_file_control(log->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
             rc = migrate(log, err, errlen);
-        else
+        } else
             snprintf(err, errlen, _("cannot open the as-run log %s: %s"), path,
                      sqlite3_errmsg(log->db));
         if (rc < 0)
