@@ -22,6 +22,7 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
+#include "daemon/journal.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
@@ -299,7 +300,7 @@ static void begin_shutdown(struct daemon *d)
         struct airing *a = &d->air[i];
         if (!a->p)
             continue;
-        if (a->row_id >= 0) {
+        if (a->row_id >= 0 || a->unlogged) {
             player_stop(a->p, PLAYER_SHUTDOWN);
         } else { /* prepared, never started: nothing to log */
             sched_failed(d->s, a->e);
@@ -569,6 +570,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     int rc = aslog_open(cfg->db_path, &d->log, err, errlen);
     if (rc < 0)
         return rc;
+    backlog_open_journal(d); /* before recover: a kept completion finishes its row */
     int n = 0;
     if (aslog_recover(d->log, &n) == 0 && n > 0)
         dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
@@ -645,6 +647,7 @@ void daemon_fini(struct daemon *d)
     free(d->occ);
     plan_free(d->plan);
     backlog_fini(d);
+    journal_close(d->jn);
     airlog_free(d->al);
     aslog_close(d->log);
     free(d->plan_errors);
