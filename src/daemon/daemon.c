@@ -22,6 +22,7 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
+#include "daemon/hasher.h"
 #include "daemon/journal.h"
 
 #define DAY_MS (86400 * 1000LL)
@@ -443,6 +444,7 @@ int daemon_run(struct daemon *d)
     const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
         airing_check_players(d);
+        airlog_fill_hashes(d->al); /* rows written before their hashes were known */
         drive(d);
         if (d->quit) {
             if (!airings_left(d))
@@ -576,6 +578,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
              n);
     d->al = airlog_new(d->log, cfg->audio_root);
+    d->hasher = hasher_new();
+    airlog_set_hasher(d->al, hasher_lookup_fn, d->hasher);
     struct sched_opts so = {
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
@@ -649,6 +653,7 @@ void daemon_fini(struct daemon *d)
     backlog_fini(d);
     journal_close(d->jn);
     airlog_free(d->al);
+    hasher_free(d->hasher);
     aslog_close(d->log);
     free(d->plan_errors);
     free(d->adhoc);

@@ -53,6 +53,7 @@ struct backlog_op {
 #define DAEMON_MAX_FAILURES 5
 
 struct journal;
+struct hasher;
 
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
     char key[160];
@@ -64,6 +65,7 @@ struct daemon {
     struct lclock *clk;
     struct aslog *log;
     struct airlog *al;
+    struct hasher *hasher;        /* recordings' hashes, off the loop */
     struct sched *s;
     struct plan *plan;            /* the last good plan */
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
