@@ -444,7 +444,9 @@ int daemon_run(struct daemon *d)
     const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
         airing_check_players(d);
-        airlog_fill_hashes(d->al); /* rows written before their hashes were known */
+        /* rows written before their hashes were known: completed as soon
+         * as the hasher has them (looked at each second meanwhile) */
+        size_t hash_wait = airlog_fill_hashes(d->al);
         drive(d);
         if (d->quit) {
             if (!airings_left(d))
@@ -463,6 +465,8 @@ int daemon_run(struct daemon *d)
             }
         }
         int timeout = expire_conns(d);
+        if (hash_wait && (timeout < 0 || timeout > 1000))
+            timeout = 1000;
         if (d->n_backlog) {
             int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
             if (left <= 0 && backlog_flush(d))
