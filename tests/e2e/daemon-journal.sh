@@ -23,6 +23,7 @@ wait_log() { # PATTERN [SECONDS]
     return 1
 }
 aired() { grep -c "airing Item $1 " "$LOG"; }
+until_t() { while [ "$(date +%s)" -lt $((D_NOW + $1)) ]; do sleep 0.1; done; } # OFFSET
 
 D_NOW=$(date +%s)
 d_plan "a 3 0 tone.wav" "b 7 0 tone.wav" "c 10 0 long.wav" "e 17 0 long.wav"
@@ -42,7 +43,7 @@ df -k "$FS" | tail -1 | sed 's/^/  disk: /'
 wait_log 'Item b \(b/[^)]*\) aired'
 wait_log 'cannot write the as-run log \(database or disk is full\)'
 wait_log 'airing Item c '
-sleep 1
+until_t 12 # on air (the "airing" line comes when it is armed, before its start)
 d_kill9
 ok "killed (-9) while c is on air"
 d_start || t_done
@@ -56,7 +57,7 @@ expect_rc 0 "$LOAXA" status --json && grep_in "$T_TMP/out" '"log_backlog":2'
 
 # the SIGTERM variant: e on air, the daemon stopped, started again
 wait_log 'airing Item e '
-sleep 1
+until_t 19
 d_stop
 [ "$D_RC" -eq 0 ] && ok "stopped by SIGTERM" || fail "loaxad exited $D_RC"
 grep_in "$LOG" '3 as-run log row\(s\) kept in the journal'
