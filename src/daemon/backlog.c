@@ -113,11 +113,6 @@ int backlog_journal_start(struct daemon *d, const struct aslog_row *on_air)
     return journal_row(d, JOURNAL_STARTED, -1, on_air);
 }
 
-void backlog_journal_drop(struct daemon *d, int ticket)
-{
-    journal_drop(d->jn, ticket);
-}
-
 void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *e,
                         enum aslog_status st, const char *reason, int64_t start_ms,
                         int64_t end_ms, int64_t played_ms, int underruns)

@@ -137,9 +137,8 @@ void backlog_add_row(struct daemon *d, struct aslog_row *row, bool went_on_air);
 /* The finished row of an airing that had none; it replaces started_ticket. */
 void backlog_add_aired(struct daemon *d, struct aslog_row *row, int started_ticket);
 /* Journals the ON_AIR row the log refused (before the first sample): its
- * ticket, or 0. backlog_journal_drop frees it. */
+ * ticket for backlog_add_aired, or 0. */
 int backlog_journal_start(struct daemon *d, const struct aslog_row *on_air);
-void backlog_journal_drop(struct daemon *d, int ticket);
 /* At start, before scheduling: opens <db>.journal and takes its rows. */
 int backlog_open_journal(struct daemon *d);
 void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *e,
