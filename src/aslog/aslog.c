@@ -435,6 +435,25 @@ int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const 
     return wend(log, rc);
 }
 
+int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings)
+{
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if ((rc = prepare(log, "UPDATE airing SET recordings = ? WHERE id = ?", &st)) == 0) {
+        bind_text(st, 1, recordings && *recordings ? recordings : "[]");
+        sqlite3_bind_int64(st, 2, id);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = sql_err(log, s);
+        else if (sqlite3_changes(log->db) == 0)
+            rc = -ENOENT;
+    }
+    sqlite3_finalize(st);
+    return wend(log, rc);
+}
+
 int aslog_recover(struct aslog *log, int *n)
 {
     int rc = wbegin(log);

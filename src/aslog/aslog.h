@@ -79,6 +79,10 @@ int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const 
                  int64_t actual_start_ms, int64_t actual_end_ms, int64_t played_ms,
                  int underruns);
 
+/* Sets a row's recordings JSON (the daemon writes a row before a long
+ * recording's hash is known and fills it in later); -ENOENT: no such row. */
+int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings);
+
 /* Writes a finished row at once (missed, cancelled, failed before start).
  * -EEXIST when the occurrence already has a final row of any kind (aired,
  * on air, or recorded). row->status may not be ON_AIR or INTERRUPTED

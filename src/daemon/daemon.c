@@ -22,6 +22,8 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
+#include "daemon/hasher.h"
+#include "daemon/journal.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
@@ -299,7 +301,7 @@ static void begin_shutdown(struct daemon *d)
         struct airing *a = &d->air[i];
         if (!a->p)
             continue;
-        if (a->row_id >= 0) {
+        if (a->row_id >= 0 || a->unlogged) {
             player_stop(a->p, PLAYER_SHUTDOWN);
         } else { /* prepared, never started: nothing to log */
             sched_failed(d->s, a->e);
@@ -442,6 +444,9 @@ int daemon_run(struct daemon *d)
     const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
         airing_check_players(d);
+        /* rows written before their hashes were known: completed as soon
+         * as the hasher has them (looked at each second meanwhile) */
+        size_t hash_wait = airlog_fill_hashes(d->al);
         drive(d);
         if (d->quit) {
             if (!airings_left(d))
@@ -460,6 +465,8 @@ int daemon_run(struct daemon *d)
             }
         }
         int timeout = expire_conns(d);
+        if (hash_wait && (timeout < 0 || timeout > 1000))
+            timeout = 1000;
         if (d->n_backlog) {
             int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
             if (left <= 0 && backlog_flush(d))
@@ -569,6 +576,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     int rc = aslog_open(cfg->db_path, &d->log, err, errlen);
     if (rc < 0)
         return rc;
+    backlog_open_journal(d); /* before recover: a kept completion finishes its row */
     int n = 0;
     if (aslog_set_aside_simulated(d->log, &n) == 0 && n > 0)
         dlog(LOG_WARNING, _("%d simulated row(s) found in the station's log; set aside "
@@ -578,6 +586,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
              n);
     d->al = airlog_new(d->log, cfg->audio_root);
+    d->hasher = hasher_new();
+    airlog_set_hasher(d->al, hasher_lookup_fn, d->hasher);
     struct sched_opts so = {
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
@@ -649,7 +659,9 @@ void daemon_fini(struct daemon *d)
     free(d->occ);
     plan_free(d->plan);
     backlog_fini(d);
+    journal_close(d->jn);
     airlog_free(d->al);
+    hasher_free(d->hasher);
     aslog_close(d->log);
     free(d->plan_errors);
     free(d->adhoc);

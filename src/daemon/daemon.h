@@ -27,6 +27,7 @@ struct airing {
     bool stop_by_operator;
     bool overran;                 /* the watchdog stopped it */
     bool unlogged;                /* on air although its row could not be written */
+    int jticket;                  /* unlogged: its start in the journal (0: none) */
 };
 
 /* A row the log could not take yet (backlog.c). */
@@ -34,6 +35,10 @@ struct backlog_op {
     struct aslog_row *row;        /* owned (aslog_row_dup) */
     int64_t id;                   /* >= 0: that row is on air in the log; finish it */
     bool went_on_air;             /* aired (begin + finish), else aslog_record */
+    int jticket;                  /* its journal record (journal.h), 0: none */
+    int attempts_before;          /* replayed: the occurrence's rows when journaled */
+    bool replayed;                /* read back from the journal at start */
+    bool from_start;              /* replayed from a start record (cut by the stop) */
 };
 #define BACKLOG_RETRY_MS 5000
 
@@ -47,6 +52,9 @@ struct backlog_op {
 #define CTL_BURST 40
 #define DAEMON_MAX_FAILURES 5
 
+struct journal;
+struct hasher;
+
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
     char key[160];
     char operator_name[160];
@@ -57,6 +65,7 @@ struct daemon {
     struct lclock *clk;
     struct aslog *log;
     struct airlog *al;
+    struct hasher *hasher;        /* recordings' hashes, off the loop */
     struct sched *s;
     struct plan *plan;            /* the last good plan */
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
@@ -73,6 +82,9 @@ struct daemon {
     struct backlog_op *backlog;
     size_t n_backlog, cap_backlog;
     int64_t backlog_retry_mono;
+    struct journal *jn;           /* the backlog's copy on disk, or NULL */
+    bool journal_full_said;
+    char log_error[256];          /* why the log refused an airing's start */
 
     struct ctl_conn *conns[DAEMON_MAX_CONNS];
     int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
@@ -122,6 +134,13 @@ void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
 
 /* backlog.c */
 void backlog_add_row(struct daemon *d, struct aslog_row *row, bool went_on_air);
+/* The finished row of an airing that had none; it replaces started_ticket. */
+void backlog_add_aired(struct daemon *d, struct aslog_row *row, int started_ticket);
+/* Journals the ON_AIR row the log refused (before the first sample): its
+ * ticket for backlog_add_aired, or 0. */
+int backlog_journal_start(struct daemon *d, const struct aslog_row *on_air);
+/* At start, before scheduling: opens <db>.journal and takes its rows. */
+int backlog_open_journal(struct daemon *d);
 void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *e,
                         enum aslog_status st, const char *reason, int64_t start_ms,
                         int64_t end_ms, int64_t played_ms, int underruns);
