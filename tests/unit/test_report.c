@@ -81,7 +81,7 @@ static json_object *render_json(struct report *rep)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     char err[256];
-    ck_assert_int_eq(report_render(rep, REPORT_JSON, NULL, f, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(report_render(rep, "json", NULL, f, err, sizeof err), 0);
     fclose(f);
     json_object *j = json_tokener_parse(buf);
     free(buf);
