@@ -22,12 +22,18 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+/* Markup, then text. */
+static void put(FILE *f, const char *markup, const char *text)
+{
+    fputs(markup, f);
+    esc(f, text);
+}
+
 static void th_row(FILE *f, const char *const *h, size_t n)
 {
     fputs("<thead><tr>", f);
     for (size_t i = 0; i < n; i++) {
-        fputs("<th>", f);
-        esc(f, h[i]);
+        put(f, "<th>", h[i]);
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -35,8 +41,7 @@ static void th_row(FILE *f, const char *const *h, size_t n)
 
 static void td(FILE *f, const char *s)
 {
-    fputs("<td>", f);
-    esc(f, s);
+    put(f, "<td>", s);
     fputs("</td>", f);
 }
 
@@ -90,8 +95,7 @@ static void table_start(FILE *f, enum report_table which, const char *id)
 {
     struct report_columns c;
     report_table_columns(which, &c);
-    fputs("<h2>", f);
-    esc(f, report_table_title(which));
+    put(f, "<h2>", report_table_title(which));
     fprintf(f, "</h2>\n<table class=\"data\" id=\"%s\">\n", id);
     th_row(f, c.title, c.n);
 }
@@ -119,8 +123,7 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
 
     fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
     esc(f, vi->doc_title);
-    esc(f, " ");
-    esc(f, ptv);
+    put(f, " ", ptv);
     fputs("</title>\n<style>\n"
           "@page { size: A4; margin: 20mm 15mm 20mm 25mm; }\n"
           "body { font-family: 'Times New Roman', serif; font-size: 13pt; }\n"
@@ -142,39 +145,26 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
           "</style>\n</head>\n<body>\n", f);
 
     /* The heading block of an administrative document (Nghị định 30/2020). */
-    fputs("<table class=\"heading\"><tr>\n<td><div class=\"org\">", f);
-    esc(f, vi->authority);
-    fputs("<br>", f);
-    esc(f, r->commune);
-    fputs("</div><div>", f);
-    esc(f, vi->station);
-    fputs("</div><div class=\"no\">", f);
-    esc(f, vi->number);
-    fputs(" &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;", f);
-    esc(f, vi->number_code);
-    fputs("</div></td>\n<td><div class=\"org\">", f);
-    esc(f, vi->nation);
-    fputs("</div><div class=\"motto\">", f);
-    esc(f, vi->motto);
-    fputs("</div>\n<div class=\"place\">", f);
     char *place = report_place_date_vi(r);
-    esc(f, place);
+    put(f, "<table class=\"heading\"><tr>\n<td><div class=\"org\">", vi->authority);
+    put(f, "<br>", r->commune);
+    put(f, "</div><div>", vi->station);
+    put(f, "</div><div class=\"no\">", vi->number);
+    put(f, " &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;", vi->number_code);
+    put(f, "</div></td>\n<td><div class=\"org\">", vi->nation);
+    put(f, "</div><div class=\"motto\">", vi->motto);
+    put(f, "</div>\n<div class=\"place\">", place);
+    put(f, "</div></td>\n</tr></table>\n<h1>", vi->kind);
+    put(f, "</h1>\n<p class=\"sub\"><b>", vi->subject);
+    put(f, " ", ptv);
     free(place);
-    fputs("</div></td>\n</tr></table>\n<h1>", f);
-    esc(f, vi->kind);
-    fputs("</h1>\n<p class=\"sub\"><b>", f);
-    esc(f, vi->subject);
-    esc(f, " ");
-    esc(f, ptv);
-    fputs("</b></p>\n<p class=\"sub\">", f);
-    esc(f, pt);
+    put(f, "</b></p>\n<p class=\"sub\">", pt);
     fprintf(f, " (%s): ", r->period.spec);
     char *line = report_line_dates(r);
     esc(f, line);
     free(line);
     if (r->period.cutoff == CONFIG_CUTOFF_ND09) {
-        fputs(" &middot; ", f);
-        esc(f, report_cutoff_label(r->period.cutoff));
+        put(f, " &middot; ", report_cutoff_label(r->period.cutoff));
     }
     fputs("</p>\n", f);
     if ((line = report_line_partial(r)))
@@ -182,14 +172,11 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
     sub_line(f, "sub", report_line_made(r));
     free(pt);
 
-    fputs("<h2>", f);
-    esc(f, report_label(RL_PLAN_FILES));
+    put(f, "<h2>", report_label(RL_PLAN_FILES));
     fputs("</h2>\n<ul class=\"files\">\n", f);
     for (size_t i = 0; i < r->n_files; i++) {
-        fputs("<li><code>", f);
-        esc(f, r->files[i].path);
-        fputs("</code> <code>", f);
-        esc(f, r->files[i].sha256);
+        put(f, "<li><code>", r->files[i].path);
+        put(f, "</code> <code>", r->files[i].sha256);
         fputs("</code></li>\n", f);
     }
     fputs("</ul>\n", f);
@@ -211,8 +198,7 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
     }
     table_end(f);
 
-    fputs("<h2>", f);
-    esc(f, report_label(RL_CHART));
+    put(f, "<h2>", report_label(RL_CHART));
     fputs("</h2>\n", f);
     chart(f, r);
 
@@ -275,10 +261,8 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
     }
     table_end(f);
 
-    fputs("<table class=\"sign\"><tr><td></td><td><b>", f);
-    esc(f, vi->signer);
-    fputs("</b><br><i>", f);
-    esc(f, vi->sign_hint);
+    put(f, "<table class=\"sign\"><tr><td></td><td><b>", vi->signer);
+    put(f, "</b><br><i>", vi->sign_hint);
     fputs("</i></td></tr></table>\n</body>\n</html>\n", f);
     free(ptv);
     return 0;
