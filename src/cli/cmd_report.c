@@ -1,7 +1,6 @@
 /* `loaxa report`: the periodic report from the as-run log and the plan.
  * Wiring only: the period, the plan's expansion, the log, a format of the
  * report module's registry (nothing here knows one format from another). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

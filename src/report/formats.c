@@ -12,16 +12,22 @@
 #include "core/i18n.h"
 #include "core/util.h"
 
+/* The first is the default. binary: not for a terminal; needs_path: the
+ * renderer writes a named file rather than a stream. */
 static const struct report_format_def formats[] = {
-    {{"text", false, N_("plain tables for the terminal (the default)")}, false,
-     report_render_text},
-    {{"csv", false, N_("one long table: table,row,field,value (--bom for Excel)")}, false,
-     report_render_csv},
-    {{"html", false, N_("one printable A4 page with the administrative heading")}, false,
-     report_render_html},
-    {{"xlsx", true, N_("a spreadsheet: one sheet per table and a chart")}, true,
-     report_render_xlsx},
-    {{"json", false, N_("the same tables for other programs")}, false, report_render_json},
+    {.info = {.name = "text", .help = N_("plain tables for the terminal (the default)")},
+     .render = report_render_text},
+    {.info = {.name = "csv",
+              .help = N_("one long table: table,row,field,value (--bom for Excel)")},
+     .render = report_render_csv},
+    {.info = {.name = "html",
+              .help = N_("one printable A4 page with the administrative heading")},
+     .render = report_render_html},
+    {.info = {.name = "xlsx", .binary = true,
+              .help = N_("a spreadsheet: one sheet per table and a chart")},
+     .needs_path = true, .render = report_render_xlsx},
+    {.info = {.name = "json", .help = N_("the same tables for other programs")},
+     .render = report_render_json},
 };
 
 const struct report_format_info *report_format_at(size_t i)

@@ -40,8 +40,6 @@ const char *report_status_label(const char *status)
     for (int i = 0; i < OUT_COUNT; i++)
         if (strcmp(status, outcome_keys[i]) == 0)
             return report_outcome_label((enum report_outcome)i);
-    if (strcmp(status, "on_air") == 0)
-        return report_outcome_label(OUT_ON_AIR);
     return status;
 }
 

@@ -22,7 +22,8 @@ struct report_format_info {
     bool binary;         /* not for a terminal (a zip file) */
     const char *help;    /* one line for the usage text, English msgid */
 };
-/* The i-th format in the order of the usage text; NULL past the end. */
+/* The i-th format in the order of the usage text (0: the default); NULL
+ * past the end. */
 const struct report_format_info *report_format_at(size_t i);
 /* By name; NULL when unknown. */
 const struct report_format_info *report_format_find(const char *name);
