@@ -1,6 +1,8 @@
 /* The report formats: one table, one renderer signature. A format whose
  * library writes a named file (XLSX: libxlsxwriter) gets a temporary file
- * when the caller has a stream, so every format goes to any FILE*. */
+ * when the caller has a stream, so every format goes to any FILE*.
+ * A new format: its render_<name>.c (words from labels.c), a line in the
+ * table below, its renderer in report_internal.h, the file in meson.build. */
 #include "report/report_internal.h"
 
 #include <errno.h>

@@ -117,8 +117,9 @@ size_t report_summary_rows(const struct report *r,
 {
     const struct report_summary *s = &r->sum;
     size_t n = 0;
-#define ROW(l, k, v, ...) rows[n++] = (struct report_summary_row){ \
-        .label = (l), .kind = (k), .value = (v), __VA_ARGS__}
+#define ROW(l, k, v, ...) do { if (n < REPORT_SUMMARY_ROWS) \
+        rows[n++] = (struct report_summary_row){.label = (l), .kind = (k), .value = (v), \
+                                                __VA_ARGS__}; } while (0)
     ROW(_("Planned occurrences"), RV_COUNT, s->planned);
     for (int o = 0; o < OUT_COUNT; o++)
         ROW(report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],

@@ -13,6 +13,7 @@
 #include "aslog/aslog.h"
 #include "core/util.h"
 #include "report/report.h"
+#include "report/report_internal.h"
 
 static char dir[64], path[128];
 
@@ -312,6 +313,36 @@ START_TEST(test_format_errors)
 }
 END_TEST
 
+/* The words the renderers share: every table titled, every column named,
+ * the summary rows all fit (a row added without room would be lost). */
+START_TEST(test_labels)
+{
+    struct aslog *log;
+    struct report *rep = small_report(&log);
+    for (int t = 0; t < REPORT_TABLE_COUNT; t++) {
+        ck_assert(*report_table_title((enum report_table)t));
+        struct report_columns c;
+        report_table_columns((enum report_table)t, &c);
+        ck_assert_uint_ge(c.n, 2);
+        ck_assert_uint_ge(c.n_wide, c.n);
+        for (size_t i = 0; i < c.n_wide; i++)
+            ck_assert(c.title[i] && *c.title[i]);
+    }
+    for (int l = 0; l < RL_COUNT; l++)
+        ck_assert(*report_label((enum report_label)l));
+    struct report_summary_row rows[REPORT_SUMMARY_ROWS];
+    ck_assert_uint_eq(report_summary_rows(rep, rows), REPORT_SUMMARY_ROWS);
+    ck_assert_str_eq(rows[0].label, "Planned occurrences");
+    char v[32];
+    report_summary_value(&rows[0], v);
+    ck_assert_str_eq(v, "3");
+    ck_assert_str_eq(report_status_label("on_air"), "on air");
+    ck_assert_str_eq(report_status_label("unknown-status"), "unknown-status");
+    report_free(rep);
+    aslog_close(log);
+}
+END_TEST
+
 int main(void)
 {
     setenv("TZ", "Asia/Ho_Chi_Minh", 1);
@@ -321,6 +352,7 @@ int main(void)
     tcase_add_test(tc, test_counting);
     tcase_add_test(tc, test_every_format);
     tcase_add_test(tc, test_format_errors);
+    tcase_add_test(tc, test_labels);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
