@@ -57,6 +57,8 @@ struct conns {
     struct bucket cmds;           /* command lines served */
     struct bucket accepts;        /* connections accepted */
     bool refusing;                /* over the command rate: said once per burst */
+    int64_t refused_said_mono;    /* the last refused peer logged ... */
+    unsigned refused_unsaid;      /* ... and those refused since, not logged */
 };
 
 static void fill(struct bucket *b, int64_t mono)
@@ -161,6 +163,25 @@ static struct conn_slot *free_slot(struct conns *cs)
     return s;
 }
 
+/* A refused peer goes to the log, at most once a second (a refused
+ * crowd would flood it); the next line counts those not logged. */
+static void refused_peer(struct daemon *d, const char *err)
+{
+    struct conns *cs = d->conns;
+    int64_t mono = lclock_mono_ms(d->clk);
+    if (cs->refused_said_mono && mono - cs->refused_said_mono < 1000) {
+        cs->refused_unsaid++;
+        return;
+    }
+    if (cs->refused_unsaid)
+        dlog(LOG_WARNING, _("%s (and %u more refused connection(s) before it)"), err,
+             cs->refused_unsaid);
+    else
+        dlog(LOG_WARNING, "%s", err);
+    cs->refused_said_mono = mono;
+    cs->refused_unsaid = 0;
+}
+
 static void on_listen(struct daemon *d)
 {
     struct bucket *b = &d->conns->accepts;
@@ -173,7 +194,7 @@ static void on_listen(struct daemon *d)
             return; /* nobody waiting: nothing spent */
         b->tokens -= 1;
         if (!c) {
-            dlog(LOG_WARNING, "%s", err);
+            refused_peer(d, err);
             continue;
         }
         struct conn_slot *s = free_slot(d->conns);
