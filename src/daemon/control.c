@@ -19,8 +19,8 @@
 #include "daemon/dlog.h"
 
 #define STATUS_MAX_ERRORS 20          /* errors named in a STATUS */
-#define PAGE_MAX_ERRORS 2000          /* errors in one ERRORS page ... */
-#define PAGE_MAX_BYTES (192 * 1024)   /* ... and their JSON text: under CTL_MAX_REPLY */
+#define PAGE_MAX_ERRORS 500           /* errors in one ERRORS page ... */
+#define PAGE_MAX_BYTES (64 * 1024)    /* ... and their JSON text: ~1 ms to build */
 #define ERROR_MAX_BYTES 1024          /* one error's text in an answer */
 
 /* The rejected plan's errors as entries (its lines), indexed so a page
