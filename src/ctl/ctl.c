@@ -167,7 +167,9 @@ int ctl_listen(const char *path, const char *group, char *err, size_t errlen)
     mode_t old = umask(0117);
     rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
-    if (rc < 0 || listen(fd, 16) < 0)
+    /* a long queue: behind a crowd of idle connections (the daemon takes
+     * 2000 a second) a client waits its turn in order, not by luck */
+    if (rc < 0 || listen(fd, 256) < 0)
         goto fail_errno;
     chmod(path, 0660);
     if (group && *group) {

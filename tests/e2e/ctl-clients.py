@@ -7,6 +7,9 @@
                              their connection HOLD seconds
   idle SOCK N SECONDS        keeps N connections open that send nothing;
                              any the daemon closes is opened again at once
+  idle-blocking SOCK N SECONDS
+                             the same with N threads in blocking connect(),
+                             so they wait in the kernel's queue for room
 """
 import os
 import selectors
@@ -87,12 +90,44 @@ def idle(path, n, seconds):
     print(f"idle: opened={opened} closed_by_daemon={closed} open_at_end={live}")
 
 
+def idle_blocking(path, n, seconds):
+    import threading
+    end = time.monotonic() + seconds
+    counts = {"opened": 0, "closed": 0}
+    lock = threading.Lock()
+
+    def worker():
+        while time.monotonic() < end:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(max(0.1, end - time.monotonic()))
+            try:
+                s.connect(path)
+                with lock:
+                    counts["opened"] += 1
+                while s.recv(4096):
+                    pass
+                with lock:
+                    counts["closed"] += 1
+            except OSError:
+                pass
+            s.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(f"idle: opened={counts['opened']} closed_by_daemon={counts['closed']}")
+
+
 def main():
     what = sys.argv[1]
     if what == "poll":
         poll(float(sys.argv[2]), sys.argv[3:] + ["status"])
     elif what == "nonreaders":
         nonreaders(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
+    elif what == "idle-blocking":
+        idle_blocking(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     elif what == "idle":
         idle(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     else:
