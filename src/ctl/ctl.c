@@ -373,7 +373,8 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int c = -1;
     if (fd >= 0) {
-        struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};
+        int t = timeout_ms > 0 ? timeout_ms : 1; /* 0 would mean no bound */
+        struct timeval tv = {.tv_sec = t / 1000, .tv_usec = t % 1000 * 1000};
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         do
             c = connect(fd, (struct sockaddr *)&sa, sizeof sa);
