@@ -19,15 +19,17 @@ d_start || t_done
 
 # the broken plan: every item names a recording outside the audio root
 f=$T_TMP/plan/.bad.tmp
-at=$(d_time 7200)
-{
-    printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e//EN\r\n'
-    for i in $(seq $N); do
-        printf 'BEGIN:VEVENT\r\nUID:u%d\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nSUMMARY:Item %d\r\nATTACH:../elsewhere/recording-number-%05d-that-was-never-copied-to-the-card.wav\r\nEND:VEVENT\r\n' \
-            "$i" "$at" "$i" "$i"
-    done
-    printf 'END:VCALENDAR\r\n'
-} >"$f"
+python3 - "$f" "$(d_time 7200)" $N <<'PY'
+import sys
+path, at, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ev = ("BEGIN:VEVENT\r\nUID:u%d\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nSUMMARY:Item %d\r\n"
+      "ATTACH:../elsewhere/recording-number-%05d-that-was-never-copied-to-the-card.wav\r\n"
+      "END:VEVENT\r\n")
+with open(path, "w", newline="") as f:
+    f.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e//EN\r\n")
+    f.write("".join(ev % (i, at, i, i) for i in range(1, n + 1)))
+    f.write("END:VCALENDAR\r\n")
+PY
 mv "$f" "$T_TMP/plan/p.ics"
 d_wait_status '"error_count":'$N 60 || t_done
 "$LOAXA" check "$T_TMP/plan" 2>&1 | grep -F ': error: recording refused' | sed 's/: error: /: /' | sort >"$T_TMP/check-errors"
@@ -35,11 +37,11 @@ d_wait_status '"error_count":'$N 60 || t_done
     || fail "loaxa check named $(wc -l <"$T_TMP/check-errors") errors"
 
 # --- 16 clients that never read, twice, while a client polls status
-python3 "$CLIENTS" poll 12 "$LOAXA" >"$T_TMP/poll" 2>"$T_TMP/poll.err" &
+python3 "$CLIENTS" poll 9 "$LOAXA" >"$T_TMP/poll" 2>"$T_TMP/poll.err" &
 POLL=$!
 sleep 0.5
-python3 "$CLIENTS" nonreaders "$SOCK" 16 5 STATUS
-python3 "$CLIENTS" nonreaders "$SOCK" 16 5 "ERRORS 0"
+python3 "$CLIENTS" nonreaders "$SOCK" 16 4 STATUS
+python3 "$CLIENTS" nonreaders "$SOCK" 16 4 "ERRORS 0"
 wait $POLL
 cat "$T_TMP/poll.err" >&2
 echo "  status polled every 200 ms beside 16 non-reading clients: $(cat "$T_TMP/poll")"
