@@ -358,85 +358,6 @@ static void on_inotify(struct daemon *d)
     }
 }
 
-static void on_listen(struct daemon *d)
-{
-    for (;;) {
-        char err[512];
-        bool refused;
-        struct ctl_conn *c = ctl_accept(d->lfd, d->cfg->socket_group, &refused, err, sizeof err);
-        if (!c) {
-            if (refused) {
-                dlog(LOG_WARNING, "%s", err);
-                continue;
-            }
-            return;
-        }
-        int64_t mono = lclock_mono_ms(d->clk);
-        d->ctl_tokens += (double)(mono - d->ctl_tokens_mono) * CTL_RATE / 1000.0;
-        if (d->ctl_tokens > CTL_BURST)
-            d->ctl_tokens = CTL_BURST;
-        d->ctl_tokens_mono = mono;
-        int slot = -1;
-        for (int i = 0; i < DAEMON_MAX_CONNS && slot < 0; i++)
-            if (!d->conns[i])
-                slot = i;
-        if (slot < 0 || d->ctl_tokens < 1) {
-            /* said once per burst, not once per refused command */
-            if (slot >= 0 && !d->ctl_refusing)
-                dlog(LOG_WARNING, _("more than %d control commands a second; refusing some"),
-                     CTL_RATE);
-            d->ctl_refusing |= slot >= 0;
-            ctl_conn_reply(c, false,
-                           slot < 0 ? _("busy") : _("too many commands; try again in a second"));
-            ctl_conn_free(c);
-            continue;
-        }
-        d->ctl_tokens -= 1;
-        if (d->ctl_tokens >= CTL_BURST / 2)
-            d->ctl_refusing = false;
-        d->conns[slot] = c;
-        d->conn_deadline[slot] = mono + CTL_TIMEOUT_MS;
-    }
-}
-
-static void on_conn(struct daemon *d, int i)
-{
-    const char *line;
-    int r = ctl_conn_read(d->conns[i], &line);
-    if (r == 0)
-        return;
-    if (r > 0)
-        control_handle(d, d->conns[i], line);
-    else if (r == -E2BIG) {
-        char msg[128];
-        snprintf(msg, sizeof msg, _("command longer than %d bytes"), CTL_MAX_LINE);
-        ctl_conn_reply(d->conns[i], false, msg);
-    }
-    ctl_conn_free(d->conns[i]);
-    d->conns[i] = NULL;
-}
-
-/* Closes connections that sent no whole line in time; returns the poll
- * timeout until the next deadline (-1: none). */
-static int expire_conns(struct daemon *d)
-{
-    int64_t mono = lclock_mono_ms(d->clk), next = -1;
-    for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
-        if (!d->conns[i])
-            continue;
-        if (mono >= d->conn_deadline[i]) {
-            char msg[128];
-            snprintf(msg, sizeof msg, _("no whole command line within %d ms"), CTL_TIMEOUT_MS);
-            ctl_conn_reply(d->conns[i], false, msg);
-            ctl_conn_free(d->conns[i]);
-            d->conns[i] = NULL;
-        } else if (next < 0 || d->conn_deadline[i] - mono < next) {
-            next = d->conn_deadline[i] - mono;
-        }
-    }
-    return (int)next;
-}
-
 int daemon_run(struct daemon *d)
 {
     enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_FIXED };
@@ -464,7 +385,7 @@ int daemon_run(struct daemon *d)
                 break;
             }
         }
-        int timeout = expire_conns(d);
+        int timeout = conns_expire(d);
         if (hash_wait && (timeout < 0 || timeout > 1000))
             timeout = 1000;
         if (d->n_backlog) {
@@ -478,15 +399,13 @@ int daemon_run(struct daemon *d)
         pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : d->lfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : conns_listen_fd(d), .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->ifd, .events = POLLIN};
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
         /* player ends are not read here: airing_check_players() asks each player */
-        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-            pfd[n++] = (struct pollfd){.fd = d->conns[i] ? ctl_conn_fd(d->conns[i]) : -1,
-                                       .events = POLLIN};
+        n += conns_fill(d, pfd + n);
         int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR) {
             dlog(LOG_ERR, "poll: %s", strerror(errno));
@@ -508,11 +427,7 @@ int daemon_run(struct daemon *d)
             on_signal(d);
         if (pfd[F_INOTIFY].revents & POLLIN)
             on_inotify(d);
-        if (pfd[F_LISTEN].revents & POLLIN)
-            on_listen(d);
-        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-            if (d->conns[i] && pfd[conn_at + i].revents)
-                on_conn(d, i);
+        conns_handle(d, pfd + conn_at, pfd[F_LISTEN].revents & POLLIN);
     }
     dlog(LOG_NOTICE, _("stopped"));
     return 0;
@@ -612,8 +527,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
     if (d->lfd < 0)
         return d->lfd;
-    d->ctl_tokens = CTL_BURST;
-    d->ctl_tokens_mono = lclock_mono_ms(d->clk);
+    d->conns = conns_new(lclock_mono_ms(d->clk));
     if ((rc = watch_plan(d, err, errlen)) < 0)
         return rc;
     sigset_t ss;
@@ -645,8 +559,7 @@ void daemon_fini(struct daemon *d)
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p)
             airing_drop(&d->air[i]);
-    for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-        ctl_conn_free(d->conns[i]);
+    conns_free(d->conns);
     if (d->lfd >= 0) {
         close(d->lfd);
         unlink(d->cfg->socket_path);

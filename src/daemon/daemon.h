@@ -43,13 +43,7 @@ struct backlog_op {
 #define BACKLOG_RETRY_MS 5000
 
 #define DAEMON_MAX_AIRINGS 4
-#define DAEMON_MAX_CONNS 16
-/* Control clients: a whole command line within CTL_TIMEOUT_MS of connecting,
- * and at most CTL_RATE commands a second (bursts of CTL_BURST), so a stuck
- * or runaway client cannot take the loop's time or every slot. */
-#define CTL_TIMEOUT_MS 2000
-#define CTL_RATE 20
-#define CTL_BURST 40
+#define DAEMON_MAX_CONNS 16       /* control clients at once (conns.c) */
 #define DAEMON_MAX_FAILURES 5
 
 struct journal;
@@ -86,11 +80,7 @@ struct daemon {
     bool journal_full_said;
     char log_error[256];          /* why the log refused an airing's start */
 
-    struct ctl_conn *conns[DAEMON_MAX_CONNS];
-    int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
-    double ctl_tokens;            /* the rate bucket */
-    int64_t ctl_tokens_mono;      /* when it was last filled */
-    bool ctl_refusing;            /* over the rate: said once per burst */
+    struct conns *conns;          /* the control socket's clients */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
     int parent_wd;                /* while it does not exist: its parent's watch */
@@ -147,6 +137,23 @@ void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *
 bool backlog_has(const struct daemon *d, const char *key);
 size_t backlog_flush(struct daemon *d);    /* returns the rows still kept */
 void backlog_fini(struct daemon *d);       /* a last try; what is left is logged as lost */
+
+/* conns.c: the control socket's clients (deadlines, slots, the rate) */
+struct pollfd;
+struct conns *conns_new(int64_t mono_ms);
+void conns_free(struct conns *cs);
+/* Drops clients past their deadline; returns the poll timeout in ms until
+ * the next one (-1: none). */
+int conns_expire(struct daemon *d);
+/* The listening socket to poll, or -1 while accepting is paused (the
+ * accept rate; conns_expire's timeout covers the pause). */
+int conns_listen_fd(struct daemon *d);
+/* Fills DAEMON_MAX_CONNS pollfds (POLLIN, or POLLOUT while an answer is
+ * going out); returns DAEMON_MAX_CONNS. */
+int conns_fill(struct daemon *d, struct pollfd *pfd);
+/* After poll: serves the clients in pfd (as conns_fill left them), then
+ * accepts new ones (a bounded number) when the listening socket is ready. */
+void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready);
 
 /* control.c */
 void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
