@@ -127,6 +127,10 @@ d_latprobe_start() {
         --samples "$T_TMP/latprobe.samples" --summary "$T_TMP/latprobe.json" \
         --down-file "$T_TMP/latprobe.down" "$@" >/dev/null &
     D_LATPROBE_PID=$!
+    # running once its samples file exists (its signal handler is set by then)
+    local i
+    for i in $(seq 200); do [ -e "$T_TMP/latprobe.samples" ] && return 0; sleep 0.05; done
+    return 1
 }
 d_latprobe_down() { echo "down $(date +%s%3N)" >>"$T_TMP/latprobe.down"; }
 d_latprobe_up() { echo "up $(date +%s%3N)" >>"$T_TMP/latprobe.down"; }
@@ -136,6 +140,9 @@ d_latprobe_stop() {
     kill -TERM "$D_LATPROBE_PID" 2>/dev/null
     wait "$D_LATPROBE_PID" 2>/dev/null
     D_LATPROBE_PID=
+    # (a probe killed before it could write its summary: from the samples)
+    [ -s "$T_TMP/latprobe.json" ] || python3 "$SRCDIR/tests/e2e/latprobe.py" summary \
+        --samples "$T_TMP/latprobe.samples" --down-file "$T_TMP/latprobe.down" >"$T_TMP/latprobe.json"
     cat "$T_TMP/latprobe.json" 2>/dev/null
 }
 # d_latprobe_field FIELD [SUMMARY-FILE]: one field of the last summary

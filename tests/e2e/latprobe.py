@@ -226,6 +226,7 @@ def cmd_run(a):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     samples = []
+    # created only now, after the handlers: a caller may wait for it
     out = open(a.samples, "a", buffering=1) if a.samples else None
     t_end = time.monotonic() + a.duration if a.duration else None
     next_at = time.monotonic()
