@@ -556,6 +556,8 @@ else st fs_note "skipped: no tmpfs"; fi
 if [ -n "$LP_PID" ]; then
     kill -TERM "$LP_PID" 2>/dev/null; wait "$LP_PID" 2>/dev/null; LP_PID=
 fi
+[ -s "$T/latprobe.json" ] || python3 "$SRCDIR/tests/e2e/latprobe.py" summary --samples "$T/latprobe.samples" \
+    --down-file "$LP_DOWN" >"$T/latprobe.json" 2>>"$T/latprobe.err"
 python3 "$SRCDIR/tests/e2e/latprobe.py" summary --samples "$T/latprobe.samples" --down-file "$LP_DOWN" \
     --from $(( QF * 1000 )) >"$T/latprobe-quiet.json" 2>>"$T/latprobe.err"
 st answer_bound_ms "$ANSWER_MS"
