@@ -124,16 +124,19 @@ bench_wait() {
     return 1
 }
 # report UID...: the scenario's figures; the UIDs are the items that should
-# air once each (the others are shown, not counted as vanished)
+# air once each (the others are shown, not counted as vanished). LATE_OK:
+# items whose lateness is the fault's own (the audio server stopped, the
+# clock stepped past them): their offsets are shown, not judged.
 report() {
     local sum
     sum=$(d_latprobe_stop)
     [ -n "$sum" ] || sum='{}'
-    python3 - "$DB" "$T_TMP/loaxad.log" "$sum" "$SC" "$D_NOW" "$@" <<'PY'
+    python3 - "$DB" "$T_TMP/loaxad.log" "$sum" "$SC" "$D_NOW" "${LATE_OK:-}" "$@" <<'PY'
 import json, re, sqlite3, sys
-dbp, logp, summ, sc, t0 = sys.argv[1:6]
+dbp, logp, summ, sc, t0, late_ok = sys.argv[1:7]
 t0 = int(t0) * 1000
-want = sys.argv[6:]
+late_ok = set(late_ok.split())
+want = sys.argv[7:]
 s = json.loads(summ)
 rows = []
 try:
@@ -157,7 +160,7 @@ for key, uid, st, reason, pl, ac, played in rows:
     if uid.startswith(("minutely-", "many-", "bad-", "big")) and st not in ("aired", "interrupted"):
         continue
     off = "-" if ac is None else "%+d ms" % (ac - pl)
-    if ac is not None and st in ("aired", "interrupted"):
+    if ac is not None and st in ("aired", "interrupted") and uid not in late_ok:
         offs.append((abs(ac - pl), ac - pl, uid))
     print("    %-9s planned %+7.1f s  %-11s start %-10s played %7d ms  %s"
           % (uid, (pl - t0) / 1000, st, off, played or 0, reason[:90]))
@@ -181,9 +184,9 @@ print("    status probe: %s polls, median %s ms, p99 %s ms, worst %s ms; failed 
 # (not judged where the fault is the audio path), nothing twice or gone
 met = (s.get("answered", 0) > 0 and isinstance(worst, float) and worst <= 250
        and s.get("failures") == 0 and not twice and not gone
-       and (sc == "pulsestop" or worst_off is None or abs(worst_off) <= 20))
+       and (worst_off is None or abs(worst_off) <= 20))
 line = ("%-11s %-6s worst answer %9s ms  failed polls %4s  worst offset %9s  twice %s"
-        "  never aired %s" % (sc, "met" if met else "MISSED", worst, s.get("failures"),
+        "  not aired %s" % (sc, "met" if met else "MISSED", worst, s.get("failures"),
            "-" if worst_off is None else "%+d ms" % worst_off,
            ",".join(twice) or "-", ",".join(gone) or "-"))
 print("    RESULT " + line)
@@ -272,7 +275,7 @@ sc_pulsestop() {
     at "$back"
     kill -CONT "$(pulse_pid)"; say "PulseAudio continued"
     bench_wait 60 "${SHU[@]}"
-    report "${SHU[@]}"
+    LATE_OK="s2 s3" report "${SHU[@]}"
 }
 # ---------------------------------------------------------------- (d)
 sc_minutely() {
@@ -493,7 +496,8 @@ sc_clockstep() {
     at "$back"
     echo "+0" >"$T_TMP/faketime"; say "clock corrected"
     bench_wait 60 "${SHU[@]}"
-    report "${SHU[@]}"
+    # s2, s3 were due while the clock was wrong: late after the correction
+    LATE_OK="s2 s3" report "${SHU[@]}"
 }
 # ---------------------------------------------------------------- (k)
 sc_armedmove() {
@@ -521,5 +525,7 @@ for e in "${ALL[@]}"; do
     [ -n "$D_LATPROBE_PID" ] && d_latprobe_stop >/dev/null
 done
 echo
-echo "== summary (targets: every answer within 250 ms, every start within 20 ms except (c))"
+echo "== summary (met: every STATUS answered within 250 ms, none failed, every start within"
+echo "   20 ms of the plan except items the stopped audio server or the clock step made late,"
+echo "   nothing aired twice, every item aired)"
 for r in "${RESULTS[@]}"; do echo "$r"; done
