@@ -296,6 +296,15 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
             it->skip = true;
             return;
         }
+        if (r.count > PLAN_MAX_COUNT) {
+            /* COUNT is stepped from DTSTART (every instance is counted): a
+             * bound on that work, far above any broadcast plan */
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("RRULE with COUNT=%d: more than %d airings is not a broadcast "
+                            "plan (use UNTIL, or no end)"), r.count, PLAN_MAX_COUNT);
+            it->skip = true;
+            return;
+        }
         struct plan_rule *pr;
         it->rules = xrealloc(it->rules, (it->n_rules + 1) * sizeof *it->rules);
         pr = &it->rules[it->n_rules++];
@@ -330,7 +339,9 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
             it->skip = true;
             return;
         }
-        pr->it = ri; /* expansion goes on from here */
+        /* The cursor starts at the first window asked for (expand.c); an
+         * iterator held per rule from load would cost memory for nothing. */
+        icalrecur_iterator_free(ri);
     }
     for (size_t i = 0; i < e->n_rdates; i++) {
         struct icaldatetimeperiodtype dp = icalproperty_get_rdate(e->rdates[i]);

@@ -30,9 +30,12 @@ void plan_zone_from_utc(struct plan_zone *zone, int64_t sec, struct plan_lt *lt)
 int64_t plan_lt_as_utc(const struct plan_lt *lt); /* the fields read as UTC, seconds */
 int64_t plan_days_from_civil(int y, int m, int d);
 
-/* A recurrence rule of one item and where its expansion has got to (the
- * cache: expansion steps the iterator from DTSTART once and keeps what it
- * produced, so later windows cost a binary search). */
+/* A recurrence rule of one item and its cursor. Expansion works by
+ * window: the iterator starts at DTSTART, or (rules without COUNT) at a
+ * whole number of periods after it, shortly before the window asked for,
+ * so the cost follows the window, not the years since DTSTART; later
+ * windows go on from where the last stopped. Only the instances near the
+ * window are kept (from gen_from on), so memory follows the window too. */
 struct plan_rule {
     struct icalrecurrencetype rule; /* UNTIL cleared: we compare it ourselves */
     bool has_until, until_is_instant;
@@ -40,10 +43,13 @@ struct plan_rule {
     struct plan_lt until_lt;        /* else local wall time */
     int line;
     icalrecur_iterator *it;
-    bool done;
+    bool done;                      /* the iterator has nothing more */
+    bool started;                   /* it/inst describe a cursor */
     int64_t *inst;                  /* UTC seconds, in generation order */
     size_t n_inst, cap_inst;
+    int64_t gen_from;               /* local-as-UTC: every instance from here is in inst */
     int64_t horizon;                /* local-as-UTC seconds generated up to */
+    int64_t last_local;             /* the iterator's last answer, local-as-UTC */
 };
 
 struct plan_override;
@@ -154,6 +160,7 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp);
 void plan_free_item(struct plan_item_full *it);
 
 /* expand.c */
+#define PLAN_MAX_COUNT 1000000 /* RRULE COUNT above this is refused at load */
 int plan_item_instances(struct plan_item_full *it, int64_t from_sec, int64_t to_sec,
                         int64_t **out, size_t *n_out);
 bool plan_item_has_instance(struct plan_item_full *it, int64_t sec);

@@ -353,6 +353,103 @@ START_TEST(test_cache_consistency)
 }
 END_TEST
 
+/* Rules whose DTSTART lies decades before the window (old-rules.ics):
+ * windows asked in any order, far jumps ahead and back in between, give
+ * what one expansion of the whole span gives (the .expected list). */
+START_TEST(test_window_cursor_orders)
+{
+    struct plan *whole = load1(PLANS "/old-rules.ics", NULL);
+    char *all = render(whole, T("2026-02-20Z"), T("2026-04-05Z"));
+    plan_free(whole);
+    struct plan *p = load1(PLANS "/old-rules.ics", NULL);
+    struct strbuf b = {0};
+    /* forward in 5-hour steps, with a look at 2090 and at 1961 on the way */
+    for (int64_t w = T("2026-02-20Z"); w < T("2026-04-05Z"); w += 5 * 3600000LL) {
+        int64_t e = w + 5 * 3600000LL < T("2026-04-05Z") ? w + 5 * 3600000LL : T("2026-04-05Z");
+        char *x = render(p, w, e);
+        strbuf_puts(&b, x);
+        free(x);
+        if (w == T("2026-03-01Z")) {
+            free(render(p, T("2090-01-01Z"), T("2090-01-02Z")));
+            free(render(p, T("1961-01-01Z"), T("1961-01-02Z")));
+        }
+    }
+    ck_assert_str_eq(b.s, all);
+    strbuf_free(&b);
+    /* backwards, one day at a time, pieces concatenated in time order */
+    size_t days = 44;
+    char **piece = xcalloc(days, sizeof *piece);
+    for (size_t k = days; k-- > 0;)
+        piece[k] = render(p, T("2026-02-20Z") + (int64_t)k * 86400000LL,
+                          T("2026-02-20Z") + (int64_t)(k + 1) * 86400000LL);
+    struct strbuf c = {0};
+    strbuf_puts(&c, "");
+    for (size_t k = 0; k < days; k++) {
+        strbuf_puts(&c, piece[k]);
+        free(piece[k]);
+    }
+    free(piece);
+    ck_assert_str_eq(c.s, all);
+    strbuf_free(&c);
+    free(all);
+    plan_free(p);
+}
+END_TEST
+
+/* The daemon's refills: a minutely rule from 2000 expanded day after day
+ * holds only about what a window holds, not what it produced so far. */
+START_TEST(test_window_memory_bounded)
+{
+    struct plan *p = load_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+                               "BEGIN:VEVENT\r\nUID:m@t\r\nDTSTAMP:20000101T000000Z\r\n"
+                               "DTSTART:20000101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"
+                               "ATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    size_t most = 0;
+    for (int d = 0; d < 30; d++) {
+        struct plan_occurrence *o;
+        size_t n;
+        int64_t from = T("2026-06-01Z") + d * 86400000LL;
+        ck_assert_int_eq(plan_expand(p, from, from + 2 * 86400000LL, &o, &n), 0);
+        ck_assert_uint_eq(n, 2 * 1440);
+        ck_assert_int_eq(o[0].start_ms, from);
+        free(o);
+        if (plan_held_instances(p) > most)
+            most = plan_held_instances(p);
+    }
+    /* the window, its two-day margins and a day kept before: 7 days of
+     * minutes, and a quarter more before a trim */
+    ck_assert_uint_le(most, 10 * 1440);
+    ck_assert_uint_gt(most, 0);
+    plan_free(p);
+}
+END_TEST
+
+/* COUNT is stepped from DTSTART: one beyond the bound is refused, naming
+ * its line; the bound itself loads. */
+START_TEST(test_count_bound)
+{
+#define COUNT_PLAN(n)                                                                      \
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:c@t\r\n"              \
+    "DTSTAMP:20000101T000000Z\r\nDTSTART:20000101T000000Z\r\n"                          \
+    "RRULE:FREQ=MINUTELY;COUNT=" #n "\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\n"        \
+    "END:VCALENDAR\r\n"
+    struct plan *p = load_text(COUNT_PLAN(1000001));
+    ck_assert_msg(has_diag(p, 8, PLAN_ERROR, "COUNT=1000001"), "no COUNT error at line 8");
+    ck_assert_uint_eq(plan_item_count(p), 0);
+    plan_free(p);
+    p = load_text(COUNT_PLAN(1000000));
+    ck_assert_uint_eq(plan_error_count(p), 0);
+    struct plan_occurrence *o;
+    size_t n;
+    /* the last instance: 999,999 minutes after DTSTART */
+    ck_assert_int_eq(plan_expand(p, T("2001-11-25Z"), T("2001-11-27Z"), &o, &n), 0);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_int_eq(o[n - 1].start_ms, T("2000-01-01Z") + 999999 * 60000LL);
+    free(o);
+    plan_free(p);
+}
+END_TEST
+
 /* Outlook's 148-digit UIDs do not fit "UID/TIME" in 160 bytes: the key
  * keeps a prefix plus a hash of the whole UID, and stays unique. */
 START_TEST(test_long_uid_keys)
@@ -549,6 +646,9 @@ int main(void)
     tcase_add_test(tc, test_bad_items_left_out);
     tcase_add_test(tc, test_duplicate_uid_across_files);
     tcase_add_test(tc, test_cache_consistency);
+    tcase_add_test(tc, test_window_cursor_orders);
+    tcase_add_test(tc, test_window_memory_bounded);
+    tcase_add_test(tc, test_count_bound);
     tcase_add_test(tc, test_long_uid_keys);
     tcase_add_test(tc, test_zone_names);
     tcase_add_test(tc, test_rdate_exdate);
