@@ -413,18 +413,68 @@ static void add_item(struct plan *plan, struct plan_item_full *it)
     plan->items[plan->n_items++] = it;
 }
 
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* paths_resolve_audio's verdict on rel, worked out once per load. */
+static const struct attach_memo *attach_verdict(struct plan *plan, const char *rel)
+{
+    if (plan->n_memo * 2 >= plan->cap_memo) {
+        size_t cap = plan->cap_memo ? plan->cap_memo * 2 : 64;
+        struct attach_memo *m = xcalloc(cap, sizeof *m);
+        for (size_t i = 0; i < plan->cap_memo; i++) {
+            if (!plan->memo[i].rel)
+                continue;
+            size_t k = hash_str(plan->memo[i].rel) & (cap - 1);
+            while (m[k].rel)
+                k = (k + 1) & (cap - 1);
+            m[k] = plan->memo[i];
+        }
+        free(plan->memo);
+        plan->memo = m;
+        plan->cap_memo = cap;
+    }
+    size_t k = hash_str(rel) & (plan->cap_memo - 1);
+    while (plan->memo[k].rel) {
+        if (strcmp(plan->memo[k].rel, rel) == 0)
+            return &plan->memo[k];
+        k = (k + 1) & (plan->cap_memo - 1);
+    }
+    char err[512], *abs = NULL;
+    struct attach_memo *m = &plan->memo[k];
+    m->rc = paths_resolve_audio(plan->audio_root, rel, &abs, err, sizeof err);
+    free(abs);
+    m->err = m->rc == -EACCES ? xstrdup(err) : NULL;
+    m->rel = xstrdup(rel);
+    plan->n_memo++;
+    return m;
+}
+
+void plan_attach_memo_free(struct plan *plan)
+{
+    for (size_t i = 0; i < plan->cap_memo; i++) {
+        free(plan->memo[i].rel);
+        free(plan->memo[i].err);
+    }
+    free(plan->memo);
+    plan->memo = NULL;
+    plan->n_memo = plan->cap_memo = 0;
+}
+
 static void check_attach(struct cal_ctx *cx, struct plan_item_full *it)
 {
     if (!cx->plan->audio_root)
         return;
     for (size_t i = 0; i < it->pub.n_audio; i++) {
-        char err[512], *abs = NULL;
-        int rc = paths_resolve_audio(cx->plan->audio_root, it->pub.audio[i], &abs, err,
-                                     sizeof err);
-        free(abs);
-        if (rc == -EACCES) {
+        const struct attach_memo *m = attach_verdict(cx->plan, it->pub.audio[i]);
+        if (m->rc == -EACCES) {
             plan_add_diag(cx->plan, cx->fi, it->attach_lines[i], PLAN_ERROR,
-                          _("recording refused: %s"), err);
+                          _("recording refused: %s"), m->err);
             it->skip = true;
         }
     }
@@ -436,7 +486,6 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
     struct ev_ctx e = {.it = it, .m_dtstart = -1, .m_rid = -1, .m_uid = -1};
     long first;
     it->file_index = cx->fi;
-    it->comp = comp;
     it->pub.file = cx->plan->files[cx->fi].path;
     plan_walk_props(cx, comp, ev_prop, &e, &first);
     it->pub.line = ics_line_no(cx->doc, first);

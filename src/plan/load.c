@@ -96,7 +96,7 @@ static void load_file(struct plan *plan, size_t fi)
         icalcomponent *cal = ics_cal_take(doc, i);
         plan->cals = xrealloc(plan->cals, (plan->n_cals + 1) * sizeof *plan->cals);
         plan->cals[plan->n_cals++] = cal;
-        plan_load_calendar(plan, fi, doc, cal);
+        plan_load_calendar(plan, fi, doc, i, cal);
     }
     ics_free(doc);
 }
@@ -387,6 +387,7 @@ struct plan *plan_load(const char *const *paths, size_t n_paths, const struct pl
     for (size_t i = 0; i < plan->n_files; i++)
         if (!plan->files[i].unreadable)
             load_file(plan, i);
+    plan_attach_memo_free(plan); /* the files may change: asked again next load */
     link_items(plan);
     plan->live = xmalloc((plan->n_items + 1) * sizeof *plan->live);
     for (size_t i = 0; i < plan->n_items; i++)
@@ -421,6 +422,7 @@ void plan_free(struct plan *plan)
     for (size_t i = 0; i < plan->n_files; i++)
         free(plan->files[i].path);
     free(plan->files);
+    plan_attach_memo_free(plan);
     free(plan->audio_root);
     free(plan->default_tz);
     free(plan);

@@ -61,7 +61,6 @@ struct plan_item_full {
     bool cancelled;
     bool skip;                      /* left out: a fatal problem */
     size_t file_index;
-    icalcomponent *comp;
     struct plan_zone *zone;         /* of DTSTART; NULL = UTC */
     struct plan_lt dtstart_lt;
     int64_t start_sec;              /* DTSTART as UTC seconds */
@@ -113,6 +112,16 @@ struct plan {
     size_t n_errors;
     char *audio_root;
     char *default_tz;
+    /* ATTACH refusals by path, while loading: 100,000 items naming one
+     * recording cost 200,000 realpath() calls (a third of the load). */
+    struct attach_memo *memo;
+    size_t n_memo, cap_memo;        /* cap: a power of two, or 0 */
+};
+
+struct attach_memo {
+    char *rel;                      /* NULL: empty slot */
+    int rc;
+    char *err;
 };
 
 void plan_add_diag(struct plan *plan, size_t file_index, int line, enum plan_severity sev,
@@ -127,6 +136,11 @@ struct ics_doc;
 struct ics_doc *ics_parse(struct plan *plan, size_t file_index, const char *data, size_t len);
 size_t ics_cal_count(const struct ics_doc *doc);
 icalcomponent *ics_cal_take(struct ics_doc *doc, size_t i);
+/* The VEVENTs of calendar ci are parsed one at a time: the k-th, added to
+ * cal (remove and free it when read); NULL (with a diagnostic) if unreadable. */
+size_t ics_event_count(const struct ics_doc *doc, size_t ci);
+icalcomponent *ics_event_parse(struct ics_doc *doc, struct plan *plan, size_t fi, size_t ci,
+                               size_t k, icalcomponent *cal);
 int ics_line_no(const struct ics_doc *doc, long marker); /* physical line, 0 if unknown */
 const char *ics_line_text(const struct ics_doc *doc, long marker);
 void ics_free(struct ics_doc *doc);
@@ -155,9 +169,11 @@ void plan_report_xlic(struct cal_ctx *cx, icalproperty *p, long marker, bool fat
 void plan_xlic_only(struct cal_ctx *cx, icalproperty *p, long marker, void *ud);
 void plan_walk_errors(struct cal_ctx *cx, icalcomponent *comp);
 int plan_line_of_component(struct cal_ctx *cx, icalcomponent *comp);
-void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, icalcomponent *cal);
+void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, size_t ci,
+                        icalcomponent *cal);
 void plan_load_event(struct cal_ctx *cx, icalcomponent *comp);
 void plan_free_item(struct plan_item_full *it);
+void plan_attach_memo_free(struct plan *plan);
 
 /* expand.c */
 #define PLAN_MAX_COUNT 1000000 /* RRULE COUNT above this is refused at load */
