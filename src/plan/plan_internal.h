@@ -105,6 +105,7 @@ struct plan {
     size_t n_items, cap_items;
     struct plan_item_full **live;   /* those not left out */
     size_t n_live;
+    struct plan_item_full **by_uid; /* live, by UID, masters first (plan_find_uid) */
     struct plan_zone **zones;
     size_t n_zones;
     struct plan_diag_full *diags;

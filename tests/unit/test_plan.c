@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -577,6 +578,61 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+static int check_year(struct plan *p, const char *from, const char *to)
+{
+    struct plan_check_options co = {.audio_root = FIXTURES "/audio", .hours_start_min = 0,
+                                    .hours_end_min = 24 * 60, .max_session_min = 0,
+                                    .from_ms = T(from), .to_ms = T(to), .gap_max_s = 60};
+    return plan_check(p, &co);
+}
+
+/* loaxa check of a FREQ=MINUTELY rule from 2000 over a year: it looks at a
+ * bounded number of airings and says where it stopped, at the RRULE line. */
+START_TEST(test_check_bounded)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+#define MINUTELY_EV(uid, sec)                                                              \
+    "BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20000101T000000Z\r\n"                          \
+    "DTSTART:20000101T0000" sec "Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:" uid "\r\n"         \
+    "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+    /* three rules: 1.5 million airings a year */
+    struct plan *p = load_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n" MINUTELY_EV(
+        "a", "00") MINUTELY_EV("b", "10") MINUTELY_EV("c", "20") "END:VCALENDAR\r\n");
+    check_year(p, "2026-01-01Z", "2027-01-01Z");
+    if (!has_diag(p, 8, PLAN_WARNING, "checked up to 2026-08-"))
+        dump_diags(p);
+    ck_assert(has_diag(p, 8, PLAN_WARNING, "checked up to 2026-08-"));
+    plan_free(p);
+}
+END_TEST
+
+/* The check goes day by day: an airing running past local midnight still
+ * meets the next day's first one. */
+START_TEST(test_check_overlap_across_midnight)
+{
+    setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+    tzset();
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:late@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20260301T235000\r\nDURATION:PT30M\r\n"
+        "RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:late\r\nATTACH:test/tone.wav\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:early@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20260302T000500\r\nDURATION:PT5M\r\n"
+        "RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:early\r\nATTACH:test/tone.wav\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    check_year(p, "2026-02-28Z", "2026-03-10Z");
+    if (!has_diag(p, 16, PLAN_WARNING, "overlaps \"late\""))
+        dump_diags(p);
+    ck_assert(has_diag(p, 16, PLAN_WARNING, "3 times"));
+    plan_free(p);
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+END_TEST
+
 /* A plan folder's files: a link out of the folder, a FIFO and an oversized
  * file are each an error naming the file; the folder's other files load. */
 START_TEST(test_folder_confined)
@@ -649,6 +705,8 @@ int main(void)
     tcase_add_test(tc, test_window_cursor_orders);
     tcase_add_test(tc, test_window_memory_bounded);
     tcase_add_test(tc, test_count_bound);
+    tcase_add_test(tc, test_check_bounded);
+    tcase_add_test(tc, test_check_overlap_across_midnight);
     tcase_add_test(tc, test_long_uid_keys);
     tcase_add_test(tc, test_zone_names);
     tcase_add_test(tc, test_rdate_exdate);
