@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/paths.h"
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan.h"
@@ -633,6 +634,47 @@ START_TEST(test_check_overlap_across_midnight)
 }
 END_TEST
 
+/* ATTACH with an absolute path: accepted when it resolves inside the audio
+ * root (calendar clients write absolute paths), refused elsewhere, also when
+ * the file is missing and only shares a prefix with the root. */
+START_TEST(test_attach_absolute)
+{
+    char root[4096];
+    ck_assert_ptr_nonnull(realpath(FIXTURES "/audio", root));
+    char *text = xasprintf(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:in@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s/test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:out@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:/etc/passwd\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:sibling@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s-other/x.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:dotdot@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s/test/../test/tone.wav\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n", root, root, root);
+    char *path = write_tmp(text);
+    struct plan *p = load1(path, root);
+    ck_assert_ptr_nonnull(plan_find_uid(p, "in@t"));
+    ck_assert_ptr_null(plan_find_uid(p, "out@t"));
+    ck_assert(has_diag(p, 14, PLAN_ERROR, "outside the audio root"));
+    ck_assert_ptr_null(plan_find_uid(p, "sibling@t"));
+    ck_assert(has_diag(p, 20, PLAN_ERROR, "outside the audio root"));
+    ck_assert_ptr_null(plan_find_uid(p, "dotdot@t"));
+    ck_assert(has_diag(p, 26, PLAN_ERROR, "\"..\""));
+    ck_assert_uint_eq(plan_error_count(p), 3);
+    /* what the player does with the path: the real file inside the root */
+    char err[512], *abs = NULL;
+    const struct plan_item *in = plan_find_uid(p, "in@t");
+    ck_assert_int_eq(paths_resolve_audio(root, in->audio[0], &abs, err, sizeof err), 0);
+    ck_assert(strncmp(abs, root, strlen(root)) == 0);
+    free(abs);
+    plan_free(p);
+    unlink(path);
+    free(path);
+    free(text);
+}
+END_TEST
+
 /* A plan folder's files: a link out of the folder, a FIFO and an oversized
  * file are each an error naming the file; the folder's other files load. */
 START_TEST(test_folder_confined)
@@ -712,6 +754,7 @@ int main(void)
     tcase_add_test(tc, test_rdate_exdate);
     tcase_add_test(tc, test_fuzz);
     tcase_add_test(tc, test_folder_confined);
+    tcase_add_test(tc, test_attach_absolute);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
