@@ -342,6 +342,14 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
         /* The cursor starts at the first window asked for (expand.c); an
          * iterator held per rule from load would cost memory for nothing. */
         icalrecur_iterator_free(ri);
+        if (!plan_rule_can_match(it, pr, PLAN_MATCH_BUDGET)) {
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("RRULE never airs: none of its first %d steps from DTSTART "
+                            "matches its BY... parts (\"%.80s\")"), PLAN_MATCH_BUDGET,
+                          ics_line_text(cx->doc, e->m_rrules[i]));
+            it->skip = true;
+            return;
+        }
     }
     for (size_t i = 0; i < e->n_rdates; i++) {
         struct icaldatetimeperiodtype dp = icalproperty_get_rdate(e->rdates[i]);

@@ -150,6 +150,70 @@ static bool jump_start(const struct plan_item_full *it, const struct plan_rule *
     return false;
 }
 
+static bool in_list(const short *v, size_t cap, int x, int neg_base)
+{
+    if (v[0] == ICAL_RECURRENCE_ARRAY_MAX)
+        return true; /* no such part: no limit */
+    for (size_t i = 0; i < cap && v[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        if (v[i] == x || (neg_base && v[i] < 0 && neg_base + 1 + v[i] == x))
+            return true;
+    return false;
+}
+
+/* Whether a MINUTELY or HOURLY rule's limiting parts (BYMONTH, BYMONTHDAY,
+ * BYYEARDAY, BYDAY, BYHOUR and, for MINUTELY, BYMINUTE) let any step of
+ * its lattice through within `budget` steps from DTSTART. libical's
+ * iterator looks for the next match by stepping, up to the year 2582: a
+ * rule that never matches (BYMONTH=2;BYMONTHDAY=30) held it for minutes. */
+bool plan_rule_can_match(const struct plan_item_full *it, const struct plan_rule *r,
+                         long budget)
+{
+    const struct icalrecurrencetype *q = &r->rule;
+    int64_t step;
+    if (q->freq == ICAL_MINUTELY_RECURRENCE)
+        step = 60;
+    else if (q->freq == ICAL_HOURLY_RECURRENCE)
+        step = 3600;
+    else
+        return true; /* coarser rules step days at least: bounded by libical */
+    bool limited = q->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                   q->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                   q->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                   q->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                   q->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+                   (step == 60 && q->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX);
+    if (!limited)
+        return true;
+    bool minutely = step == 60;
+    step *= q->interval > 0 ? q->interval : 1;
+    int64_t t = plan_lt_as_utc(&it->dtstart_lt);
+    for (long k = 0; k < budget; k++, t += step) {
+        struct plan_lt lt;
+        plan_zone_from_utc(NULL, t, &lt);
+        int64_t days = plan_days_from_civil(lt.year, lt.month, lt.day);
+        int yday = (int)(days - plan_days_from_civil(lt.year, 1, 1)) + 1;
+        int ylen = leap(lt.year) ? 366 : 365;
+        int wday = (int)(((days % 7) + 11) % 7) + 1; /* 1 = Sunday, as libical */
+        if (!in_list(q->by_month, ICAL_BY_MONTH_SIZE, lt.month, 0) ||
+            !in_list(q->by_month_day, ICAL_BY_MONTHDAY_SIZE, lt.day,
+                     month_days(lt.year, lt.month)) ||
+            !in_list(q->by_year_day, ICAL_BY_YEARDAY_SIZE, yday, ylen) ||
+            !in_list(q->by_hour, ICAL_BY_HOUR_SIZE, lt.hour, 0) ||
+            (minutely && !in_list(q->by_minute, ICAL_BY_MINUTE_SIZE, lt.minute, 0)))
+            continue;
+        if (q->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+            bool any = false;
+            for (size_t i = 0; i < ICAL_BY_DAY_SIZE && q->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+                 i++)
+                any |= (int)icalrecurrencetype_day_day_of_week(q->by_day[i]) == wday;
+            if (!any)
+                continue;
+        }
+        return true;
+    }
+    return false;
+}
+
 /* Puts the cursor at a start for windows from `target` on (local-as-UTC). */
 static void rule_restart(struct plan_item_full *it, struct plan_rule *r, int64_t target)
 {

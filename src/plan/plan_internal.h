@@ -182,6 +182,9 @@ int plan_item_instances(struct plan_item_full *it, int64_t from_sec, int64_t to_
                         int64_t **out, size_t *n_out);
 bool plan_item_has_instance(struct plan_item_full *it, int64_t sec);
 void plan_rule_free(struct plan_rule *r);
+#define PLAN_MATCH_BUDGET 600000 /* lattice steps: 416 days of minutes */
+bool plan_rule_can_match(const struct plan_item_full *it, const struct plan_rule *r,
+                         long budget);
 
 static inline struct plan_item_full *plan_item_full_of(const struct plan_item *i)
 {

@@ -579,6 +579,34 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* A MINUTELY rule whose BY... parts no minute satisfies would keep
+ * libical's iterator stepping to the year 2582 (minutes): refused at load,
+ * at its line; a sparse but possible one loads and airs. */
+START_TEST(test_rule_never_matches)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:feb30@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:lattice@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=60;BYMINUTE=5\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:dec@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\n"
+        "RRULE:FREQ=MINUTELY;INTERVAL=30;BYMONTH=12;BYDAY=MO;BYHOUR=7;BYMINUTE=30\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    ck_assert(has_diag(p, 8, PLAN_ERROR, "never airs"));
+    ck_assert(has_diag(p, 15, PLAN_ERROR, "never airs"));
+    ck_assert_uint_eq(plan_error_count(p), 2);
+    char *got = render(p, T("2026-12-01Z"), T("2026-12-31Z"));
+    ck_assert_str_eq(got, "dec@t\t2026-12-07T07:30:00Z\ndec@t\t2026-12-14T07:30:00Z\n"
+                          "dec@t\t2026-12-21T07:30:00Z\ndec@t\t2026-12-28T07:30:00Z\n");
+    free(got);
+    plan_free(p);
+}
+END_TEST
+
 static int check_year(struct plan *p, const char *from, const char *to)
 {
     struct plan_check_options co = {.audio_root = FIXTURES "/audio", .hours_start_min = 0,
@@ -748,6 +776,7 @@ int main(void)
     tcase_add_test(tc, test_window_memory_bounded);
     tcase_add_test(tc, test_count_bound);
     tcase_add_test(tc, test_check_bounded);
+    tcase_add_test(tc, test_rule_never_matches);
     tcase_add_test(tc, test_check_overlap_across_midnight);
     tcase_add_test(tc, test_long_uid_keys);
     tcase_add_test(tc, test_zone_names);
