@@ -211,6 +211,46 @@ static int prop_time(struct cal_ctx *cx, icalproperty *p, struct icaltimetype t,
     return 0;
 }
 
+static int cmp_short(const void *a, const void *b)
+{
+    return *(const short *)a - *(const short *)b;
+}
+
+/* One BY... list as a set: duplicates dropped, and (sorted) ascending.
+ * libical steps BYSECOND/BYMINUTE/BYHOUR in list order and repeats or goes
+ * back for "BYHOUR=7,0" or "BYDAY=WE,WE"; the rule means the same. */
+static void set_of(short *v, size_t cap, bool sort)
+{
+    size_t n = 0;
+    while (n < cap && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
+        n++;
+    if (sort && n > 1)
+        qsort(v, n, sizeof *v, cmp_short);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < w && !dup; k++)
+            dup = v[k] == v[i];
+        if (!dup)
+            v[w++] = v[i];
+    }
+    for (size_t i = w; i < n; i++)
+        v[i] = ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+static void normalize_rule(struct icalrecurrencetype *r)
+{
+    set_of(r->by_second, ICAL_BY_SECOND_SIZE, true);
+    set_of(r->by_minute, ICAL_BY_MINUTE_SIZE, true);
+    set_of(r->by_hour, ICAL_BY_HOUR_SIZE, true);
+    set_of(r->by_day, ICAL_BY_DAY_SIZE, false); /* libical orders these by WKST */
+    set_of(r->by_month_day, ICAL_BY_MONTHDAY_SIZE, true);
+    set_of(r->by_year_day, ICAL_BY_YEARDAY_SIZE, true);
+    set_of(r->by_week_no, ICAL_BY_WEEKNO_SIZE, true);
+    set_of(r->by_month, ICAL_BY_MONTH_SIZE, true);
+    set_of(r->by_set_pos, ICAL_BY_SETPOS_SIZE, true);
+}
+
 static int64_t cmp64(int64_t a, int64_t b)
 {
     return (a > b) - (a < b);
@@ -310,6 +350,7 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
         pr = &it->rules[it->n_rules++];
         memset(pr, 0, sizeof *pr);
         pr->rule = r;
+        normalize_rule(&pr->rule);
         pr->line = ln;
         if (!icaltime_is_null_time(r.until)) {
             pr->has_until = true;

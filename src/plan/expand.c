@@ -221,6 +221,7 @@ static void rule_restart(struct plan_item_full *it, struct plan_rule *r, int64_t
     r->done = false;
     r->started = true;
     r->horizon = r->last_local = INT64_MIN;
+    r->repeats = 0;
     r->gen_from = INT64_MIN;
     struct plan_lt s = it->dtstart_lt;
     if (!jump_start(it, r, target, &s, &r->gen_from))
@@ -267,10 +268,13 @@ static void rule_generate(struct plan_item_full *it, struct plan_rule *r, int64_
         if (lt.is_date)
             lt.hour = lt.minute = lt.second = 0;
         int64_t local = plan_lt_as_utc(&lt);
-        if (local <= r->last_local) { /* libical went backwards: never trust a loop */
-            r->done = true;
+        if (local <= r->last_local) { /* libical repeated or went back */
+            if (local == r->last_local && ++r->repeats < 1000)
+                continue;
+            r->done = true;           /* never trust a loop */
             break;
         }
+        r->repeats = 0;
         r->last_local = local;
         int64_t utc = plan_zone_to_utc(it->zone, &lt);
         if (r->has_until && (r->until_is_instant ? utc > r->until_sec : local > until_local)) {

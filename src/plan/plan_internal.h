@@ -50,6 +50,7 @@ struct plan_rule {
     int64_t gen_from;               /* local-as-UTC: every instance from here is in inst */
     int64_t horizon;                /* local-as-UTC seconds generated up to */
     int64_t last_local;             /* the iterator's last answer, local-as-UTC */
+    int repeats;                    /* answers in a row equal to last_local */
 };
 
 struct plan_override;
