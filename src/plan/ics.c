@@ -15,6 +15,7 @@
 #include "plan/plan_internal.h"
 
 #define ICS_MAX_DEPTH 32
+#define ICS_MAX_TEXT (64 << 10) /* DESCRIPTION, COMMENT: longer ones are cut */
 
 struct ics_line {
     int lineno;
@@ -214,14 +215,15 @@ static struct strbuf *end_event(struct ics_doc *doc, struct strbuf *ev, struct s
     return b;
 }
 
-struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t len)
+struct ics_doc *ics_parse(struct plan *plan, size_t fi, char *data, size_t len)
 {
     struct ics_doc *doc = xcalloc(1, sizeof *doc);
-    /* NUL bytes would cut libical's string short: they become '?'. */
-    doc->buf = xmalloc(len + 1);
-    if (len)
-        memcpy(doc->buf, data, len);
+    /* The file's bytes are unfolded in place: no second 16 MB copy. */
+    doc->buf = data ? data : xstrdup("");
+    if (!data)
+        len = 0;
     doc->buf[len] = '\0';
+    /* NUL bytes would cut libical's string short: they become '?'. */
     bool told_nul = false;
     for (size_t i = 0; i < len; i++) {
         if (doc->buf[i] == '\0') {
@@ -334,6 +336,22 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
             else
                 add_marker(out, i);
             continue;
+        }
+        if ((strcmp(name, "DESCRIPTION") == 0 || strcmp(name, "COMMENT") == 0 ||
+             strcmp(name, "X-ALT-DESC") == 0) && strlen(s) > ICS_MAX_TEXT) {
+            /* free text no one reads at the loudspeaker: libical would hold
+             * four copies of a 16 MB one */
+            size_t cut = ICS_MAX_TEXT;
+            while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+                cut--; /* not inside a UTF-8 character */
+            size_t bs = 0;
+            while (bs < cut && s[cut - 1 - bs] == '\\')
+                bs++;
+            cut -= bs % 2; /* nor inside an escape */
+            plan_add_diag(plan, fi, ln, PLAN_WARNING,
+                          _("%s longer than %d KB: only its first %d KB are kept"), name,
+                          ICS_MAX_TEXT >> 10, ICS_MAX_TEXT >> 10);
+            doc->lines[i].text[cut] = '\0';
         }
         add_line(out, s);
         add_marker(out, i);

@@ -90,8 +90,7 @@ static void load_file(struct plan *plan, size_t fi)
     }
     if (hash_file_sha256(plan->files[fi].path, plan->files[fi].sha256) < 0)
         plan->files[fi].sha256[0] = '\0';
-    struct ics_doc *doc = ics_parse(plan, fi, data, len);
-    free(data);
+    struct ics_doc *doc = ics_parse(plan, fi, data, len); /* takes data */
     for (size_t i = 0; i < ics_cal_count(doc); i++) {
         icalcomponent *cal = ics_cal_take(doc, i);
         plan->cals = xrealloc(plan->cals, (plan->n_cals + 1) * sizeof *plan->cals);

@@ -135,7 +135,8 @@ struct plan_zone *plan_zone_for(struct plan *plan, icaltimezone *z);
  * errors with lines. Each parsed property is followed by an
  * X-LOAXA-LINE:<index> marker naming its logical line (ics_line_of). */
 struct ics_doc;
-struct ics_doc *ics_parse(struct plan *plan, size_t file_index, const char *data, size_t len);
+/* Takes data (len bytes and a NUL after them, e.g. from util_read_file). */
+struct ics_doc *ics_parse(struct plan *plan, size_t file_index, char *data, size_t len);
 size_t ics_cal_count(const struct ics_doc *doc);
 icalcomponent *ics_cal_take(struct ics_doc *doc, size_t i);
 /* The VEVENTs of calendar ci are parsed one at a time: the k-th, added to

@@ -607,6 +607,33 @@ START_TEST(test_rule_never_matches)
 }
 END_TEST
 
+/* A 1 MB DESCRIPTION (folded, with multi-byte text) is cut to 64 KB at a
+ * character boundary, with a warning at its line; the item airs. */
+START_TEST(test_long_description_cut)
+{
+    struct strbuf b = {0};
+    strbuf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\n"
+                    "UID:d@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T000000Z\r\n"
+                    "DESCRIPTION:");
+    for (int i = 0; i < 1 << 20; i += 60)
+        strbuf_puts(&b, i ? "\r\n Tin t\xe1\xbb\xa9" "c bu\xe1\xbb\x95" "i s\xc3\xa1" "ng\\n \\, x"
+                          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                          : "Tin");
+    strbuf_puts(&b, "\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    struct plan *p = load_text(b.s);
+    strbuf_free(&b);
+    ck_assert(has_diag(p, 8, PLAN_WARNING, "DESCRIPTION longer than 64 KB"));
+    ck_assert_uint_eq(plan_error_count(p), 0);
+    const struct plan_item *it = plan_find_uid(p, "d@t");
+    ck_assert_ptr_nonnull(it);
+    size_t n = strlen(it->description);
+    ck_assert_uint_gt(n, 60000);
+    ck_assert_uint_le(n, 64 << 10);
+    ck_assert((((unsigned char)it->description[n - 1]) & 0xC0) != 0xC0); /* whole characters */
+    plan_free(p);
+}
+END_TEST
+
 static int check_year(struct plan *p, const char *from, const char *to)
 {
     struct plan_check_options co = {.audio_root = FIXTURES "/audio", .hours_start_min = 0,
@@ -776,6 +803,7 @@ int main(void)
     tcase_add_test(tc, test_window_memory_bounded);
     tcase_add_test(tc, test_count_bound);
     tcase_add_test(tc, test_check_bounded);
+    tcase_add_test(tc, test_long_description_cut);
     tcase_add_test(tc, test_rule_never_matches);
     tcase_add_test(tc, test_check_overlap_across_midnight);
     tcase_add_test(tc, test_long_uid_keys);
