@@ -329,8 +329,10 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, char *data, size_t len)
             }
             depth--;
             strbuf_printf(out, "END:%s\r\n", stack[depth]);
-            if (depth == 1 && out == &ev)
+            if (depth == 1 && out == &ev) {
                 out = end_event(doc, &ev, &b, ev_line);
+                continue; /* no marker in the calendar for each event's END */
+            }
             if (depth == 0)
                 parse_calendar(doc, plan, fi, &b, cal_line);
             else
