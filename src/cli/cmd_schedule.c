@@ -18,6 +18,8 @@
 #include "plan/check.h"
 #include "plan/plan.h"
 
+#define SCHEDULE_MAX_ROWS 200000 /* a year of a busy station is a few thousand */
+
 enum fmt { FMT_TEXT, FMT_CSV, FMT_JSON };
 
 struct dur_cache {
@@ -339,9 +341,41 @@ int cmd_schedule(int argc, char **argv, struct loaxa_config *cfg)
     if (plan_error_count(plan))
         fprintf(stderr, _("loaxa schedule: the plan has errors; items with errors are left "
                           "out (run \"loaxa check\")\n"));
+    /* Day by day, up to a bound: ten years of a FREQ=MINUTELY rule would
+     * be five million rows held at once. */
     struct plan_occurrence *occ = NULL;
-    size_t n = 0;
-    plan_expand(plan, from, to, &occ, &n);
+    size_t n = 0, cap = 0;
+    int64_t cut = 0;
+    for (int64_t a = from; a < to;) {
+        time_t t = (time_t)(a / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        tm.tm_mday += 1;
+        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+        tm.tm_isdst = -1;
+        int64_t b = (int64_t)mktime(&tm) * 1000;
+        if (b <= a)
+            b = a + 86400000LL;
+        if (b > to)
+            b = to;
+        struct plan_occurrence *day = NULL;
+        size_t nd = 0;
+        plan_expand(plan, a, b, &day, &nd);
+        if (n + nd > SCHEDULE_MAX_ROWS) {
+            free(day);
+            cut = a;
+            break;
+        }
+        if (n + nd > cap) {
+            cap = (n + nd) * 2;
+            occ = xrealloc(occ, cap * sizeof *occ);
+        }
+        if (nd)
+            memcpy(occ + n, day, nd * sizeof *day);
+        n += nd;
+        free(day);
+        a = b;
+    }
     struct row *rows = xcalloc(n + 1, sizeof *rows);
     struct dur_cache *dc = NULL;
     size_t n_dc = 0, n_rows = 0;
@@ -372,5 +406,13 @@ int cmd_schedule(int argc, char **argv, struct loaxa_config *cfg)
     free(dc);
     free(occ);
     plan_free(plan);
+    if (cut) {
+        char b[UTIL_TIME_BUF];
+        util_format_local(cut, b);
+        b[16] = '\0';
+        fprintf(stderr, _("loaxa schedule: more than %d airings: listed up to %s only (ask "
+                          "for fewer days)\n"), SCHEDULE_MAX_ROWS, b);
+        return 1;
+    }
     return 0;
 }

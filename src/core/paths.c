@@ -1,5 +1,6 @@
 /* Containment check on the real path, so a symlink cannot lead a plan out
- * of the audio root. */
+ * of the audio root. A recording path is relative to the audio root, or
+ * absolute (calendar clients write those) when it resolves inside it. */
 #include "core/paths.h"
 
 #include <errno.h>
@@ -64,8 +65,11 @@ int paths_resolve_audio(const char *root, const char *rel, char **abs, char *err
     char *joined = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", root_real, rel);
     if (!realpath(joined, real)) {
         int e = errno;
-        /* A missing file may still be refused for its place. */
-        if (rel[0] == '/' && strncmp(joined, root_real, strlen(root_real)) != 0) {
+        /* A missing file may still be refused for its place: an absolute
+         * path counts as inside when it is written under the root as
+         * configured or as resolved (a component boundary, not a prefix:
+         * /srv/audio2 is not under /srv/audio). */
+        if (rel[0] == '/' && !paths_within(root_real, joined) && !paths_within(root, joined)) {
             snprintf(err, errlen, _("\"%s\" is outside the audio root (%s)"), rel, root);
             free(joined);
             return -EACCES;

@@ -172,7 +172,7 @@ int plan_line_of_component(struct cal_ctx *cx, icalcomponent *comp)
     return 0;
 }
 
-void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc,
+void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, size_t ci,
                         icalcomponent *cal)
 {
     struct cal_ctx cx = {.plan = plan, .fi = fi, .doc = doc, .cal = cal};
@@ -210,5 +210,15 @@ void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc,
                           kn && *kn ? kn : "X-");
             plan_walk_errors(&cx, c);
         }
+    }
+    /* Items keep their own copies of what they need, so each VEVENT is
+     * freed once read: only the calendar's zones outlive loading. */
+    for (size_t k = 0; k < ics_event_count(doc, ci); k++) {
+        icalcomponent *ev = ics_event_parse(doc, plan, fi, ci, k, cal);
+        if (!ev)
+            continue;
+        plan_load_event(&cx, ev);
+        icalcomponent_remove_component(cal, ev);
+        icalcomponent_free(ev);
     }
 }

@@ -4,6 +4,7 @@
  * session longer than allowed. Repeats are summarised per item (or pair of
  * items) so a daily clash gives one warning with a count, not 365. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,10 @@
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan_internal.h"
+
+/* `loaxa check` looks at this many airings at most: a year of a sane plan
+ * is a few thousand; a FREQ=MINUTELY rule makes half a million. */
+#define PLAN_CHECK_MAX_OCC 1000000
 
 struct rec_cache {
     char *rel;
@@ -165,37 +170,111 @@ struct tally {
     int64_t first_a, first_a_end, first_b, first_b_end;
 };
 
-static struct tally *tally_get(struct tally **v, size_t *n, const void *a, const void *b)
+/* Tallies by item pair (b NULL: by item), in a hash table so a plan of
+ * 100,000 items finds its tally in O(1), and in first-seen order for the
+ * messages. */
+struct tallies {
+    struct tally *v;
+    size_t n, cap;
+    size_t *slot;      /* index + 1 into v, 0 empty */
+    size_t n_slot;     /* a power of two */
+};
+
+static size_t tally_hash(const void *a, const void *b)
 {
-    for (size_t i = 0; i < *n; i++)
-        if ((*v)[i].a == a && (*v)[i].b == b)
-            return &(*v)[i];
-    *v = xrealloc(*v, (*n + 1) * sizeof **v);
-    struct tally *t = &(*v)[(*n)++];
-    memset(t, 0, sizeof *t);
-    t->a = a, t->b = b;
-    return t;
+    uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ULL;
+    h ^= (uint64_t)(uintptr_t)b + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+    return (size_t)(h ^ (h >> 29));
 }
 
-static void check_times(struct checker *c)
+static struct tally *tally_get(struct tallies *t, const void *a, const void *b)
 {
-    struct plan_occurrence *occ = NULL;
-    size_t n = 0;
-    plan_expand(c->plan, c->opt->from_ms, c->opt->to_ms, &occ, &n);
-    struct tally *ov = NULL, *hours = NULL, *sess = NULL;
-    size_t n_ov = 0, n_hours = 0, n_sess = 0;
-    /* Live occurrences only: cancelled ones never air. */
+    if ((t->n + 1) * 2 > t->n_slot) {
+        size_t ns = t->n_slot ? t->n_slot * 2 : 64;
+        free(t->slot);
+        t->slot = xcalloc(ns, sizeof *t->slot);
+        t->n_slot = ns;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t k = tally_hash(t->v[i].a, t->v[i].b) & (ns - 1);
+            while (t->slot[k])
+                k = (k + 1) & (ns - 1);
+            t->slot[k] = i + 1;
+        }
+    }
+    size_t k = tally_hash(a, b) & (t->n_slot - 1);
+    while (t->slot[k]) {
+        struct tally *x = &t->v[t->slot[k] - 1];
+        if (x->a == a && x->b == b)
+            return x;
+        k = (k + 1) & (t->n_slot - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    struct tally *x = &t->v[t->n];
+    memset(x, 0, sizeof *x);
+    x->a = a, x->b = b;
+    t->slot[k] = ++t->n;
+    return x;
+}
+
+static void tallies_free(struct tallies *t)
+{
+    free(t->v);
+    free(t->slot);
+}
+
+/* Start of the local day after the one holding ms (the station's zone). */
+static int64_t next_local_midnight(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_mday += 1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    time_t n = mktime(&tm);
+    int64_t r = (int64_t)n * 1000;
+    return r > ms ? r : ms + 86400000LL; /* a zone that skips midnight: a day on */
+}
+
+struct times_state {
+    struct tallies ov, hours, sess;
+    struct plan_occurrence *carry; /* earlier ones still running at the chunk start */
+    size_t n_carry;
+    size_t seen;
+};
+
+/* One local day of occurrences (so sessions never cross a chunk), with the
+ * ones still running from before as overlap partners only. */
+static void check_chunk(struct checker *c, struct times_state *st,
+                        struct plan_occurrence *occ, size_t n, int64_t chunk_end)
+{
     size_t w = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) /* live occurrences only: cancelled ones never air */
         if (!occ[i].cancelled)
             occ[w++] = occ[i];
     n = w;
+    st->seen += n;
+    for (size_t i = 0; i < st->n_carry; i++) {
+        int64_t end_i = eff_end(c, &st->carry[i]);
+        for (size_t j = 0; j < n && occ[j].start_ms < end_i; j++) {
+            if (occ[j].item == st->carry[i].item)
+                continue;
+            struct tally *t = tally_get(&st->ov, st->carry[i].item, occ[j].item);
+            if (t->count++ == 0) {
+                t->first_a = st->carry[i].start_ms, t->first_a_end = end_i;
+                t->first_b = occ[j].start_ms, t->first_b_end = eff_end(c, &occ[j]);
+            }
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         int64_t end_i = eff_end(c, &occ[i]);
         for (size_t j = i + 1; j < n && occ[j].start_ms < end_i; j++) {
             if (occ[j].item == occ[i].item)
                 continue;
-            struct tally *t = tally_get(&ov, &n_ov, occ[i].item, occ[j].item);
+            struct tally *t = tally_get(&st->ov, occ[i].item, occ[j].item);
             if (t->count++ == 0) {
                 t->first_a = occ[i].start_ms, t->first_a_end = end_i;
                 t->first_b = occ[j].start_ms, t->first_b_end = eff_end(c, &occ[j]);
@@ -207,7 +286,7 @@ static void check_times(struct checker *c)
         if (day_e != day_s)
             em += 24 * 60;
         if (sm < c->opt->hours_start_min || em > c->opt->hours_end_min) {
-            struct tally *t = tally_get(&hours, &n_hours, occ[i].item, NULL);
+            struct tally *t = tally_get(&st->hours, occ[i].item, NULL);
             if (t->count++ == 0)
                 t->first_a = occ[i].start_ms, t->first_a_end = end_i;
         }
@@ -228,56 +307,119 @@ static void check_times(struct checker *c)
                 end = e;
         }
         if (end - s0 > (int64_t)c->opt->max_session_min * 60000) {
-            struct tally *t = tally_get(&sess, &n_sess, occ[i].item, NULL);
+            struct tally *t = tally_get(&st->sess, occ[i].item, NULL);
             if (t->count++ == 0)
                 t->first_a = s0, t->first_a_end = end;
         }
         i = j;
     }
+    /* what still runs at the next chunk's start */
+    size_t keep = 0;
+    for (size_t i = 0; i < st->n_carry; i++)
+        keep += eff_end(c, &st->carry[i]) > chunk_end;
+    for (size_t i = 0; i < n; i++)
+        keep += eff_end(c, &occ[i]) > chunk_end;
+    struct plan_occurrence *nc = keep ? xmalloc(keep * sizeof *nc) : NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < st->n_carry; i++)
+        if (eff_end(c, &st->carry[i]) > chunk_end)
+            nc[k++] = st->carry[i];
+    for (size_t i = 0; i < n; i++)
+        if (eff_end(c, &occ[i]) > chunk_end)
+            nc[k++] = occ[i];
+    free(st->carry);
+    st->carry = nc;
+    st->n_carry = k;
+}
+
+static void check_times(struct checker *c)
+{
+    struct times_state st = {0};
+    int64_t from = c->opt->from_ms, to = c->opt->to_ms;
+    int64_t cut = 0;
+    const struct plan_item_full *densest = NULL;
+    for (int64_t a = from; a < to;) {
+        int64_t b = next_local_midnight(a);
+        if (b > to)
+            b = to;
+        struct plan_occurrence *occ = NULL;
+        size_t n = 0;
+        plan_expand(c->plan, a, b, &occ, &n);
+        check_chunk(c, &st, occ, n, b);
+        if (st.seen > PLAN_CHECK_MAX_OCC && b < to) {
+            /* the item with the most airings that day is the likely cause */
+            size_t *cnt = xcalloc(c->plan->n_live + 1, sizeof *cnt), best = 0;
+            for (size_t i = 0; i < n; i++) {
+                const struct plan_item_full *it = plan_item_full_of(occ[i].item);
+                if (++cnt[it->live_index] > best)
+                    best = cnt[it->live_index], densest = it;
+            }
+            free(cnt);
+            cut = b;
+        }
+        free(occ);
+        if (cut)
+            break;
+        a = b;
+    }
     char b1[2 * UTIL_TIME_BUF], b2[2 * UTIL_TIME_BUF];
-    for (size_t i = 0; i < n_ov; i++) {
-        const struct plan_item_full *a = plan_item_full_of(ov[i].a);
-        const struct plan_item_full *b = plan_item_full_of(ov[i].b);
+    for (size_t i = 0; i < st.ov.n; i++) {
+        struct tally *ov = &st.ov.v[i];
+        const struct plan_item_full *a = plan_item_full_of(ov->a);
+        const struct plan_item_full *b = plan_item_full_of(ov->b);
         char *m = xasprintf(
             ngettext("\"%s\" (%s) overlaps \"%s\" (%s, %s:%d) %zu time in the checked "
                      "span; first %s against %s",
                      "\"%s\" (%s) overlaps \"%s\" (%s, %s:%d) %zu times in the checked "
-                     "span; first %s against %s", ov[i].count),
+                     "span; first %s against %s", ov->count),
             b->pub.summary, b->pub.uid, a->pub.summary, a->pub.uid, a->pub.file, a->pub.line,
-            ov[i].count, fmt_span(ov[i].first_b, ov[i].first_b_end, b1),
-            fmt_span(ov[i].first_a, ov[i].first_a_end, b2));
+            ov->count, fmt_span(ov->first_b, ov->first_b_end, b1),
+            fmt_span(ov->first_a, ov->first_a_end, b2));
         add(c, b, b->line_dtstart ? b->line_dtstart : b->pub.line, PLAN_WARNING, m);
         free(m);
     }
     char h1[16], h2[16];
-    for (size_t i = 0; i < n_hours; i++) {
-        const struct plan_item_full *a = plan_item_full_of(hours[i].a);
+    for (size_t i = 0; i < st.hours.n; i++) {
+        struct tally *h = &st.hours.v[i];
+        const struct plan_item_full *a = plan_item_full_of(h->a);
         char *m = xasprintf(
             ngettext("\"%s\" airs outside the broadcast hours %s-%s %zu time; first %s",
                      "\"%s\" airs outside the broadcast hours %s-%s %zu times; first %s",
-                     hours[i].count),
+                     h->count),
             a->pub.summary, fmt_min(c->opt->hours_start_min, h1),
-            fmt_min(c->opt->hours_end_min, h2), hours[i].count,
-            fmt_span(hours[i].first_a, hours[i].first_a_end, b1));
+            fmt_min(c->opt->hours_end_min, h2), h->count,
+            fmt_span(h->first_a, h->first_a_end, b1));
         add(c, a, a->line_dtstart ? a->line_dtstart : a->pub.line, PLAN_WARNING, m);
         free(m);
     }
-    for (size_t i = 0; i < n_sess; i++) {
-        const struct plan_item_full *a = plan_item_full_of(sess[i].a);
+    for (size_t i = 0; i < st.sess.n; i++) {
+        struct tally *x = &st.sess.v[i];
+        const struct plan_item_full *a = plan_item_full_of(x->a);
         char *m = xasprintf(
             ngettext("the session starting with \"%s\" lasts longer than %d minutes %zu "
                      "time; first %s",
                      "the session starting with \"%s\" lasts longer than %d minutes %zu "
-                     "times; first %s", sess[i].count),
-            a->pub.summary, c->opt->max_session_min, sess[i].count,
-            fmt_span(sess[i].first_a, sess[i].first_a_end, b1));
+                     "times; first %s", x->count),
+            a->pub.summary, c->opt->max_session_min, x->count,
+            fmt_span(x->first_a, x->first_a_end, b1));
         add(c, a, a->line_dtstart ? a->line_dtstart : a->pub.line, PLAN_WARNING, m);
         free(m);
     }
-    free(ov);
-    free(hours);
-    free(sess);
-    free(occ);
+    if (cut && densest) {
+        char d[UTIL_TIME_BUF];
+        util_format_local(cut, d);
+        d[16] = '\0';
+        int line = densest->n_rules ? densest->rules[0].line : densest->pub.line;
+        char *m = xasprintf(_("more than %d airings in the checked span: overlaps, broadcast "
+                              "hours and sessions were checked up to %s only (\"%s\" airs "
+                              "most often)"), PLAN_CHECK_MAX_OCC, d, densest->pub.summary);
+        add(c, densest, line, PLAN_WARNING, m);
+        free(m);
+    }
+    tallies_free(&st.ov);
+    tallies_free(&st.hours);
+    tallies_free(&st.sess);
+    free(st.carry);
 }
 
 int plan_check(struct plan *plan, const struct plan_check_options *opt)

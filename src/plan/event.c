@@ -211,6 +211,46 @@ static int prop_time(struct cal_ctx *cx, icalproperty *p, struct icaltimetype t,
     return 0;
 }
 
+static int cmp_short(const void *a, const void *b)
+{
+    return *(const short *)a - *(const short *)b;
+}
+
+/* One BY... list as a set: duplicates dropped, and (sorted) ascending.
+ * libical steps BYSECOND/BYMINUTE/BYHOUR in list order and repeats or goes
+ * back for "BYHOUR=7,0" or "BYDAY=WE,WE"; the rule means the same. */
+static void set_of(short *v, size_t cap, bool sort)
+{
+    size_t n = 0;
+    while (n < cap && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
+        n++;
+    if (sort && n > 1)
+        qsort(v, n, sizeof *v, cmp_short);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < w && !dup; k++)
+            dup = v[k] == v[i];
+        if (!dup)
+            v[w++] = v[i];
+    }
+    for (size_t i = w; i < n; i++)
+        v[i] = ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+static void normalize_rule(struct icalrecurrencetype *r)
+{
+    set_of(r->by_second, ICAL_BY_SECOND_SIZE, true);
+    set_of(r->by_minute, ICAL_BY_MINUTE_SIZE, true);
+    set_of(r->by_hour, ICAL_BY_HOUR_SIZE, true);
+    set_of(r->by_day, ICAL_BY_DAY_SIZE, false); /* libical orders these by WKST */
+    set_of(r->by_month_day, ICAL_BY_MONTHDAY_SIZE, true);
+    set_of(r->by_year_day, ICAL_BY_YEARDAY_SIZE, true);
+    set_of(r->by_week_no, ICAL_BY_WEEKNO_SIZE, true);
+    set_of(r->by_month, ICAL_BY_MONTH_SIZE, true);
+    set_of(r->by_set_pos, ICAL_BY_SETPOS_SIZE, true);
+}
+
 static int64_t cmp64(int64_t a, int64_t b)
 {
     return (a > b) - (a < b);
@@ -296,11 +336,21 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
             it->skip = true;
             return;
         }
+        if (r.count > PLAN_MAX_COUNT) {
+            /* COUNT is stepped from DTSTART (every instance is counted): a
+             * bound on that work, far above any broadcast plan */
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("RRULE with COUNT=%d: more than %d airings is not a broadcast "
+                            "plan (use UNTIL, or no end)"), r.count, PLAN_MAX_COUNT);
+            it->skip = true;
+            return;
+        }
         struct plan_rule *pr;
         it->rules = xrealloc(it->rules, (it->n_rules + 1) * sizeof *it->rules);
         pr = &it->rules[it->n_rules++];
         memset(pr, 0, sizeof *pr);
         pr->rule = r;
+        normalize_rule(&pr->rule);
         pr->line = ln;
         if (!icaltime_is_null_time(r.until)) {
             pr->has_until = true;
@@ -330,7 +380,17 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
             it->skip = true;
             return;
         }
-        pr->it = ri; /* expansion goes on from here */
+        /* The cursor starts at the first window asked for (expand.c); an
+         * iterator held per rule from load would cost memory for nothing. */
+        icalrecur_iterator_free(ri);
+        if (!plan_rule_can_match(it, pr, PLAN_MATCH_BUDGET)) {
+            plan_add_diag(cx->plan, cx->fi, ln, PLAN_ERROR,
+                          _("RRULE never airs: none of its first %d steps from DTSTART "
+                            "matches its BY... parts (\"%.80s\")"), PLAN_MATCH_BUDGET,
+                          ics_line_text(cx->doc, e->m_rrules[i]));
+            it->skip = true;
+            return;
+        }
     }
     for (size_t i = 0; i < e->n_rdates; i++) {
         struct icaldatetimeperiodtype dp = icalproperty_get_rdate(e->rdates[i]);
@@ -402,18 +462,68 @@ static void add_item(struct plan *plan, struct plan_item_full *it)
     plan->items[plan->n_items++] = it;
 }
 
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* paths_resolve_audio's verdict on rel, worked out once per load. */
+static const struct attach_memo *attach_verdict(struct plan *plan, const char *rel)
+{
+    if (plan->n_memo * 2 >= plan->cap_memo) {
+        size_t cap = plan->cap_memo ? plan->cap_memo * 2 : 64;
+        struct attach_memo *m = xcalloc(cap, sizeof *m);
+        for (size_t i = 0; i < plan->cap_memo; i++) {
+            if (!plan->memo[i].rel)
+                continue;
+            size_t k = hash_str(plan->memo[i].rel) & (cap - 1);
+            while (m[k].rel)
+                k = (k + 1) & (cap - 1);
+            m[k] = plan->memo[i];
+        }
+        free(plan->memo);
+        plan->memo = m;
+        plan->cap_memo = cap;
+    }
+    size_t k = hash_str(rel) & (plan->cap_memo - 1);
+    while (plan->memo[k].rel) {
+        if (strcmp(plan->memo[k].rel, rel) == 0)
+            return &plan->memo[k];
+        k = (k + 1) & (plan->cap_memo - 1);
+    }
+    char err[512], *abs = NULL;
+    struct attach_memo *m = &plan->memo[k];
+    m->rc = paths_resolve_audio(plan->audio_root, rel, &abs, err, sizeof err);
+    free(abs);
+    m->err = m->rc == -EACCES ? xstrdup(err) : NULL;
+    m->rel = xstrdup(rel);
+    plan->n_memo++;
+    return m;
+}
+
+void plan_attach_memo_free(struct plan *plan)
+{
+    for (size_t i = 0; i < plan->cap_memo; i++) {
+        free(plan->memo[i].rel);
+        free(plan->memo[i].err);
+    }
+    free(plan->memo);
+    plan->memo = NULL;
+    plan->n_memo = plan->cap_memo = 0;
+}
+
 static void check_attach(struct cal_ctx *cx, struct plan_item_full *it)
 {
     if (!cx->plan->audio_root)
         return;
     for (size_t i = 0; i < it->pub.n_audio; i++) {
-        char err[512], *abs = NULL;
-        int rc = paths_resolve_audio(cx->plan->audio_root, it->pub.audio[i], &abs, err,
-                                     sizeof err);
-        free(abs);
-        if (rc == -EACCES) {
+        const struct attach_memo *m = attach_verdict(cx->plan, it->pub.audio[i]);
+        if (m->rc == -EACCES) {
             plan_add_diag(cx->plan, cx->fi, it->attach_lines[i], PLAN_ERROR,
-                          _("recording refused: %s"), err);
+                          _("recording refused: %s"), m->err);
             it->skip = true;
         }
     }
@@ -425,7 +535,6 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
     struct ev_ctx e = {.it = it, .m_dtstart = -1, .m_rid = -1, .m_uid = -1};
     long first;
     it->file_index = cx->fi;
-    it->comp = comp;
     it->pub.file = cx->plan->files[cx->fi].path;
     plan_walk_props(cx, comp, ev_prop, &e, &first);
     it->pub.line = ics_line_no(cx->doc, first);

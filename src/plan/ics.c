@@ -15,18 +15,36 @@
 #include "plan/plan_internal.h"
 
 #define ICS_MAX_DEPTH 32
+#define ICS_MAX_TEXT (64 << 10) /* DESCRIPTION, COMMENT: longer ones are cut */
 
 struct ics_line {
     int lineno;
     char *text;          /* unfolded, NUL-terminated (points into doc->buf) */
 };
 
+/* A VEVENT's text, kept apart from its calendar's and parsed one at a
+ * time while loading (see ics_event_parse): a parsed VEVENT with its line
+ * markers costs libical ~4 KB, so 100,000 of them at once were ~450 MB. */
+struct ics_event {
+    size_t off;          /* in doc->evbuf, NUL-terminated */
+    int line;            /* of its BEGIN:VEVENT */
+};
+
+struct ics_cal {
+    icalcomponent *cal;
+    size_t first_event, n_events; /* in doc->events */
+};
+
 struct ics_doc {
     char *buf;
     struct ics_line *lines;
     size_t n_lines;
-    icalcomponent **cals;
+    struct ics_cal *cals;
     size_t n_cals;
+    struct strbuf evbuf;
+    struct ics_event *events;
+    size_t n_events, cap_events;
+    size_t cal_first_event;  /* events of the calendar being read start here */
 };
 
 /* True when s[0..n) is well-formed UTF-8 (no overlong 2-byte forms). */
@@ -128,6 +146,22 @@ static void line_value_upper(const char *s, char *out, size_t outlen)
     out[i] = '\0';
 }
 
+/* A content line for libical, folded again (RFC 5545 §3.1): its string
+ * reader looks for the next '\n' from every 80-byte piece it takes, so one
+ * 16 MB unfolded line cost minutes of strchr; folded, each search is short.
+ * libical unfolds (and rejoins split UTF-8 bytes) itself. */
+#define ICS_FOLD 72
+static void add_line(struct strbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    strbuf_add(b, s, n < ICS_FOLD ? n : ICS_FOLD);
+    for (size_t i = ICS_FOLD; i < n; i += ICS_FOLD) {
+        strbuf_add(b, "\r\n ", 3);
+        strbuf_add(b, s + i, n - i < ICS_FOLD ? n - i : ICS_FOLD);
+    }
+    strbuf_add(b, "\r\n", 2);
+}
+
 static void add_marker(struct strbuf *b, size_t index)
 {
     char m[48];
@@ -142,6 +176,7 @@ static void parse_calendar(struct ics_doc *doc, struct plan *plan, size_t fi,
     if (!c) {
         plan_add_diag(plan, fi, begin_line, PLAN_ERROR,
                       _("libical could not read this calendar"));
+        doc->n_events = doc->cal_first_event; /* its events go with it */
         return;
     }
     if (icalcomponent_isa(c) != ICAL_VCALENDAR_COMPONENT) {
@@ -151,6 +186,7 @@ static void parse_calendar(struct ics_doc *doc, struct plan *plan, size_t fi,
             plan_add_diag(plan, fi, begin_line, PLAN_ERROR,
                           _("libical could not read this calendar"));
             icalcomponent_free(c);
+            doc->n_events = doc->cal_first_event;
             return;
         }
         icalcomponent_remove_component(c, inner);
@@ -158,17 +194,36 @@ static void parse_calendar(struct ics_doc *doc, struct plan *plan, size_t fi,
         c = inner;
     }
     doc->cals = xrealloc(doc->cals, (doc->n_cals + 1) * sizeof *doc->cals);
-    doc->cals[doc->n_cals++] = c;
+    doc->cals[doc->n_cals++] = (struct ics_cal){c, doc->cal_first_event,
+                                                doc->n_events - doc->cal_first_event};
 }
 
-struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t len)
+/* A VEVENT's text is complete: kept in doc->evbuf; output goes back to
+ * the calendar's text. */
+static struct strbuf *end_event(struct ics_doc *doc, struct strbuf *ev, struct strbuf *b,
+                                int line)
+{
+    if (doc->n_events == doc->cap_events) {
+        doc->cap_events = doc->cap_events ? doc->cap_events * 2 : 64;
+        doc->events = xrealloc(doc->events, doc->cap_events * sizeof *doc->events);
+    }
+    doc->events[doc->n_events++] = (struct ics_event){doc->evbuf.len, line};
+    strbuf_add(&doc->evbuf, ev->s, ev->len);
+    strbuf_add(&doc->evbuf, "", 1);
+    ev->len = 0;
+    ev->s[0] = '\0';
+    return b;
+}
+
+struct ics_doc *ics_parse(struct plan *plan, size_t fi, char *data, size_t len)
 {
     struct ics_doc *doc = xcalloc(1, sizeof *doc);
-    /* NUL bytes would cut libical's string short: they become '?'. */
-    doc->buf = xmalloc(len + 1);
-    if (len)
-        memcpy(doc->buf, data, len);
+    /* The file's bytes are unfolded in place: no second 16 MB copy. */
+    doc->buf = data ? data : xstrdup("");
+    if (!data)
+        len = 0;
     doc->buf[len] = '\0';
+    /* NUL bytes would cut libical's string short: they become '?'. */
     bool told_nul = false;
     for (size_t i = 0; i < len; i++) {
         if (doc->buf[i] == '\0') {
@@ -199,7 +254,9 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
         }
     }
 
-    struct strbuf b = {0};
+    struct strbuf b = {0}, ev = {0};
+    struct strbuf *out = &b;   /* &ev while inside a VEVENT of a calendar */
+    int ev_line = 0;
     char stack[ICS_MAX_DEPTH][32];
     int stack_line[ICS_MAX_DEPTH];
     int depth = 0, cal_line = 0;
@@ -217,6 +274,7 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
         if (depth == 0) {
             if (is_begin && strcmp(value, "VCALENDAR") == 0) {
                 strbuf_free(&b);
+                doc->cal_first_event = doc->n_events;
                 strbuf_puts(&b, "BEGIN:VCALENDAR\r\n");
                 add_marker(&b, i);
                 util_strlcpy(stack[0], "VCALENDAR", sizeof stack[0]);
@@ -240,11 +298,15 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
             }
             util_strlcpy(stack[depth], value, sizeof stack[depth]);
             stack_line[depth] = ln;
+            if (depth == 1 && strcmp(value, "VEVENT") == 0) {
+                out = &ev;
+                ev_line = ln;
+            }
             depth++;
-            strbuf_puts(&b, "BEGIN:");
-            strbuf_puts(&b, value);
-            strbuf_puts(&b, "\r\n");
-            add_marker(&b, i);
+            strbuf_puts(out, "BEGIN:");
+            strbuf_puts(out, value);
+            strbuf_puts(out, "\r\n");
+            add_marker(out, i);
             continue;
         }
         if (is_end) {
@@ -261,19 +323,40 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
                 plan_add_diag(plan, fi, stack_line[depth], PLAN_ERROR,
                               _("BEGIN:%s is never closed (END:%s expected before line %d)"),
                               stack[depth], stack[depth], ln);
-                strbuf_printf(&b, "END:%s\r\n", stack[depth]);
+                strbuf_printf(out, "END:%s\r\n", stack[depth]);
+                if (depth == 1 && out == &ev)
+                    out = end_event(doc, &ev, &b, ev_line);
             }
             depth--;
-            strbuf_printf(&b, "END:%s\r\n", stack[depth]);
+            strbuf_printf(out, "END:%s\r\n", stack[depth]);
+            if (depth == 1 && out == &ev) {
+                out = end_event(doc, &ev, &b, ev_line);
+                continue; /* no marker in the calendar for each event's END */
+            }
             if (depth == 0)
                 parse_calendar(doc, plan, fi, &b, cal_line);
             else
-                add_marker(&b, i);
+                add_marker(out, i);
             continue;
         }
-        strbuf_puts(&b, s);
-        strbuf_puts(&b, "\r\n");
-        add_marker(&b, i);
+        if ((strcmp(name, "DESCRIPTION") == 0 || strcmp(name, "COMMENT") == 0 ||
+             strcmp(name, "X-ALT-DESC") == 0) && strlen(s) > ICS_MAX_TEXT) {
+            /* free text no one reads at the loudspeaker: libical would hold
+             * four copies of a 16 MB one */
+            size_t cut = ICS_MAX_TEXT;
+            while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+                cut--; /* not inside a UTF-8 character */
+            size_t bs = 0;
+            while (bs < cut && s[cut - 1 - bs] == '\\')
+                bs++;
+            cut -= bs % 2; /* nor inside an escape */
+            plan_add_diag(plan, fi, ln, PLAN_WARNING,
+                          _("%s longer than %d KB: only its first %d KB are kept"), name,
+                          ICS_MAX_TEXT >> 10, ICS_MAX_TEXT >> 10);
+            doc->lines[i].text[cut] = '\0';
+        }
+        add_line(out, s);
+        add_marker(out, i);
     }
     if (depth > 0) {
         int last = doc->n_lines ? doc->lines[doc->n_lines - 1].lineno : 0;
@@ -282,10 +365,13 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, const char *data, size_t
             plan_add_diag(plan, fi, stack_line[depth], PLAN_ERROR,
                           _("BEGIN:%s is never closed (the file ends at line %d)"),
                           stack[depth], last);
-            strbuf_printf(&b, "END:%s\r\n", stack[depth]);
+            strbuf_printf(out, "END:%s\r\n", stack[depth]);
+            if (depth == 1 && out == &ev)
+                out = end_event(doc, &ev, &b, ev_line);
         }
         parse_calendar(doc, plan, fi, &b, cal_line);
     }
+    strbuf_free(&ev);
     if (strspn(doc->buf, " \t\r\n") == strlen(doc->buf))
         plan_add_diag(plan, fi, 0, PLAN_ERROR, _("empty file: no calendar in it"));
     else if (!any_cal)
@@ -302,8 +388,31 @@ size_t ics_cal_count(const struct ics_doc *doc)
 
 icalcomponent *ics_cal_take(struct ics_doc *doc, size_t i)
 {
-    icalcomponent *c = doc->cals[i];
-    doc->cals[i] = NULL;
+    icalcomponent *c = doc->cals[i].cal;
+    doc->cals[i].cal = NULL;
+    return c;
+}
+
+size_t ics_event_count(const struct ics_doc *doc, size_t ci)
+{
+    return doc->cals[ci].n_events;
+}
+
+icalcomponent *ics_event_parse(struct ics_doc *doc, struct plan *plan, size_t fi, size_t ci,
+                               size_t k, icalcomponent *cal)
+{
+    const struct ics_event *e = &doc->events[doc->cals[ci].first_event + k];
+    icalcomponent *c = icalparser_parse_string(doc->evbuf.s + e->off);
+    if (c && icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT) {
+        icalcomponent_free(c);
+        c = NULL;
+    }
+    if (!c) {
+        plan_add_diag(plan, fi, e->line, PLAN_ERROR, _("libical could not read this event"));
+        return NULL;
+    }
+    /* in its calendar, as if parsed there: TZIDs resolve through the parent */
+    icalcomponent_add_component(cal, c);
     return c;
 }
 
@@ -326,9 +435,11 @@ void ics_free(struct ics_doc *doc)
     if (!doc)
         return;
     for (size_t i = 0; i < doc->n_cals; i++)
-        if (doc->cals[i])
-            icalcomponent_free(doc->cals[i]);
+        if (doc->cals[i].cal)
+            icalcomponent_free(doc->cals[i].cal);
     free(doc->cals);
+    strbuf_free(&doc->evbuf);
+    free(doc->events);
     free(doc->lines);
     free(doc->buf);
     free(doc);

@@ -90,13 +90,12 @@ static void load_file(struct plan *plan, size_t fi)
     }
     if (hash_file_sha256(plan->files[fi].path, plan->files[fi].sha256) < 0)
         plan->files[fi].sha256[0] = '\0';
-    struct ics_doc *doc = ics_parse(plan, fi, data, len);
-    free(data);
+    struct ics_doc *doc = ics_parse(plan, fi, data, len); /* takes data */
     for (size_t i = 0; i < ics_cal_count(doc); i++) {
         icalcomponent *cal = ics_cal_take(doc, i);
         plan->cals = xrealloc(plan->cals, (plan->n_cals + 1) * sizeof *plan->cals);
         plan->cals[plan->n_cals++] = cal;
-        plan_load_calendar(plan, fi, doc, cal);
+        plan_load_calendar(plan, fi, doc, i, cal);
     }
     ics_free(doc);
 }
@@ -245,28 +244,36 @@ static void link_items(struct plan *plan)
     free(v);
 }
 
-static int cmp_uid_only(const void *a, const void *b)
-{
-    return strcmp((*(struct plan_item_full *const *)a)->pub.uid,
-                  (*(struct plan_item_full *const *)b)->pub.uid);
-}
-
 /* Expansion sorts occurrences by start then UID; an integer rank makes
  * that comparison cheap (it runs a million times for a dense year). */
+static int cmp_uid_find(const void *a, const void *b)
+{
+    const struct plan_item_full *x = *(struct plan_item_full *const *)a;
+    const struct plan_item_full *y = *(struct plan_item_full *const *)b;
+    int c = strcmp(x->pub.uid, y->pub.uid);
+    if (c)
+        return c;
+    if (x->is_override != y->is_override)
+        return x->is_override ? 1 : -1;
+    return (x->live_index > y->live_index) - (x->live_index < y->live_index);
+}
+
+/* Also keeps the live items sorted for plan_find_uid: by UID, masters
+ * first, then in file order. */
 static void rank_uids(struct plan *plan)
 {
     struct plan_item_full **v = xmalloc((plan->n_live + 1) * sizeof *v);
     if (plan->n_live)
         memcpy(v, plan->live, plan->n_live * sizeof *v);
     if (plan->n_live > 1)
-        qsort(v, plan->n_live, sizeof *v, cmp_uid_only);
+        qsort(v, plan->n_live, sizeof *v, cmp_uid_find);
     size_t rank = 0;
     for (size_t i = 0; i < plan->n_live; i++) {
         if (i > 0 && strcmp(v[i]->pub.uid, v[i - 1]->pub.uid) != 0)
             rank++;
         v[i]->uid_rank = rank;
     }
-    free(v);
+    plan->by_uid = v;
 }
 
 /* ------------------------------------------------------------ public */
@@ -387,6 +394,7 @@ struct plan *plan_load(const char *const *paths, size_t n_paths, const struct pl
     for (size_t i = 0; i < plan->n_files; i++)
         if (!plan->files[i].unreadable)
             load_file(plan, i);
+    plan_attach_memo_free(plan); /* the files may change: asked again next load */
     link_items(plan);
     plan->live = xmalloc((plan->n_items + 1) * sizeof *plan->live);
     for (size_t i = 0; i < plan->n_items; i++)
@@ -409,6 +417,7 @@ void plan_free(struct plan *plan)
         plan_free_item(plan->items[i]);
     free(plan->items);
     free(plan->live);
+    free(plan->by_uid);
     for (size_t i = 0; i < plan->n_zones; i++)
         plan_zone_free(plan->zones[i]);
     free(plan->zones);
@@ -421,6 +430,7 @@ void plan_free(struct plan *plan)
     for (size_t i = 0; i < plan->n_files; i++)
         free(plan->files[i].path);
     free(plan->files);
+    plan_attach_memo_free(plan);
     free(plan->audio_root);
     free(plan->default_tz);
     free(plan);
@@ -454,16 +464,16 @@ const struct plan_item *plan_item_at(const struct plan *plan, size_t i)
 
 const struct plan_item *plan_find_uid(const struct plan *plan, const char *uid)
 {
-    for (size_t k = 0; k < plan->n_items; k++) {
-        struct plan_item_full *it = plan->items[k];
-        if (!it->skip && !it->is_override && strcmp(it->pub.uid, uid) == 0)
-            return &it->pub;
+    size_t lo = 0, hi = plan->n_live;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(plan->by_uid[mid]->pub.uid, uid) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    for (size_t k = 0; k < plan->n_items; k++) {
-        struct plan_item_full *it = plan->items[k];
-        if (!it->skip && strcmp(it->pub.uid, uid) == 0)
-            return &it->pub;
-    }
+    if (lo < plan->n_live && strcmp(plan->by_uid[lo]->pub.uid, uid) == 0)
+        return &plan->by_uid[lo]->pub;
     return NULL;
 }
 

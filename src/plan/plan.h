@@ -86,10 +86,17 @@ const char *plan_file_sha256(const struct plan *plan, size_t i);
 
 /* Every occurrence starting in [from_ms, to_ms), sorted by start then key,
  * cancelled ones included (flagged). The caller frees *out.
- * Each item keeps what its rules produced so far, so asking again for the
- * next hours costs a binary search; this also means a plan must not be
- * expanded from two threads at once. See doc/plan-format.md for the rules. */
+ * The cost and memory follow the window, not the years since DTSTART: each
+ * rule keeps a cursor near the last window (a rule without COUNT starts a
+ * whole number of its periods after DTSTART, shortly before the window), so
+ * the next window continues where the last stopped. The cursors are the
+ * plan's own state (no globals): a plan must not be expanded from two
+ * threads at once, but different plans may be, from any thread.
+ * See doc/plan-format.md for the rules. */
 int plan_expand(const struct plan *plan, int64_t from_ms, int64_t to_ms,
                 struct plan_occurrence **out, size_t *n_out);
+
+/* Instances the rule cursors hold now (for tests and memory reports). */
+size_t plan_held_instances(const struct plan *plan);
 
 #endif

@@ -30,9 +30,12 @@ void plan_zone_from_utc(struct plan_zone *zone, int64_t sec, struct plan_lt *lt)
 int64_t plan_lt_as_utc(const struct plan_lt *lt); /* the fields read as UTC, seconds */
 int64_t plan_days_from_civil(int y, int m, int d);
 
-/* A recurrence rule of one item and where its expansion has got to (the
- * cache: expansion steps the iterator from DTSTART once and keeps what it
- * produced, so later windows cost a binary search). */
+/* A recurrence rule of one item and its cursor. Expansion works by
+ * window: the iterator starts at DTSTART, or (rules without COUNT) at a
+ * whole number of periods after it, shortly before the window asked for,
+ * so the cost follows the window, not the years since DTSTART; later
+ * windows go on from where the last stopped. Only the instances near the
+ * window are kept (from gen_from on), so memory follows the window too. */
 struct plan_rule {
     struct icalrecurrencetype rule; /* UNTIL cleared: we compare it ourselves */
     bool has_until, until_is_instant;
@@ -40,10 +43,14 @@ struct plan_rule {
     struct plan_lt until_lt;        /* else local wall time */
     int line;
     icalrecur_iterator *it;
-    bool done;
+    bool done;                      /* the iterator has nothing more */
+    bool started;                   /* it/inst describe a cursor */
     int64_t *inst;                  /* UTC seconds, in generation order */
     size_t n_inst, cap_inst;
+    int64_t gen_from;               /* local-as-UTC: every instance from here is in inst */
     int64_t horizon;                /* local-as-UTC seconds generated up to */
+    int64_t last_local;             /* the iterator's last answer, local-as-UTC */
+    int repeats;                    /* answers in a row equal to last_local */
 };
 
 struct plan_override;
@@ -55,7 +62,6 @@ struct plan_item_full {
     bool cancelled;
     bool skip;                      /* left out: a fatal problem */
     size_t file_index;
-    icalcomponent *comp;
     struct plan_zone *zone;         /* of DTSTART; NULL = UTC */
     struct plan_lt dtstart_lt;
     int64_t start_sec;              /* DTSTART as UTC seconds */
@@ -100,6 +106,7 @@ struct plan {
     size_t n_items, cap_items;
     struct plan_item_full **live;   /* those not left out */
     size_t n_live;
+    struct plan_item_full **by_uid; /* live, by UID, masters first (plan_find_uid) */
     struct plan_zone **zones;
     size_t n_zones;
     struct plan_diag_full *diags;
@@ -107,6 +114,16 @@ struct plan {
     size_t n_errors;
     char *audio_root;
     char *default_tz;
+    /* ATTACH refusals by path, while loading: 100,000 items naming one
+     * recording cost 200,000 realpath() calls (a third of the load). */
+    struct attach_memo *memo;
+    size_t n_memo, cap_memo;        /* cap: a power of two, or 0 */
+};
+
+struct attach_memo {
+    char *rel;                      /* NULL: empty slot */
+    int rc;
+    char *err;
 };
 
 void plan_add_diag(struct plan *plan, size_t file_index, int line, enum plan_severity sev,
@@ -118,9 +135,15 @@ struct plan_zone *plan_zone_for(struct plan *plan, icaltimezone *z);
  * errors with lines. Each parsed property is followed by an
  * X-LOAXA-LINE:<index> marker naming its logical line (ics_line_of). */
 struct ics_doc;
-struct ics_doc *ics_parse(struct plan *plan, size_t file_index, const char *data, size_t len);
+/* Takes data (len bytes and a NUL after them, e.g. from util_read_file). */
+struct ics_doc *ics_parse(struct plan *plan, size_t file_index, char *data, size_t len);
 size_t ics_cal_count(const struct ics_doc *doc);
 icalcomponent *ics_cal_take(struct ics_doc *doc, size_t i);
+/* The VEVENTs of calendar ci are parsed one at a time: the k-th, added to
+ * cal (remove and free it when read); NULL (with a diagnostic) if unreadable. */
+size_t ics_event_count(const struct ics_doc *doc, size_t ci);
+icalcomponent *ics_event_parse(struct ics_doc *doc, struct plan *plan, size_t fi, size_t ci,
+                               size_t k, icalcomponent *cal);
 int ics_line_no(const struct ics_doc *doc, long marker); /* physical line, 0 if unknown */
 const char *ics_line_text(const struct ics_doc *doc, long marker);
 void ics_free(struct ics_doc *doc);
@@ -149,15 +172,21 @@ void plan_report_xlic(struct cal_ctx *cx, icalproperty *p, long marker, bool fat
 void plan_xlic_only(struct cal_ctx *cx, icalproperty *p, long marker, void *ud);
 void plan_walk_errors(struct cal_ctx *cx, icalcomponent *comp);
 int plan_line_of_component(struct cal_ctx *cx, icalcomponent *comp);
-void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, icalcomponent *cal);
+void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, size_t ci,
+                        icalcomponent *cal);
 void plan_load_event(struct cal_ctx *cx, icalcomponent *comp);
 void plan_free_item(struct plan_item_full *it);
+void plan_attach_memo_free(struct plan *plan);
 
 /* expand.c */
+#define PLAN_MAX_COUNT 1000000 /* RRULE COUNT above this is refused at load */
 int plan_item_instances(struct plan_item_full *it, int64_t from_sec, int64_t to_sec,
                         int64_t **out, size_t *n_out);
 bool plan_item_has_instance(struct plan_item_full *it, int64_t sec);
 void plan_rule_free(struct plan_rule *r);
+#define PLAN_MATCH_BUDGET 600000 /* lattice steps: 416 days of minutes */
+bool plan_rule_can_match(const struct plan_item_full *it, const struct plan_rule *r,
+                         long budget);
 
 static inline struct plan_item_full *plan_item_full_of(const struct plan_item *i)
 {

@@ -11,7 +11,7 @@
 
 #define DAY_MS 86400000LL
 #define Y2026_MS 1767225600000LL /* 2026-01-01T00:00:00Z */
-/* plan_expand has no cap of its own (a rule has up to 2 million instances);
+/* plan_expand costs what the window holds (a FREQ=MINUTELY rule: 1440 a day);
  * stopping once this many occurrences came out keeps every input fast. */
 #define MAX_OCCURRENCES 20000
 

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/paths.h"
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan.h"
@@ -353,6 +355,103 @@ START_TEST(test_cache_consistency)
 }
 END_TEST
 
+/* Rules whose DTSTART lies decades before the window (old-rules.ics):
+ * windows asked in any order, far jumps ahead and back in between, give
+ * what one expansion of the whole span gives (the .expected list). */
+START_TEST(test_window_cursor_orders)
+{
+    struct plan *whole = load1(PLANS "/old-rules.ics", NULL);
+    char *all = render(whole, T("2026-02-20Z"), T("2026-04-05Z"));
+    plan_free(whole);
+    struct plan *p = load1(PLANS "/old-rules.ics", NULL);
+    struct strbuf b = {0};
+    /* forward in 5-hour steps, with a look at 2090 and at 1961 on the way */
+    for (int64_t w = T("2026-02-20Z"); w < T("2026-04-05Z"); w += 5 * 3600000LL) {
+        int64_t e = w + 5 * 3600000LL < T("2026-04-05Z") ? w + 5 * 3600000LL : T("2026-04-05Z");
+        char *x = render(p, w, e);
+        strbuf_puts(&b, x);
+        free(x);
+        if (w == T("2026-03-01Z")) {
+            free(render(p, T("2090-01-01Z"), T("2090-01-02Z")));
+            free(render(p, T("1961-01-01Z"), T("1961-01-02Z")));
+        }
+    }
+    ck_assert_str_eq(b.s, all);
+    strbuf_free(&b);
+    /* backwards, one day at a time, pieces concatenated in time order */
+    size_t days = 44;
+    char **piece = xcalloc(days, sizeof *piece);
+    for (size_t k = days; k-- > 0;)
+        piece[k] = render(p, T("2026-02-20Z") + (int64_t)k * 86400000LL,
+                          T("2026-02-20Z") + (int64_t)(k + 1) * 86400000LL);
+    struct strbuf c = {0};
+    strbuf_puts(&c, "");
+    for (size_t k = 0; k < days; k++) {
+        strbuf_puts(&c, piece[k]);
+        free(piece[k]);
+    }
+    free(piece);
+    ck_assert_str_eq(c.s, all);
+    strbuf_free(&c);
+    free(all);
+    plan_free(p);
+}
+END_TEST
+
+/* The daemon's refills: a minutely rule from 2000 expanded day after day
+ * holds only about what a window holds, not what it produced so far. */
+START_TEST(test_window_memory_bounded)
+{
+    struct plan *p = load_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+                               "BEGIN:VEVENT\r\nUID:m@t\r\nDTSTAMP:20000101T000000Z\r\n"
+                               "DTSTART:20000101T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"
+                               "ATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    size_t most = 0;
+    for (int d = 0; d < 30; d++) {
+        struct plan_occurrence *o;
+        size_t n;
+        int64_t from = T("2026-06-01Z") + d * 86400000LL;
+        ck_assert_int_eq(plan_expand(p, from, from + 2 * 86400000LL, &o, &n), 0);
+        ck_assert_uint_eq(n, 2 * 1440);
+        ck_assert_int_eq(o[0].start_ms, from);
+        free(o);
+        if (plan_held_instances(p) > most)
+            most = plan_held_instances(p);
+    }
+    /* the window, its two-day margins and a day kept before: 7 days of
+     * minutes, and a quarter more before a trim */
+    ck_assert_uint_le(most, 10 * 1440);
+    ck_assert_uint_gt(most, 0);
+    plan_free(p);
+}
+END_TEST
+
+/* COUNT is stepped from DTSTART: one beyond the bound is refused, naming
+ * its line; the bound itself loads. */
+START_TEST(test_count_bound)
+{
+#define COUNT_PLAN(n)                                                                      \
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\nUID:c@t\r\n"              \
+    "DTSTAMP:20000101T000000Z\r\nDTSTART:20000101T000000Z\r\n"                          \
+    "RRULE:FREQ=MINUTELY;COUNT=" #n "\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\n"        \
+    "END:VCALENDAR\r\n"
+    struct plan *p = load_text(COUNT_PLAN(1000001));
+    ck_assert_msg(has_diag(p, 8, PLAN_ERROR, "COUNT=1000001"), "no COUNT error at line 8");
+    ck_assert_uint_eq(plan_item_count(p), 0);
+    plan_free(p);
+    p = load_text(COUNT_PLAN(1000000));
+    ck_assert_uint_eq(plan_error_count(p), 0);
+    struct plan_occurrence *o;
+    size_t n;
+    /* the last instance: 999,999 minutes after DTSTART */
+    ck_assert_int_eq(plan_expand(p, T("2001-11-25Z"), T("2001-11-27Z"), &o, &n), 0);
+    ck_assert_uint_gt(n, 0);
+    ck_assert_int_eq(o[n - 1].start_ms, T("2000-01-01Z") + 999999 * 60000LL);
+    free(o);
+    plan_free(p);
+}
+END_TEST
+
 /* Outlook's 148-digit UIDs do not fit "UID/TIME" in 160 bytes: the key
  * keeps a prefix plus a hash of the whole UID, and stays unique. */
 START_TEST(test_long_uid_keys)
@@ -480,6 +579,157 @@ START_TEST(test_fuzz)
 }
 END_TEST
 
+/* A MINUTELY rule whose BY... parts no minute satisfies would keep
+ * libical's iterator stepping to the year 2582 (minutes): refused at load,
+ * at its line; a sparse but possible one loads and airs. */
+START_TEST(test_rule_never_matches)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:feb30@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:lattice@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=60;BYMINUTE=5\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:dec@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260101T000000Z\r\n"
+        "RRULE:FREQ=MINUTELY;INTERVAL=30;BYMONTH=12;BYDAY=MO;BYHOUR=7;BYMINUTE=30\r\n"
+        "ATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    ck_assert(has_diag(p, 8, PLAN_ERROR, "never airs"));
+    ck_assert(has_diag(p, 15, PLAN_ERROR, "never airs"));
+    ck_assert_uint_eq(plan_error_count(p), 2);
+    char *got = render(p, T("2026-12-01Z"), T("2026-12-31Z"));
+    ck_assert_str_eq(got, "dec@t\t2026-12-07T07:30:00Z\ndec@t\t2026-12-14T07:30:00Z\n"
+                          "dec@t\t2026-12-21T07:30:00Z\ndec@t\t2026-12-28T07:30:00Z\n");
+    free(got);
+    plan_free(p);
+}
+END_TEST
+
+/* A 1 MB DESCRIPTION (folded, with multi-byte text) is cut to 64 KB at a
+ * character boundary, with a warning at its line; the item airs. */
+START_TEST(test_long_description_cut)
+{
+    struct strbuf b = {0};
+    strbuf_puts(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nBEGIN:VEVENT\r\n"
+                    "UID:d@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260301T000000Z\r\n"
+                    "DESCRIPTION:");
+    for (int i = 0; i < 1 << 20; i += 60)
+        strbuf_puts(&b, i ? "\r\n Tin t\xe1\xbb\xa9" "c bu\xe1\xbb\x95" "i s\xc3\xa1" "ng\\n \\, x"
+                          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                          : "Tin");
+    strbuf_puts(&b, "\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    struct plan *p = load_text(b.s);
+    strbuf_free(&b);
+    ck_assert(has_diag(p, 8, PLAN_WARNING, "DESCRIPTION longer than 64 KB"));
+    ck_assert_uint_eq(plan_error_count(p), 0);
+    const struct plan_item *it = plan_find_uid(p, "d@t");
+    ck_assert_ptr_nonnull(it);
+    size_t n = strlen(it->description);
+    ck_assert_uint_gt(n, 60000);
+    ck_assert_uint_le(n, 64 << 10);
+    ck_assert((((unsigned char)it->description[n - 1]) & 0xC0) != 0xC0); /* whole characters */
+    plan_free(p);
+}
+END_TEST
+
+static int check_year(struct plan *p, const char *from, const char *to)
+{
+    struct plan_check_options co = {.audio_root = FIXTURES "/audio", .hours_start_min = 0,
+                                    .hours_end_min = 24 * 60, .max_session_min = 0,
+                                    .from_ms = T(from), .to_ms = T(to), .gap_max_s = 60};
+    return plan_check(p, &co);
+}
+
+/* loaxa check of a FREQ=MINUTELY rule from 2000 over a year: it looks at a
+ * bounded number of airings and says where it stopped, at the RRULE line. */
+START_TEST(test_check_bounded)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+#define MINUTELY_EV(uid, sec)                                                              \
+    "BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20000101T000000Z\r\n"                          \
+    "DTSTART:20000101T0000" sec "Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:" uid "\r\n"         \
+    "ATTACH:test/tone.wav\r\nEND:VEVENT\r\n"
+    /* three rules: 1.5 million airings a year */
+    struct plan *p = load_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n" MINUTELY_EV(
+        "a", "00") MINUTELY_EV("b", "10") MINUTELY_EV("c", "20") "END:VCALENDAR\r\n");
+    check_year(p, "2026-01-01Z", "2027-01-01Z");
+    if (!has_diag(p, 8, PLAN_WARNING, "checked up to 2026-08-"))
+        dump_diags(p);
+    ck_assert(has_diag(p, 8, PLAN_WARNING, "checked up to 2026-08-"));
+    plan_free(p);
+}
+END_TEST
+
+/* The check goes day by day: an airing running past local midnight still
+ * meets the next day's first one. */
+START_TEST(test_check_overlap_across_midnight)
+{
+    setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+    tzset();
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:late@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20260301T235000\r\nDURATION:PT30M\r\n"
+        "RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:late\r\nATTACH:test/tone.wav\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:early@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART;TZID=Asia/Ho_Chi_Minh:20260302T000500\r\nDURATION:PT5M\r\n"
+        "RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:early\r\nATTACH:test/tone.wav\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    check_year(p, "2026-02-28Z", "2026-03-10Z");
+    if (!has_diag(p, 16, PLAN_WARNING, "overlaps \"late\""))
+        dump_diags(p);
+    ck_assert(has_diag(p, 16, PLAN_WARNING, "3 times"));
+    plan_free(p);
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+END_TEST
+
+/* ATTACH with an absolute path: accepted when it resolves inside the audio
+ * root (calendar clients write absolute paths), refused elsewhere, also when
+ * the file is missing and only shares a prefix with the root. */
+START_TEST(test_attach_absolute)
+{
+    char root[4096];
+    ck_assert_ptr_nonnull(realpath(FIXTURES "/audio", root));
+    char *text = xasprintf(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
+        "BEGIN:VEVENT\r\nUID:in@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s/test/tone.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:out@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:/etc/passwd\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:sibling@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s-other/x.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:dotdot@t\r\nDTSTAMP:20260101T000000Z\r\n"
+        "DTSTART:20260301T000000Z\r\nATTACH:%s/test/../test/tone.wav\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n", root, root, root);
+    char *path = write_tmp(text);
+    struct plan *p = load1(path, root);
+    ck_assert_ptr_nonnull(plan_find_uid(p, "in@t"));
+    ck_assert_ptr_null(plan_find_uid(p, "out@t"));
+    ck_assert(has_diag(p, 14, PLAN_ERROR, "outside the audio root"));
+    ck_assert_ptr_null(plan_find_uid(p, "sibling@t"));
+    ck_assert(has_diag(p, 20, PLAN_ERROR, "outside the audio root"));
+    ck_assert_ptr_null(plan_find_uid(p, "dotdot@t"));
+    ck_assert(has_diag(p, 26, PLAN_ERROR, "\"..\""));
+    ck_assert_uint_eq(plan_error_count(p), 3);
+    /* what the player does with the path: the real file inside the root */
+    char err[512], *abs = NULL;
+    const struct plan_item *in = plan_find_uid(p, "in@t");
+    ck_assert_int_eq(paths_resolve_audio(root, in->audio[0], &abs, err, sizeof err), 0);
+    ck_assert(strncmp(abs, root, strlen(root)) == 0);
+    free(abs);
+    plan_free(p);
+    unlink(path);
+    free(path);
+    free(text);
+}
+END_TEST
+
 /* A plan folder's files: a link out of the folder, a FIFO and an oversized
  * file are each an error naming the file; the folder's other files load. */
 START_TEST(test_folder_confined)
@@ -549,11 +799,19 @@ int main(void)
     tcase_add_test(tc, test_bad_items_left_out);
     tcase_add_test(tc, test_duplicate_uid_across_files);
     tcase_add_test(tc, test_cache_consistency);
+    tcase_add_test(tc, test_window_cursor_orders);
+    tcase_add_test(tc, test_window_memory_bounded);
+    tcase_add_test(tc, test_count_bound);
+    tcase_add_test(tc, test_check_bounded);
+    tcase_add_test(tc, test_long_description_cut);
+    tcase_add_test(tc, test_rule_never_matches);
+    tcase_add_test(tc, test_check_overlap_across_midnight);
     tcase_add_test(tc, test_long_uid_keys);
     tcase_add_test(tc, test_zone_names);
     tcase_add_test(tc, test_rdate_exdate);
     tcase_add_test(tc, test_fuzz);
     tcase_add_test(tc, test_folder_confined);
+    tcase_add_test(tc, test_attach_absolute);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
