@@ -51,14 +51,20 @@ void daemon_note_failure(struct daemon *d, const char *fmt, ...)
 
 /* ---- the plan and the window of occurrences ---- */
 
-/* In the log, waiting for it (backlog), or on air without a row yet. */
+/* In the log, waiting for it (backlog), or on air without a row yet. A
+ * latest row "cancelled" does not count: a programme revoked before its
+ * start (SCHED_REVOKE) may air at its new time as a new attempt, and the
+ * plan's own cancellation closes the occurrence in the log for good (the
+ * log refuses any later row, so at most its line is said again). */
 static bool logged_cb(void *ud, const char *key)
 {
     struct daemon *d = ud;
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p && d->air[i].unlogged && strcmp(d->air[i].e->key, key) == 0)
             return true;
-    return backlog_has(d, key) || aslog_occurrence_state(d->log, key, NULL, NULL, NULL) == 0;
+    enum aslog_status st = ASLOG_AIRED;
+    return backlog_has(d, key) ||
+           (aslog_occurrence_state(d->log, key, &st, NULL, NULL) == 0 && st != ASLOG_CANCELLED);
 }
 
 static int window_load(struct daemon *d, int64_t from, int64_t to)
@@ -162,6 +168,10 @@ int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen)
     dlog(LOG_INFO, "%s", msg);
     return 0;
 rejected:
+    /* in status too: a plan folder deleted, unreadable */
+    free(d->plan_errors);
+    d->plan_errors = xstrdup(msg);
+    d->n_plan_errors = 1;
     dlog(LOG_ERR, "%s", msg);
     if (d->plan)
         dlog(LOG_ERR, _("still airing the last good plan"));
@@ -193,16 +203,22 @@ static void arm_jump_detector(struct daemon *d)
     timerfd_settime(d->jfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
 }
 
+/* A forward step holds what it made due for SCHED_JUMP_HOLD_MS (the core
+ * neither starts nor writes it off): a wrong step corrected meanwhile
+ * costs nothing; a real one is judged when the hold ends. */
 static void on_jump(struct daemon *d, int64_t delta)
 {
     int64_t now = now_ms(d), grace = (int64_t)d->cfg->grace_min * 60000;
-    dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; rescheduling from the log"),
-         (long long)((delta + (delta < 0 ? -500 : 500)) / 1000));
+    long long s = (delta + (delta < 0 ? -500 : 500)) / 1000;
+    if (delta > 0)
+        dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; what it made due waits %d s "
+                            "for the clock to settle"), s, SCHED_JUMP_HOLD_MS / 1000);
+    else
+        dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; rescheduling from the log"), s);
     int64_t from = now - grace - d->cfg->prepare_ms;
-    if (delta > 0) {
-        sched_note_jump(d->s, now - delta, now);
+    sched_note_jump(d->s, now - delta, now);
+    if (delta > 0)
         from = now - delta - grace; /* what was skipped becomes late or missed */
-    }
     window_load(d, from, now + WINDOW_MS);
 }
 
@@ -254,9 +270,22 @@ static void drive(struct daemon *d)
             airing_forget_adhoc(d, act.entry->key);
             break;
         case SCHED_CANCELLED:
-            airing_log_record(d, act.entry, ASLOG_CANCELLED, "", "");
-            dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
-                 act.entry->key);
+            if (airing_log_record(d, act.entry, ASLOG_CANCELLED, act.reason, "") < 0)
+                break; /* closed in the log already */
+            if (*act.reason)
+                dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), act.entry->item->summary,
+                     act.entry->key, _(act.reason));
+            else
+                dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
+                     act.entry->key);
+            break;
+        case SCHED_REVOKE: /* armed, not started: stopped; airing_check_players closes it */
+            if ((a = airing_find(d, act.entry))) {
+                a->revoked = true;
+                player_stop(a->p, PLAYER_STOPPED);
+            } else {
+                sched_revoked(d->s, act.entry);
+            }
             break;
         case SCHED_DISCARD: /* prepared, not started: no row to write */
             if ((a = airing_find(d, act.entry)))
@@ -286,6 +315,27 @@ static void drive(struct daemon *d)
             break;
         }
     }
+}
+
+/* A revoked programme's player ended (airing_check_players). Nothing
+ * played: its row is closed as cancelled and the core told. The first
+ * frame went out before the stop arrived (a race at the very start): it
+ * aired, cut by the stop, and ends like any airing. */
+void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_report *rep)
+{
+    struct sched_entry *e = a->e;
+    if (rep->frames_played > 0) {
+        airing_log_end(d, a, ASLOG_INTERRUPTED, "moved or removed in the plan as it started",
+                       rep->first_frame_ms, rep->end_ms, rep->played_ms, rep->underruns);
+        sched_ended(d->s, e, false, rep->played_ms, now_ms(d));
+    } else {
+        airing_log_end(d, a, ASLOG_CANCELLED, "moved or removed in the plan before it started",
+                       -1, rep->end_ms, 0, 0);
+        dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), e->item->summary, e->key,
+             _("moved or removed in the plan before it started"));
+        sched_revoked(d->s, e);
+    }
+    airing_drop(a);
 }
 
 static void begin_shutdown(struct daemon *d)
@@ -329,24 +379,40 @@ static void on_signal(struct daemon *d)
     }
 }
 
+#define DIR_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF | \
+                    IN_MOVE_SELF)
+
+/* Plan files written, renamed or deleted in the folder; the folder itself
+ * deleted, moved away or (seen from its parent, watched all along) coming
+ * back, when its watch is added again. */
 static void on_inotify(struct daemon *d)
 {
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     bool relevant = false;
     ssize_t n;
+    const char *base = strrchr(d->plan_dir, '/');
+    base = base && base[1] ? base + 1 : d->plan_dir;
     while ((n = read(d->ifd, buf, sizeof buf)) > 0) {
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)p;
-            size_t l = ev->len ? strlen(ev->name) : 0;
-            if (l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
-                relevant = true;
-            const char *base = strrchr(d->plan_dir, '/');
-            base = base ? base + 1 : d->plan_dir;
-            if (ev->wd == d->parent_wd && l && strcmp(ev->name, base) == 0 &&
-                inotify_add_watch(d->ifd, d->plan_dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                           IN_MOVED_FROM | IN_DELETE) >= 0)
-                relevant = true; /* the plan's folder appeared */
+            size_t l = ev->len ? strnlen(ev->name, ev->len) : 0;
             p += sizeof *ev + ev->len;
+            if (ev->wd == d->dir_wd && d->dir_wd >= 0 &&
+                ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                if (!(ev->mask & IN_IGNORED))
+                    inotify_rm_watch(d->ifd, d->dir_wd);
+                d->dir_wd = -1; /* gone: the parent's watch sees it come back */
+                relevant = true;
+                continue;
+            }
+            if (ev->wd == d->parent_wd && l && strcmp(ev->name, base) == 0) {
+                if (ev->mask & (IN_CREATE | IN_MOVED_TO) && d->dir_wd < 0)
+                    d->dir_wd = inotify_add_watch(d->ifd, d->plan_dir, DIR_EVENTS);
+                relevant = true; /* the plan's folder appeared or went */
+                continue;
+            }
+            if (ev->wd == d->dir_wd && l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
+                relevant = true;
         }
     }
     if (relevant) {
@@ -541,17 +607,19 @@ static int watch_plan(struct daemon *d, char *err, size_t errlen)
         dir = parent_of(d->cfg->plan_path);
     }
     d->plan_dir = dir;
+    d->dir_wd = -1;
     d->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (d->ifd >= 0 && inotify_add_watch(d->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                          IN_MOVED_FROM | IN_DELETE) >= 0)
+    if (d->ifd < 0)
+        goto fail;
+    /* the parent always: the folder may be deleted and made again */
+    char *parent = parent_of(dir);
+    d->parent_wd = inotify_add_watch(d->ifd, parent,
+                                     IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+    free(parent);
+    d->dir_wd = inotify_add_watch(d->ifd, dir, DIR_EVENTS);
+    if (d->dir_wd >= 0 || (errno == ENOENT && d->parent_wd >= 0))
         return 0;
-    if (d->ifd >= 0 && errno == ENOENT) {
-        char *parent = parent_of(dir);
-        d->parent_wd = inotify_add_watch(d->ifd, parent, IN_CREATE | IN_MOVED_TO);
-        free(parent);
-        if (d->parent_wd >= 0)
-            return 0;
-    }
+fail:;
     int rc = -errno;
     snprintf(err, errlen, _("cannot watch %s: %s"), dir, strerror(errno));
     return rc;
@@ -586,6 +654,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
          * start (well ahead of the output latency); until then a reload
          * may still drop a prepared programme with nothing logged */
         .arm_ms = (int64_t)cfg->latency_ms + 1000,
+        .jump_hold_ms = SCHED_JUMP_HOLD_MS,
     };
     d->s = sched_new(&so);
     char msg[2048];

@@ -27,6 +27,7 @@ struct airing {
     bool stop_by_operator;
     bool overran;                 /* the watchdog stopped it */
     bool unlogged;                /* on air although its row could not be written */
+    bool revoked;                 /* stopped before its start: a reload moved it */
 };
 
 /* A row the log could not take yet (backlog.c). */
@@ -81,7 +82,8 @@ struct daemon {
     bool ctl_refusing;            /* over the rate: said once per burst */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
-    int parent_wd;                /* while it does not exist: its parent's watch */
+    int parent_wd;                /* its parent's watch: the folder may go and come back */
+    int dir_wd;                   /* the folder's watch; -1 while it does not exist */
     struct lclock_mark mark;
     bool synced;                  /* last ntp_adjtime answer */
     bool no_device_said;          /* said once until a device works again */
@@ -100,6 +102,7 @@ int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen);
 void daemon_note_failure(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct airing *daemon_on_air(struct daemon *d);
+void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_report *rep);
 
 /* airing.c */
 struct airing *airing_find(struct daemon *d, const struct sched_entry *e);
