@@ -47,6 +47,7 @@ struct backlog_op {
 #define CTL_RATE 20
 #define CTL_BURST 40
 #define DAEMON_MAX_FAILURES 5
+#define DAEMON_MAX_RELOAD_WAITERS 8
 
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
     char key[160];
@@ -59,6 +60,14 @@ struct daemon {
     struct aslog *log;
     struct airlog *al;
     struct sched *s;
+    struct planner *planner;      /* loads and expands off the loop */
+    unsigned long load_asked, load_done; /* the last load asked for, the last one done */
+    bool expanding;               /* an expansion of plan is asked for */
+    struct reload_waiter {        /* RELOAD connections waiting for a load */
+        struct ctl_conn *c;
+        unsigned long seq;
+    } reload_waiters[DAEMON_MAX_RELOAD_WAITERS];
+    int n_reload_waiters;
     struct plan *plan;            /* the last good plan */
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
     size_t n_occ;
@@ -98,7 +107,12 @@ struct daemon {
 int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen);
 int daemon_run(struct daemon *d);
 void daemon_fini(struct daemon *d);
-int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen);
+/* Asks for the plan to be read again (in the planner's thread); returns
+ * the load's number. daemon_reload_wait: the same for RELOAD, whose
+ * connection is answered when that load is done; true when c is kept
+ * (the caller must not free it). */
+unsigned long daemon_reload(struct daemon *d, bool startup);
+bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c);
 void daemon_note_failure(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct airing *daemon_on_air(struct daemon *d);
@@ -133,6 +147,7 @@ size_t backlog_flush(struct daemon *d);    /* returns the rows still kept */
 void backlog_fini(struct daemon *d);       /* a last try; what is left is logged as lost */
 
 /* control.c */
-void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
+/* true: c was kept, to be answered later (the caller must not free it) */
+bool control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
 
 #endif
