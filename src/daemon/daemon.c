@@ -28,7 +28,7 @@
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
-#define STARTUP_WAIT_MS 1000         /* for the first plan before the socket opens */
+#define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 
 static int64_t now_ms(const struct daemon *d)
 {
