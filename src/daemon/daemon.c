@@ -28,6 +28,7 @@
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
+#define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 
 static int64_t now_ms(const struct daemon *d)
@@ -224,9 +225,10 @@ static void on_planner(struct daemon *d)
             on_load(d, j);
         } else if (j->of == d->plan) { /* else: a plan replaced since */
             d->expanding = false;
-            if (j->rc < 0)
+            if (j->rc < 0) {
                 dlog(LOG_ERR, _("cannot expand the plan: %s"), j->msg ? j->msg : "?");
-            else
+                d->expand_retry_mono = lclock_mono_ms(d->clk) + EXPAND_RETRY_MS;
+            } else
                 window_apply(d, j);
         }
         planner_retire(d->planner, j->plan); /* a load not taken: none */
@@ -299,7 +301,8 @@ static void drive(struct daemon *d)
     if (delta)
         on_jump(d, delta);
     now = now_ms(d);
-    if (!d->quit && now + DAY_MS > d->win_to && !d->expanding && !loading(d))
+    if (!d->quit && now + DAY_MS > d->win_to && !d->expanding && !loading(d) &&
+        lclock_mono_ms(d->clk) >= d->expand_retry_mono)
         window_ask(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
                    now + WINDOW_MS);
     for (int guard = 0; guard < 100000; guard++) {
@@ -315,6 +318,9 @@ static void drive(struct daemon *d)
         case SCHED_IDLE: {
             /* the refill is asked for once; its answer wakes the loop */
             int64_t refill = d->expanding || loading(d) ? INT64_MAX : d->win_to - DAY_MS;
+            int64_t retry = d->expand_retry_mono - lclock_mono_ms(d->clk);
+            if (retry > 0 && refill < now + retry)
+                refill = now + retry; /* the last expansion failed: not before then */
             arm_timer(d, act.at_ms < refill ? act.at_ms : refill, now);
             return;
         }

@@ -63,6 +63,7 @@ struct daemon {
     struct planner *planner;      /* loads and expands off the loop */
     unsigned long load_asked, load_done; /* the last load asked for, the last one done */
     bool expanding;               /* an expansion of plan is asked for */
+    int64_t expand_retry_mono;    /* after a failed one, the next not before */
     struct reload_waiter {        /* RELOAD connections waiting for a load */
         struct ctl_conn *c;
         unsigned long seq;
