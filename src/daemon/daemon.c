@@ -1,8 +1,10 @@
 /* loaxad's event loop: one poll() over a relative (boot-time) timerfd (the next thing
  * the scheduler needs), a CLOCK_REALTIME timerfd with CANCEL_ON_SET (wall
  * clock steps), a signalfd, the control socket, inotify on the plan's
- * folder and each player's end descriptor. It sleeps until the earliest of
- * those; idle, nothing wakes it. All decisions come from sched_next(). */
+ * folder (and its parent), the planner's eventfd (plans are read and
+ * expanded in its thread: planner.c) and each player's end descriptor. It
+ * sleeps until the earliest of those; idle, nothing wakes it. All
+ * decisions come from sched_next(). */
 #include "daemon/daemon.h"
 
 #include <errno.h>
