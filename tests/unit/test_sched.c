@@ -836,6 +836,16 @@ START_TEST(test_jump_hold_corrected)
         ck_assert_int_eq(act.kind, SCHED_IDLE);
         ck_assert(act.at_ms == T0 + 40 * SEC + step); /* the hold's end */
     }
+    /* an operator's ad-hoc airing is not held */
+    struct sched_entry *ad = sched_add_adhoc(s, &b, PLAN_LEVEL_NORMAL, T0 + 30 * SEC + step);
+    sched_next(s, T0 + 30 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_ptr_eq(act.entry, ad);
+    sched_next(s, T0 + 30 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    sched_ended(s, ad, false, SEC, T0 + 31 * SEC + step);
+    sched_next(s, T0 + 31 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
     /* corrected: back to the true time, 35 s after the step began */
     sched_note_jump(s, T0 + 35 * SEC + step, T0 + 35 * SEC);
     struct trace t = {.dur_ms = 10 * SEC};
