@@ -74,7 +74,7 @@ static bool logged_cb(void *ud, const char *key)
 }
 
 /* Asks the planner for the occurrences in [from, to) of the current plan;
- * they replace the loaded ones when it is done (on_plan_job). */
+ * they replace the loaded ones when it is done (on_planner). */
 static void window_ask(struct daemon *d, int64_t from, int64_t to)
 {
     if (!d->plan) { /* no plan yet: nothing to expand, nothing to refill */
