@@ -287,6 +287,10 @@ void airing_check_players(struct daemon *d)
             sched_failed(d->s, e);
             continue;
         }
+        if (a->revoked) {
+            daemon_revoke_end(d, a, &rep);
+            continue;
+        }
         end_airing(d, a, &rep);
     }
 }

@@ -47,6 +47,8 @@ struct conn_slot {
     struct ctl_conn *c;
     int64_t deadline;             /* monotonic ms: line due, then answer taken */
     uint64_t seq;                 /* accept order: the oldest is dropped first */
+    bool waiting;                 /* kept by control.c (RELOAD): neither polled, expired
+                                   * nor pushed out until conns_answered */
 };
 
 struct bucket {
@@ -132,9 +134,12 @@ static void on_readable(struct daemon *d, struct conn_slot *s)
     if (r == 0)
         return;
     if (r > 0) {
-        if (take_token(d->conns, lclock_mono_ms(d->clk)))
-            control_handle(d, s->c, line);
-        else
+        if (take_token(d->conns, lclock_mono_ms(d->clk))) {
+            if (control_handle(d, s->c, line)) {
+                s->waiting = true; /* answered later: conns_answered */
+                return;
+            }
+        } else
             ctl_conn_reply(s->c, false, _("too many commands; try again in a second"));
     } else if (r == -E2BIG) {
         char msg[128];
@@ -156,6 +161,8 @@ static struct conn_slot *free_slot(struct conns *cs)
         struct conn_slot *s = &cs->slot[i];
         if (!s->c)
             return s;
+        if (s->waiting)
+            continue;
         struct conn_slot **best = ctl_conn_pending(s->c) ? &writer : &reader;
         if (!*best || s->seq < (*best)->seq)
             *best = s;
@@ -224,7 +231,7 @@ int conns_expire(struct daemon *d)
         next = 1 + (int64_t)((1 - b->tokens) * 1000 / b->rate);
     for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
         struct conn_slot *s = &d->conns->slot[i];
-        if (!s->c)
+        if (!s->c || s->waiting)
             continue;
         if (mono >= s->deadline) {
             if (!ctl_conn_pending(s->c)) {
@@ -244,7 +251,7 @@ int conns_expire(struct daemon *d)
 int conns_fill(struct daemon *d, struct pollfd *pfd)
 {
     for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
-        struct ctl_conn *c = d->conns->slot[i].c;
+        struct ctl_conn *c = d->conns->slot[i].waiting ? NULL : d->conns->slot[i].c;
         pfd[i] = (struct pollfd){.fd = c ? ctl_conn_fd(c) : -1,
                                  .events = c && ctl_conn_pending(c) ? POLLOUT : POLLIN};
     }
@@ -257,7 +264,7 @@ void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready)
      * client's line is served before new ones may take its slot */
     for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
         struct conn_slot *s = &d->conns->slot[i];
-        if (!s->c || !pfd[i].revents || pfd[i].fd != ctl_conn_fd(s->c))
+        if (!s->c || s->waiting || !pfd[i].revents || pfd[i].fd != ctl_conn_fd(s->c))
             continue;
         if (!ctl_conn_pending(s->c))
             on_readable(d, s);
@@ -266,4 +273,16 @@ void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready)
     }
     if (listen_ready)
         on_listen(d);
+}
+
+void conns_answered(struct daemon *d, struct ctl_conn *c)
+{
+    for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
+        struct conn_slot *s = &d->conns->slot[i];
+        if (s->c == c && s->waiting) {
+            s->waiting = false;
+            replied(d, s);
+            return;
+        }
+    }
 }

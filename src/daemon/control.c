@@ -250,17 +250,17 @@ out:
     free(abs);
 }
 
-void control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
+bool control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
 {
     struct ctl_request req;
     char err[CTL_MAX_LINE + 256];
     if (ctl_parse(line, &req, err, sizeof err) < 0) {
         ctl_conn_reply(c, false, err);
-        return;
+        return false;
     }
     if (d->quit && req.verb != CTL_STATUS && req.verb != CTL_ERRORS) {
         ctl_conn_reply(c, false, _("the daemon is shutting down"));
-        return;
+        return false;
     }
     switch (req.verb) {
     case CTL_STATUS: {
@@ -292,11 +292,8 @@ void control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
         ctl_conn_reply(c, true, a->e->key);
         break;
     }
-    case CTL_RELOAD: {
-        char msg[4096];
-        int rc = daemon_reload(d, false, msg, sizeof msg);
-        ctl_conn_reply(c, rc == 0, msg);
-        break;
+    case CTL_RELOAD: /* answered when the planner is done: see daemon_reload_wait */
+        return daemon_reload_wait(d, c);
     }
-    }
+    return false;
 }

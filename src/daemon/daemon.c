@@ -1,8 +1,10 @@
 /* loaxad's event loop: one poll() over a relative (boot-time) timerfd (the next thing
  * the scheduler needs), a CLOCK_REALTIME timerfd with CANCEL_ON_SET (wall
  * clock steps), a signalfd, the control socket, inotify on the plan's
- * folder and each player's end descriptor. It sleeps until the earliest of
- * those; idle, nothing wakes it. All decisions come from sched_next(). */
+ * folder (and its parent), the planner's eventfd (plans are read and
+ * expanded in its thread: planner.c) and each player's end descriptor. It
+ * sleeps until the earliest of those; idle, nothing wakes it. All
+ * decisions come from sched_next(). */
 #include "daemon/daemon.h"
 
 #include <errno.h>
@@ -24,11 +26,15 @@
 #include "daemon/dlog.h"
 #include "daemon/hasher.h"
 #include "daemon/journal.h"
+#include "daemon/planner.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
+#define REVOKE_MARGIN_MS 200        /* beyond the output latency: a revoke too late */
+#define EXPAND_RETRY_MS 60000        /* after an expansion failed */
+#define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 
 static int64_t now_ms(const struct daemon *d)
 {
@@ -53,32 +59,49 @@ void daemon_note_failure(struct daemon *d, const char *fmt, ...)
 
 /* ---- the plan and the window of occurrences ---- */
 
-/* In the log, waiting for it (backlog), or on air without a row yet. */
+/* In the log, waiting for it (backlog), or on air without a row yet. A
+ * latest row "cancelled" does not count: a programme revoked before its
+ * start (SCHED_REVOKE) may air at its new time as a new attempt, and the
+ * plan's own cancellation closes the occurrence in the log for good (the
+ * log refuses any later row, so at most its line is said again). */
 static bool logged_cb(void *ud, const char *key)
 {
     struct daemon *d = ud;
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p && d->air[i].unlogged && strcmp(d->air[i].e->key, key) == 0)
             return true;
-    return backlog_has(d, key) || aslog_occurrence_state(d->log, key, NULL, NULL, NULL) == 0;
+    enum aslog_status st = ASLOG_AIRED;
+    return backlog_has(d, key) ||
+           (aslog_occurrence_state(d->log, key, &st, NULL, NULL) == 0 && st != ASLOG_CANCELLED);
 }
 
-static int window_load(struct daemon *d, int64_t from, int64_t to)
+/* Asks the planner for the occurrences in [from, to) of the current plan;
+ * they replace the loaded ones when it is done (on_planner). */
+static void window_ask(struct daemon *d, int64_t from, int64_t to)
 {
-    struct plan_occurrence *occ = NULL;
-    size_t n = 0;
-    int rc = d->plan ? plan_expand(d->plan, from, to, &occ, &n) : 0; /* no plan yet: nothing */
-    if (rc < 0) {
-        dlog(LOG_ERR, _("cannot expand the plan: %s"), strerror(-rc));
-        return rc;
+    if (!d->plan) { /* no plan yet: nothing to expand, nothing to refill */
+        d->win_from = from;
+        d->win_to = to;
+        return;
     }
-    sched_load(d->s, occ, n, logged_cb, d);
+    if (planner_expand(d->planner, d->plan, from, to) == 0)
+        d->expanding = true;
+}
+
+static void window_apply(struct daemon *d, struct planner_job *j)
+{
+    sched_load(d->s, j->occ, j->n_occ, logged_cb, d);
     free(d->occ);
-    d->occ = occ;
-    d->n_occ = n;
-    d->win_from = from;
-    d->win_to = to;
-    return 0;
+    d->occ = j->occ;
+    d->n_occ = j->n_occ;
+    j->occ = NULL;
+    d->win_from = j->from_ms;
+    d->win_to = j->to_ms;
+}
+
+static bool loading(const struct daemon *d)
+{
+    return d->load_asked != d->load_done;
 }
 
 static int latest_cb(const struct aslog_row *row, void *ud)
@@ -106,68 +129,116 @@ static int64_t lookback_from(struct daemon *d, int64_t now)
     return latest >= 0 && latest < late ? latest - grace : late;
 }
 
-int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen)
+/* Asks the planner to read the plan again; returns the load's number. At
+ * start, and while there is no plan, a plan with errors airs its good
+ * items; later it is refused and the last good plan keeps airing. */
+unsigned long daemon_reload(struct daemon *d, bool startup)
 {
-    const char *paths[] = {d->cfg->plan_path};
-    struct plan_options po = {.default_tz = d->cfg->timezone, .audio_root = d->cfg->audio_root};
-    char *perr = NULL;
-    struct plan *np = plan_load(paths, 1, &po, &perr);
-    if (!np) {
-        snprintf(msg, msglen, _("cannot read the plan %s: %s"), d->cfg->plan_path,
-                 perr ? perr : "?");
-        free(perr);
-        goto rejected;
-    }
-    size_t nerr = plan_error_count(np);
-    if (nerr) {
-        struct strbuf b = {0};
-        for (size_t i = 0; i < plan_diag_count(np); i++) {
-            const struct plan_diag *dg = plan_diag(np, i);
-            if (dg->severity == PLAN_ERROR)
-                strbuf_printf(&b, "%s%s:%d: %s", b.len ? "\n" : "", dg->file, dg->line,
-                              dg->message);
-        }
-        free(d->plan_errors);
-        d->plan_errors = strbuf_steal(&b);
-        d->n_plan_errors = (int)nerr;
-        if (!startup && d->plan) {
-            snprintf(msg, msglen,
-                     _("the plan has %zu error(s); still airing the last good plan: %s"), nerr,
-                     d->plan_errors);
-            plan_free(np);
-            dlog(LOG_ERR, "%s", msg);
-            return -EINVAL;
-        }
-        /* at start there is no better plan: air its good items */
-        dlog(LOG_ERR, _("the plan has %zu error(s); its valid items will air: %s"), nerr,
-             d->plan_errors);
-    } else {
-        free(d->plan_errors);
-        d->plan_errors = NULL;
-        d->n_plan_errors = 0;
-    }
-    struct plan *old = d->plan;
-    d->plan = np;
     int64_t now = now_ms(d);
     int64_t from = startup ? lookback_from(d, now)
                            : now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
-    if (window_load(d, from, now + WINDOW_MS) < 0) {
-        d->plan = old;
-        plan_free(np);
-        snprintf(msg, msglen, _("cannot expand the plan"));
-        return -EINVAL;
+    d->load_asked = planner_load(d->planner, startup || !d->plan, from, now + WINDOW_MS);
+    return d->load_asked;
+}
+
+static void answer_reloads(struct daemon *d, unsigned long seq, bool ok, const char *msg)
+{
+    int kept = 0;
+    for (int i = 0; i < d->n_reload_waiters; i++) {
+        struct reload_waiter *w = &d->reload_waiters[i];
+        if (w->seq > seq) {
+            d->reload_waiters[kept++] = *w;
+            continue;
+        }
+        ctl_conn_reply(w->c, ok, msg);
+        conns_answered(d, w->c);
     }
-    plan_free(old); /* sched's entries now point into np (or own copies) */
-    d->plan_loaded_ms = now;
-    snprintf(msg, msglen, _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
-             plan_item_count(np), plan_file_count(np), d->n_occ);
-    dlog(LOG_INFO, "%s", msg);
-    return 0;
-rejected:
-    dlog(LOG_ERR, "%s", msg);
-    if (d->plan)
-        dlog(LOG_ERR, _("still airing the last good plan"));
-    return -EINVAL;
+    d->n_reload_waiters = kept;
+}
+
+/* RELOAD: the connection waits for the load's result (the loop does not). */
+bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c)
+{
+    if (d->n_reload_waiters == DAEMON_MAX_RELOAD_WAITERS) {
+        ctl_conn_reply(c, false, _("busy"));
+        return false;
+    }
+    d->reload_waiters[d->n_reload_waiters].c = c;
+    d->reload_waiters[d->n_reload_waiters++].seq = daemon_reload(d, false);
+    return true;
+}
+
+static void on_load(struct daemon *d, struct planner_job *j)
+{
+    char msg[4096];
+    bool first = d->load_done == 0, ok = false;
+    d->load_done = j->seq;
+    if (j->errors) {
+        free(d->plan_errors);
+        d->plan_errors = xstrdup(j->errors);
+        d->n_plan_errors = (int)j->n_errors;
+    }
+    if (j->refused) {
+        snprintf(msg, sizeof msg,
+                 _("the plan has %zu error(s); still airing the last good plan: %s"),
+                 j->n_errors, j->errors);
+        dlog(LOG_ERR, "%s", msg);
+    } else if (!j->plan) {
+        snprintf(msg, sizeof msg, _("cannot read the plan %s: %s"), d->cfg->plan_path,
+                 j->msg ? j->msg : "?");
+        /* in status too: a plan folder deleted, unreadable */
+        free(d->plan_errors);
+        d->plan_errors = xstrdup(msg);
+        d->n_plan_errors = 1;
+        dlog(LOG_ERR, "%s", msg);
+        if (d->plan)
+            dlog(LOG_ERR, _("still airing the last good plan"));
+        else if (first)
+            /* keep running: the control socket answers, and the plan is
+             * read as soon as it appears */
+            dlog(LOG_WARNING, _("no plan yet; waiting for %s"), d->cfg->plan_path);
+    } else {
+        if (j->n_errors) /* at start there is no better plan: air its good items */
+            dlog(LOG_ERR, _("the plan has %zu error(s); its valid items will air: %s"),
+                 j->n_errors, j->errors);
+        else {
+            free(d->plan_errors);
+            d->plan_errors = NULL;
+            d->n_plan_errors = 0;
+        }
+        struct plan *old = d->plan;
+        d->plan = j->plan;
+        j->plan = NULL;
+        d->expanding = false; /* an expansion of the old plan is dropped when it comes */
+        window_apply(d, j);
+        planner_retire(d->planner, old); /* sched's entries now point into the new one */
+        d->plan_loaded_ms = now_ms(d);
+        snprintf(msg, sizeof msg,
+                 _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
+                 plan_item_count(d->plan), plan_file_count(d->plan), d->n_occ);
+        dlog(LOG_INFO, "%s", msg);
+        ok = true;
+    }
+    answer_reloads(d, j->seq, ok, msg);
+}
+
+static void on_planner(struct daemon *d)
+{
+    struct planner_job *j;
+    while ((j = planner_take(d->planner))) {
+        if (j->load) {
+            on_load(d, j);
+        } else if (j->of == d->plan) { /* else: a plan replaced since */
+            d->expanding = false;
+            if (j->rc < 0) {
+                dlog(LOG_ERR, _("cannot expand the plan: %s"), j->msg ? j->msg : "?");
+                d->expand_retry_mono = lclock_mono_ms(d->clk) + EXPAND_RETRY_MS;
+            } else
+                window_apply(d, j);
+        }
+        planner_retire(d->planner, j->plan); /* a load not taken: none */
+        planner_job_free(j);
+    }
 }
 
 /* ---- time ---- */
@@ -195,17 +266,23 @@ static void arm_jump_detector(struct daemon *d)
     timerfd_settime(d->jfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
 }
 
+/* A forward step holds what it made due for SCHED_JUMP_HOLD_MS (the core
+ * neither starts nor writes it off): a wrong step corrected meanwhile
+ * costs nothing; a real one is judged when the hold ends. */
 static void on_jump(struct daemon *d, int64_t delta)
 {
     int64_t now = now_ms(d), grace = (int64_t)d->cfg->grace_min * 60000;
-    dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; rescheduling from the log"),
-         (long long)((delta + (delta < 0 ? -500 : 500)) / 1000));
+    long long s = (delta + (delta < 0 ? -500 : 500)) / 1000;
+    if (delta > 0)
+        dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; what it made due waits %d s "
+                            "for the clock to settle"), s, SCHED_JUMP_HOLD_MS / 1000);
+    else
+        dlog(LOG_WARNING, _("the wall clock jumped by %+lld s; rescheduling from the log"), s);
     int64_t from = now - grace - d->cfg->prepare_ms;
-    if (delta > 0) {
-        sched_note_jump(d->s, now - delta, now);
+    sched_note_jump(d->s, now - delta, now);
+    if (delta > 0)
         from = now - delta - grace; /* what was skipped becomes late or missed */
-    }
-    window_load(d, from, now + WINDOW_MS);
+    window_ask(d, from, now + WINDOW_MS);
 }
 
 static void check_sync(struct daemon *d)
@@ -229,9 +306,10 @@ static void drive(struct daemon *d)
     if (delta)
         on_jump(d, delta);
     now = now_ms(d);
-    if (!d->quit && now + DAY_MS > d->win_to)
-        window_load(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
-                    now + WINDOW_MS);
+    if (!d->quit && now + DAY_MS > d->win_to && !d->expanding && !loading(d) &&
+        lclock_mono_ms(d->clk) >= d->expand_retry_mono)
+        window_ask(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
+                   now + WINDOW_MS);
     for (int guard = 0; guard < 100000; guard++) {
         struct sched_action act;
         now = now_ms(d);
@@ -243,7 +321,11 @@ static void drive(struct daemon *d)
         struct airing *a;
         switch (act.kind) {
         case SCHED_IDLE: {
-            int64_t refill = d->win_to - DAY_MS;
+            /* the refill is asked for once; its answer wakes the loop */
+            int64_t refill = d->expanding || loading(d) ? INT64_MAX : d->win_to - DAY_MS;
+            int64_t retry = d->expand_retry_mono - lclock_mono_ms(d->clk);
+            if (retry > 0 && refill < now + retry)
+                refill = now + retry; /* the last expansion failed: not before then */
             arm_timer(d, act.at_ms < refill ? act.at_ms : refill, now);
             return;
         }
@@ -256,9 +338,27 @@ static void drive(struct daemon *d)
             airing_forget_adhoc(d, act.entry->key);
             break;
         case SCHED_CANCELLED:
-            airing_log_record(d, act.entry, ASLOG_CANCELLED, "", "");
-            dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
-                 act.entry->key);
+            if (airing_log_record(d, act.entry, ASLOG_CANCELLED, act.reason, "") < 0)
+                break; /* closed in the log already */
+            if (*act.reason)
+                dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), act.entry->item->summary,
+                     act.entry->key, _(act.reason));
+            else
+                dlog(LOG_INFO, _("%s (%s) is cancelled in the plan"), act.entry->item->summary,
+                     act.entry->key);
+            break;
+        case SCHED_REVOKE: /* armed, not started: stopped; airing_check_players closes it */
+            if (!(a = airing_find(d, act.entry))) {
+                sched_revoked(d->s, act.entry);
+            } else if (now + d->cfg->latency_ms + REVOKE_MARGIN_MS >= act.entry->start_ms) {
+                /* its first frames may be on their way to the device: it
+                 * has started, and stays (the core logs the moved one) */
+                dlog(LOG_NOTICE, _("%s (%s) is starting; it stays on air although the plan "
+                                   "moved it"), act.entry->item->summary, act.entry->key);
+            } else {
+                a->revoked = true;
+                player_stop(a->p, PLAYER_STOPPED);
+            }
             break;
         case SCHED_DISCARD: /* prepared, not started: no row to write */
             if ((a = airing_find(d, act.entry)))
@@ -290,6 +390,27 @@ static void drive(struct daemon *d)
     }
 }
 
+/* A revoked programme's player ended (airing_check_players). Nothing
+ * played: its row is closed as cancelled and the core told. The first
+ * frame went out before the stop arrived (a race at the very start): it
+ * aired, cut by the stop, and ends like any airing. */
+void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_report *rep)
+{
+    struct sched_entry *e = a->e;
+    if (rep->frames_played > 0) {
+        airing_log_end(d, a, ASLOG_INTERRUPTED, "moved or removed in the plan as it started",
+                       rep->first_frame_ms, rep->end_ms, rep->played_ms, rep->underruns);
+        sched_ended(d->s, e, false, rep->played_ms, now_ms(d));
+    } else {
+        airing_log_end(d, a, ASLOG_CANCELLED, "moved or removed in the plan before it started",
+                       -1, rep->end_ms, 0, 0);
+        dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), e->item->summary, e->key,
+             _("moved or removed in the plan before it started"));
+        sched_revoked(d->s, e);
+    }
+    airing_drop(a);
+}
+
 static void begin_shutdown(struct daemon *d)
 {
     if (d->quit)
@@ -297,6 +418,7 @@ static void begin_shutdown(struct daemon *d)
     d->quit = true;
     d->quit_deadline_mono = lclock_mono_ms(d->clk) + d->cfg->fade_ms + 3000;
     dlog(LOG_NOTICE, _("shutting down"));
+    answer_reloads(d, ULONG_MAX, false, _("the daemon is shutting down"));
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
         struct airing *a = &d->air[i];
         if (!a->p)
@@ -323,44 +445,58 @@ static void on_signal(struct daemon *d)
     struct signalfd_siginfo si;
     while (read(d->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
         if (si.ssi_signo == SIGHUP) {
-            char msg[2048];
-            daemon_reload(d, false, msg, sizeof msg);
+            daemon_reload(d, false);
         } else {
             begin_shutdown(d);
         }
     }
 }
 
+#define DIR_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF | \
+                    IN_MOVE_SELF)
+
+/* Plan files written, renamed or deleted in the folder; the folder itself
+ * deleted, moved away or (seen from its parent, watched all along) coming
+ * back, when its watch is added again. */
 static void on_inotify(struct daemon *d)
 {
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     bool relevant = false;
     ssize_t n;
+    const char *base = strrchr(d->plan_dir, '/');
+    base = base && base[1] ? base + 1 : d->plan_dir;
     while ((n = read(d->ifd, buf, sizeof buf)) > 0) {
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)p;
-            size_t l = ev->len ? strlen(ev->name) : 0;
-            if (l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
-                relevant = true;
-            const char *base = strrchr(d->plan_dir, '/');
-            base = base ? base + 1 : d->plan_dir;
-            if (ev->wd == d->parent_wd && l && strcmp(ev->name, base) == 0 &&
-                inotify_add_watch(d->ifd, d->plan_dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                           IN_MOVED_FROM | IN_DELETE) >= 0)
-                relevant = true; /* the plan's folder appeared */
+            size_t l = ev->len ? strnlen(ev->name, ev->len) : 0;
             p += sizeof *ev + ev->len;
+            if (ev->wd == d->dir_wd && d->dir_wd >= 0 &&
+                ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                if (!(ev->mask & IN_IGNORED))
+                    inotify_rm_watch(d->ifd, d->dir_wd);
+                d->dir_wd = -1; /* gone: the parent's watch sees it come back */
+                relevant = true;
+                continue;
+            }
+            if (ev->wd == d->parent_wd && l && strcmp(ev->name, base) == 0) {
+                if (ev->mask & (IN_CREATE | IN_MOVED_TO) && d->dir_wd < 0)
+                    d->dir_wd = inotify_add_watch(d->ifd, d->plan_dir, DIR_EVENTS);
+                relevant = true; /* the plan's folder appeared or went */
+                continue;
+            }
+            if (ev->wd == d->dir_wd && l > 4 && strcmp(ev->name + l - 4, ".ics") == 0)
+                relevant = true;
         }
     }
     if (relevant) {
-        char msg[2048];
         dlog(LOG_INFO, _("the plan changed on disk; reloading"));
-        daemon_reload(d, false, msg, sizeof msg);
+        daemon_reload(d, false);
     }
 }
 
 int daemon_run(struct daemon *d)
 {
-    enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_FIXED };
+    enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_PLANNER, F_FIXED };
     struct pollfd pfd[F_FIXED + DAEMON_MAX_AIRINGS + DAEMON_MAX_CONNS];
     const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
@@ -401,6 +537,7 @@ int daemon_run(struct daemon *d)
         pfd[n++] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : conns_listen_fd(d), .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->ifd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = planner_fd(d->planner), .events = POLLIN};
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
@@ -427,6 +564,8 @@ int daemon_run(struct daemon *d)
             on_signal(d);
         if (pfd[F_INOTIFY].revents & POLLIN)
             on_inotify(d);
+        if (pfd[F_PLANNER].revents & POLLIN)
+            on_planner(d);
         conns_handle(d, pfd + conn_at, pfd[F_LISTEN].revents & POLLIN);
     }
     dlog(LOG_NOTICE, _("stopped"));
@@ -463,17 +602,19 @@ static int watch_plan(struct daemon *d, char *err, size_t errlen)
         dir = parent_of(d->cfg->plan_path);
     }
     d->plan_dir = dir;
+    d->dir_wd = -1;
     d->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (d->ifd >= 0 && inotify_add_watch(d->ifd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                          IN_MOVED_FROM | IN_DELETE) >= 0)
+    if (d->ifd < 0)
+        goto fail;
+    /* the parent always: the folder may be deleted and made again */
+    char *parent = parent_of(dir);
+    d->parent_wd = inotify_add_watch(d->ifd, parent,
+                                     IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+    free(parent);
+    d->dir_wd = inotify_add_watch(d->ifd, dir, DIR_EVENTS);
+    if (d->dir_wd >= 0 || (errno == ENOENT && d->parent_wd >= 0))
         return 0;
-    if (d->ifd >= 0 && errno == ENOENT) {
-        char *parent = parent_of(dir);
-        d->parent_wd = inotify_add_watch(d->ifd, parent, IN_CREATE | IN_MOVED_TO);
-        free(parent);
-        if (d->parent_wd >= 0)
-            return 0;
-    }
+fail:;
     int rc = -errno;
     snprintf(err, errlen, _("cannot watch %s: %s"), dir, strerror(errno));
     return rc;
@@ -515,15 +656,23 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
          * start (well ahead of the output latency); until then a reload
          * may still drop a prepared programme with nothing logged */
         .arm_ms = (int64_t)cfg->latency_ms + 1000,
+        .jump_hold_ms = SCHED_JUMP_HOLD_MS,
     };
     d->s = sched_new(&so);
-    char msg[2048];
-    if (daemon_reload(d, true, msg, sizeof msg) < 0 && !d->plan) {
-        /* keep running: the control socket answers, and the plan is read
-         * as soon as it appears */
-        dlog(LOG_WARNING, _("no plan yet; waiting for %s"), cfg->plan_path);
-        window_load(d, d->started_ms, d->started_ms + WINDOW_MS);
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    if (!(d->planner = planner_new(cfg->plan_path, &po))) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -errno;
     }
+    /* The first plan, off the loop too; waited for a moment, so that a
+     * small plan is airing when the socket first answers, but a big one
+     * does not keep the socket silent */
+    d->win_from = d->started_ms;
+    d->win_to = d->started_ms + WINDOW_MS;
+    daemon_reload(d, true);
+    struct pollfd first = {.fd = planner_fd(d->planner), .events = POLLIN};
+    if (poll(&first, 1, STARTUP_WAIT_MS) > 0)
+        on_planner(d);
     d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
     if (d->lfd < 0)
         return d->lfd;
@@ -556,6 +705,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
 
 void daemon_fini(struct daemon *d)
 {
+    answer_reloads(d, ULONG_MAX, false, _("the daemon is shutting down"));
+    planner_free(d->planner); /* before the plan: it may be expanding it */
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p)
             airing_drop(&d->air[i]);

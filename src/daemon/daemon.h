@@ -28,6 +28,7 @@ struct airing {
     bool overran;                 /* the watchdog stopped it */
     bool unlogged;                /* on air although its row could not be written */
     int jticket;                  /* unlogged: its start in the journal (0: none) */
+    bool revoked;                 /* stopped before its start: a reload moved it */
 };
 
 /* A row the log could not take yet (backlog.c). */
@@ -45,6 +46,7 @@ struct backlog_op {
 #define DAEMON_MAX_AIRINGS 4
 #define DAEMON_MAX_CONNS 16       /* control clients at once (conns.c) */
 #define DAEMON_MAX_FAILURES 5
+#define DAEMON_MAX_RELOAD_WAITERS 8
 
 struct journal;
 struct hasher;
@@ -61,6 +63,15 @@ struct daemon {
     struct airlog *al;
     struct hasher *hasher;        /* recordings' hashes, off the loop */
     struct sched *s;
+    struct planner *planner;      /* loads and expands off the loop */
+    unsigned long load_asked, load_done; /* the last load asked for, the last one done */
+    bool expanding;               /* an expansion of plan is asked for */
+    int64_t expand_retry_mono;    /* after a failed one, the next not before */
+    struct reload_waiter {        /* RELOAD connections waiting for a load */
+        struct ctl_conn *c;
+        unsigned long seq;
+    } reload_waiters[DAEMON_MAX_RELOAD_WAITERS];
+    int n_reload_waiters;
     struct plan *plan;            /* the last good plan */
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
     size_t n_occ;
@@ -83,7 +94,8 @@ struct daemon {
     struct conns *conns;          /* the control socket's clients */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
-    int parent_wd;                /* while it does not exist: its parent's watch */
+    int parent_wd;                /* its parent's watch: the folder may go and come back */
+    int dir_wd;                   /* the folder's watch; -1 while it does not exist */
     struct lclock_mark mark;
     bool synced;                  /* last ntp_adjtime answer */
     bool no_device_said;          /* said once until a device works again */
@@ -98,10 +110,16 @@ struct daemon {
 int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen);
 int daemon_run(struct daemon *d);
 void daemon_fini(struct daemon *d);
-int daemon_reload(struct daemon *d, bool startup, char *msg, size_t msglen);
+/* Asks for the plan to be read again (in the planner's thread); returns
+ * the load's number. daemon_reload_wait: the same for RELOAD, whose
+ * connection is answered when that load is done; true when c is kept
+ * (the caller must not free it). */
+unsigned long daemon_reload(struct daemon *d, bool startup);
+bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c);
 void daemon_note_failure(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct airing *daemon_on_air(struct daemon *d);
+void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_report *rep);
 
 /* airing.c */
 struct airing *airing_find(struct daemon *d, const struct sched_entry *e);
@@ -154,8 +172,12 @@ int conns_fill(struct daemon *d, struct pollfd *pfd);
 /* After poll: serves the clients in pfd (as conns_fill left them), then
  * accepts new ones (a bounded number) when the listening socket is ready. */
 void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready);
+/* A client control_handle kept (RELOAD) has its answer queued now: it is
+ * written out like any other (and the client closed after it). */
+void conns_answered(struct daemon *d, struct ctl_conn *c);
 
 /* control.c */
-void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
+/* true: c was kept, to be answered later (the caller must not free it) */
+bool control_handle(struct daemon *d, struct ctl_conn *c, const char *line);
 
 #endif

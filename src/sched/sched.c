@@ -21,6 +21,7 @@ struct sched {
     size_t n_extra, cap_extra;
     struct sched_entry *zombie;   /* handed out in the last action, freed on the next call */
     int64_t jump_from, jump_to;
+    int64_t hold_until;           /* after a forward step: see sched_opts.jump_hold_ms */
     int64_t last_adhoc_ms;
 };
 
@@ -28,7 +29,7 @@ struct sched *sched_new(const struct sched_opts *opts)
 {
     struct sched *s = xcalloc(1, sizeof *s);
     s->o = *opts;
-    s->jump_from = s->jump_to = INT64_MIN;
+    s->jump_from = s->jump_to = s->hold_until = INT64_MIN;
     return s;
 }
 
@@ -182,6 +183,39 @@ static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan
     e->state = SCHED_PENDING;
 }
 
+/* An entry on air (started: its row written, its player armed) that the
+ * new plan moved, removed or cancelled. If its planned start has not come,
+ * the next sched_next revokes it (the daemon checks that nothing played).
+ * If it stays, an occurrence of the same item that the plan now starts
+ * within this airing (the moved one under a new key: a DTSTART edited) is
+ * logged, not aired again. */
+static void mark_revoke(struct sched *s, struct sched_entry *e, const struct plan_occurrence *o,
+                        const struct plan_occurrence *occs, size_t n)
+{
+    e->revoke = false;
+    e->revoke_idx = o ? (size_t)(o - occs) : SIZE_MAX;
+    e->revoke_restore = o && !o->cancelled; /* (a revoke under way follows this plan) */
+    e->absorb_idx = SIZE_MAX;
+    if (o && !o->cancelled && o->start_ms == e->start_ms)
+        return;
+    e->revoke = !e->requeued && !e->skip_ms && !e->revoking;
+    int64_t len = e->length_ms > 0 ? e->length_ms : e->end_ms - e->start_ms;
+    if (o || len <= 0 || !e->item->uid)
+        return;
+    for (size_t j = 0; j < n; j++) {
+        struct sched_entry *b = &s->arr[j];
+        if (occs[j].start_ms >= e->start_ms + len)
+            break;
+        if (occs[j].start_ms < e->start_ms || b->state != SCHED_PENDING || b->cancelled ||
+            !occs[j].item->uid || strcmp(occs[j].item->uid, e->item->uid) != 0)
+            continue;
+        b->absorbed = true;
+        b->absorb_at_ms = e->start_ms;
+        e->absorb_idx = j;
+        return;
+    }
+}
+
 void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
                 sched_logged_fn logged, void *ud)
 {
@@ -226,6 +260,8 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
             if (a)
                 a->state = was;
         }
+        if (e->state == SCHED_ON_AIR)
+            mark_revoke(s, e, o, occs, n);
         i++;
     }
 }
@@ -251,8 +287,30 @@ struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *ite
 
 void sched_note_jump(struct sched *s, int64_t from_ms, int64_t to_ms)
 {
-    s->jump_from = from_ms;
+    if (to_ms <= from_ms) { /* back (a correction): times are good again */
+        s->jump_from = s->jump_to = s->hold_until = INT64_MIN;
+        return;
+    }
+    bool holding = s->hold_until > from_ms;
+    if (!holding || from_ms < s->jump_from)
+        s->jump_from = from_ms;
     s->jump_to = to_ms;
+    s->hold_until = s->o.jump_hold_ms > 0 ? to_ms + s->o.jump_hold_ms : INT64_MIN;
+}
+
+void sched_revoked(struct sched *s, struct sched_entry *e)
+{
+    if (!e->revoking)
+        return;
+    size_t i = e->revoke_idx;
+    if (e->revoke_restore && i < s->n_arr && strcmp(s->arr[i].key, e->key) == 0) {
+        s->arr[i].state = SCHED_PENDING; /* airs at its new time */
+        if (i < s->head)
+            s->head = i;
+    }
+    if (e->absorb_idx < s->n_arr)
+        s->arr[e->absorb_idx].absorbed = false;
+    finish(s, e, false);
 }
 
 /* ---- deciding ---- */
@@ -315,6 +373,14 @@ static const char *missed_reason(const struct sched *s, const struct sched_entry
     return N_("could not start within the grace period");
 }
 
+/* A plan entry the last forward step of the clock made due or late,
+ * while the hold lasts: not started, not written off (see jump_hold_ms). */
+static bool held(const struct sched *s, const struct sched_entry *e, int64_t now)
+{
+    return now < s->hold_until && e->source == ASLOG_SOURCE_PLAN &&
+           e->deadline_ms > s->jump_from;
+}
+
 static int64_t stall_ms(const struct sched *s)
 {
     return s->o.stall_ms > 0 ? s->o.stall_ms : 5000;
@@ -334,6 +400,19 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
 {
     if (e->state != SCHED_PENDING && e->state != SCHED_PREPARED)
         return false;
+    if (e->absorbed && e->state == SCHED_PENDING) {
+        if (now < e->absorb_at_ms) {
+            lower(at, e->absorb_at_ms, now);
+            return false;
+        }
+        act->kind = SCHED_CANCELLED;
+        act->reason = N_("moved in the plan into its own airing, which is on air");
+        return true;
+    }
+    if (held(s, e, now)) {
+        lower(at, s->hold_until, now);
+        return false;
+    }
     if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
         act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
         act->reason = e->cancelled ? "" : N_("not approved (STATUS:TENTATIVE)");
@@ -365,6 +444,20 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
 
     struct sched_entry *prep = sched_prepared(s), *cur = sched_on_air(s);
     bool stopping = find_state(s, SCHED_STOPPING) != NULL;
+
+    for (size_t i = 0; i < s->n_extra; i++) {
+        struct sched_entry *e = s->extra[i];
+        if (!e->revoke)
+            continue;
+        e->revoke = false;
+        if (e->state == SCHED_ON_AIR && now < e->start_ms) {
+            e->revoking = true; /* on air until sched_revoked or sched_ended */
+            act->kind = SCHED_REVOKE;
+            act->entry = e;
+            act->reason = N_("moved or removed in the plan before it started");
+            return;
+        }
+    }
 
     if (prep && prep->cancelled) {
         act->kind = SCHED_DISCARD;
@@ -447,7 +540,9 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         lower(&at, prep->start_ms - s->o.fade_ms, now);
     }
     if (prep && !cur && (!stopping || prep->level == PLAN_LEVEL_EMERGENCY)) {
-        if (s->o.arm_ms > 0 && prep->start_ms - s->o.arm_ms > now) {
+        if (held(s, prep, now)) {
+            lower(&at, s->hold_until, now);
+        } else if (s->o.arm_ms > 0 && prep->start_ms - s->o.arm_ms > now) {
             lower(&at, prep->start_ms - s->o.arm_ms, now); /* armed later */
         } else {
             act->kind = SCHED_START;

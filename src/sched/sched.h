@@ -42,7 +42,14 @@ struct sched_opts {
      * stays PREPARED, so a reload can still drop it with nothing logged.
      * 0: at once when prepared. loaxad uses the output latency + 1 s. */
     int64_t arm_ms;
+    /* After a forward step of the wall clock (sched_note_jump), plan
+     * entries it made due or late are neither started nor written off for
+     * this long: a wrong step is often corrected within seconds (a bad
+     * time source, an operator's typo). They are judged when the hold ends
+     * or the clock steps back. 0: no hold. loaxad uses SCHED_JUMP_HOLD_MS. */
+    int64_t jump_hold_ms;
 };
+#define SCHED_JUMP_HOLD_MS 30000
 
 enum sched_state {
     SCHED_PENDING,
@@ -71,6 +78,12 @@ struct sched_entry {
     struct plan_item *own;
     bool extra;                   /* lives in the extra list (ad hoc, requeued) */
     bool moved;                   /* prepared, then a reload moved its start */
+    bool revoke;                  /* armed, then a reload moved or removed it */
+    bool revoking;                /* SCHED_REVOKE handed out, sched_revoked awaited */
+    bool revoke_restore;          /* its occurrence (same key) is in the plan at a new time */
+    size_t revoke_idx, absorb_idx; /* in the array of the last load (SIZE_MAX: none) */
+    bool absorbed;                /* moved into its own airing on air: logged, not aired */
+    int64_t absorb_at_ms;         /* ... once that airing has started */
 };
 
 enum sched_kind {
@@ -88,13 +101,19 @@ enum sched_kind {
     SCHED_STALLED,    /* entry was asked to stop and has still not ended: the output
                        * is stuck. Abandon its player and close its row (reason);
                        * the entry is done, what comes next may start */
+    SCHED_REVOKE,     /* entry is started (armed, row written) but its planned start
+                       * has not come, and a reload moved or removed it: stop its
+                       * player; if no frame played, close its row cancelled (reason)
+                       * and call sched_revoked. If frames did play, it is on air:
+                       * let it end as usual (sched_ended) */
 };
 
 struct sched_action {
     enum sched_kind kind;
     struct sched_entry *entry;
     int64_t at_ms;
-    const char *reason;           /* an msgid (English), for MISSED/DISCARD */
+    const char *reason;           /* an msgid (English), for MISSED/DISCARD/REVOKE;
+                                   * CANCELLED: "" or why it is logged, not aired */
 };
 
 /* Called by sched_load for each occurrence: fills what the log knows.
@@ -118,8 +137,14 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
 struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *item,
                                     enum plan_level level, int64_t now_ms);
 
-/* Tells the core the wall clock jumped from..to (missed reasons say so). */
+/* Tells the core the wall clock jumped from..to (missed reasons say so).
+ * Forward: the hold begins (sched_opts.jump_hold_ms). Back: a hold ends. */
 void sched_note_jump(struct sched *s, int64_t from_ms, int64_t to_ms);
+
+/* After SCHED_REVOKE: the entry's player played nothing and its row is
+ * closed; the entry is done (its occurrence, if moved, airs at the new
+ * time). */
+void sched_revoked(struct sched *s, struct sched_entry *e);
 
 /* The next thing to do at now_ms. Call again after acting until it says
  * SCHED_IDLE. The core assumes every action is carried out; failures are

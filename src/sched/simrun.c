@@ -70,6 +70,17 @@ long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct 
                 }
             }
             continue;
+        case SCHED_REVOKE: /* armed, not started yet: nothing played */
+            ops->action(ud, &a, now);
+            for (size_t i = 0; i < n_air; i++) {
+                if (air[i].e == a.entry) {
+                    memmove(&air[i], &air[i + 1], (n_air - i - 1) * sizeof air[0]);
+                    n_air--;
+                    break;
+                }
+            }
+            sched_revoked(s, a.entry);
+            continue;
         case SCHED_PREEMPT:
             for (size_t i = 0; i < n_air; i++) {
                 if (air[i].e == a.entry) {

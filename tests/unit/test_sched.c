@@ -76,6 +76,7 @@ static void t_action(void *ud, const struct sched_action *a, int64_t now)
     case SCHED_DISCARD: ev(t, now, "discard", a->entry); break;
     case SCHED_PREPARE: ev(t, now, "prepare", a->entry); break;
     case SCHED_OVERRUN: ev(t, now, "overrun", a->entry); break;
+    case SCHED_REVOKE: ev(t, now, "revoke", a->entry); break;
     case SCHED_STALLED:
         strbuf_printf(&t->b, "+%lld stalled %s (%s)\n", (long long)((now - T0) / SEC),
                       a->entry->key, a->reason);
@@ -689,6 +690,210 @@ START_TEST(test_reload_moves_prepared)
 }
 END_TEST
 
+/* A reload 0.5 s before an armed programme's start (its row written, its
+ * player armed) that moves or removes its occurrence revokes it: nothing
+ * has played, so it does not air at the old time, and a moved occurrence
+ * airs once, at the new one. */
+START_TEST(test_reload_revokes_armed)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false)};
+    struct sched_opts o = opts();
+    o.arm_ms = 2 * SEC;
+    struct sched_action act;
+    /* same key, new start (a RECURRENCE-ID override) */
+    struct sched *s = sched_new(&o);
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_next(s, T0 + 8 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    struct sched_entry *armed = act.entry;
+    struct plan_occurrence later[] = {moved_occ(&a, T0 + 10 * SEC, T0 + 100 * SEC)};
+    sched_load(s, later, 1, NULL, NULL);
+    sched_next(s, T0 + 9500, &act);
+    ck_assert_int_eq(act.kind, SCHED_REVOKE);
+    ck_assert_ptr_eq(act.entry, armed);
+    ck_assert_str_eq(act.reason, "moved or removed in the plan before it started");
+    sched_revoked(s, act.entry);
+    ck_assert_ptr_null(sched_on_air(s));
+    sched_next(s, T0 + 9500, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert(act.at_ms == T0 + 95 * SEC);
+    sched_next(s, T0 + 95 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_str_eq(act.entry->key, "a/10");
+    ck_assert(act.entry->start_ms == T0 + 100 * SEC);
+    sched_free(s);
+
+    /* removed from the plan (or DTSTART edited: a new key elsewhere) */
+    struct trace t = {.dur_ms = 5 * SEC};
+    s = sched_new(&o);
+    sched_load(s, occ, 1, NULL, NULL);
+    simrun_run(s, T0, o.fade_ms, &ops, &t); /* to the end: a airs */
+    sched_free(s);
+    strbuf_free(&t.b);
+    s = sched_new(&o);
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    sched_next(s, T0 + 8 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    struct plan_occurrence moved[] = {mkocc(&a, T0 + 40 * SEC, false)};
+    sched_load(s, moved, 1, NULL, NULL);
+    sched_next(s, T0 + 9500, &act);
+    ck_assert_int_eq(act.kind, SCHED_REVOKE);
+    ck_assert_str_eq(act.entry->key, "a/10");
+    sched_revoked(s, act.entry);
+    struct trace t2 = {.dur_ms = 5 * SEC};
+    simrun_run(s, T0 + 9500, o.fade_ms, &ops, &t2);
+    ck_assert_str_eq(t2.b.s, "+35 prepare a/40\n+40 start a/40\n+45 end a/40\n");
+    strbuf_free(&t2.b);
+    /* cancelled in the plan while armed: revoked too, never restored */
+    sched_load(s, occ, 1, NULL, NULL);
+    struct sched *s2 = sched_new(&o);
+    sched_load(s2, occ, 1, NULL, NULL);
+    sched_next(s2, T0 + 5 * SEC, &act);
+    sched_next(s2, T0 + 8 * SEC, &act);
+    struct plan_occurrence cancelled[] = {mkocc(&a, T0 + 10 * SEC, true)};
+    sched_load(s2, cancelled, 1, NULL, NULL);
+    sched_next(s2, T0 + 9 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_REVOKE);
+    sched_revoked(s2, act.entry);
+    sched_next(s2, T0 + 9 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    sched_next(s2, T0 + 10 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE); /* its row says cancelled already */
+    sched_free(s2);
+    sched_free(s);
+}
+END_TEST
+
+/* One that has started stays on air; the moved occurrence (a new key: its
+ * DTSTART edited) falls within that airing, so it is logged, not aired
+ * again. Another item at that time is not touched. */
+START_TEST(test_reload_after_start_absorbs_moved)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false)};
+    struct sched_opts o = opts();
+    o.arm_ms = 2 * SEC;
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 1, NULL, NULL);
+    sched_next(s, T0 + 5 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    sched_set_length(s, act.entry, 60 * SEC);
+    sched_next(s, T0 + 8 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    struct sched_entry *on = act.entry;
+    struct plan_occurrence moved[] = {mkocc(&a, T0 + 30 * SEC, false),
+                                      mkocc(&b, T0 + 30 * SEC, false),
+                                      mkocc(&a, T0 + 200 * SEC, false)};
+    sched_load(s, moved, 3, NULL, NULL);
+    sched_next(s, T0 + 10500, &act); /* started: no revoke */
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    ck_assert_ptr_eq(sched_on_air(s), on);
+    sched_next(s, T0 + 25 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_CANCELLED);
+    ck_assert_str_eq(act.entry->key, "a/30");
+    ck_assert_str_eq(act.reason, "moved in the plan into its own airing, which is on air");
+    sched_next(s, T0 + 25 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_str_eq(act.entry->key, "b/30"); /* another item: it airs after a */
+    sched_ended(s, on, false, 60 * SEC, T0 + 70 * SEC);
+    sched_next(s, T0 + 70 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    ck_assert_str_eq(act.entry->key, "b/30");
+    sched_ended(s, act.entry, false, 1 * SEC, T0 + 71 * SEC);
+    sched_next(s, T0 + 195 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE); /* a's next one, outside the airing */
+    ck_assert_str_eq(act.entry->key, "a/200");
+    sched_free(s);
+}
+END_TEST
+
+/* A wrong forward step of the wall clock (+1 h for 25 s, then corrected):
+ * nothing in that hour is written off or aired early; after the
+ * correction every item airs at its time. */
+START_TEST(test_jump_hold_corrected)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 60 * SEC, false),
+                                    mkocc(&b, T0 + 30 * MIN, false)};
+    struct sched_opts o = opts();
+    o.jump_hold_ms = 30 * SEC;
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 2, NULL, NULL);
+    sched_next(s, T0 + 10 * SEC, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    int64_t step = 3600 * SEC;
+    sched_note_jump(s, T0 + 10 * SEC, T0 + 10 * SEC + step);
+    for (int64_t t = 0; t <= 25 * SEC; t += 5 * SEC) {
+        sched_next(s, T0 + 10 * SEC + step + t, &act);
+        ck_assert_int_eq(act.kind, SCHED_IDLE);
+        ck_assert(act.at_ms == T0 + 40 * SEC + step); /* the hold's end */
+    }
+    /* an operator's ad-hoc airing is not held */
+    struct sched_entry *ad = sched_add_adhoc(s, &b, PLAN_LEVEL_NORMAL, T0 + 30 * SEC + step);
+    sched_next(s, T0 + 30 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_PREPARE);
+    ck_assert_ptr_eq(act.entry, ad);
+    sched_next(s, T0 + 30 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_START);
+    sched_ended(s, ad, false, SEC, T0 + 31 * SEC + step);
+    sched_next(s, T0 + 31 * SEC + step, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE);
+    /* corrected: back to the true time, 35 s after the step began */
+    sched_note_jump(s, T0 + 35 * SEC + step, T0 + 35 * SEC);
+    struct trace t = {.dur_ms = 10 * SEC};
+    simrun_run(s, T0 + 35 * SEC, o.fade_ms, &ops, &t);
+    ck_assert_str_eq(t.b.s, "+55 prepare a/60\n+60 start a/60\n+70 end a/60\n"
+                            "+1795 prepare b/1800\n+1800 start b/1800\n+1810 end b/1800\n");
+    sched_free(s);
+    strbuf_free(&t.b);
+}
+END_TEST
+
+/* A real step (+20 min, confirmed by the hold ending): what is beyond
+ * grace is written off as "the clock jumped"; what is within it airs in
+ * order, each within its own grace, not all at once. */
+START_TEST(test_jump_hold_confirmed)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_item c = mkitem("c", PLAN_LEVEL_NORMAL, true);
+    struct plan_item d = mkitem("d", PLAN_LEVEL_NORMAL, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 60 * SEC, false),
+                                    mkocc(&b, T0 + 12 * MIN, false),
+                                    mkocc(&c, T0 + 13 * MIN, false),
+                                    mkocc(&d, T0 + 14 * MIN, false)};
+    struct sched_opts o = opts(); /* grace 10 min */
+    o.jump_hold_ms = 30 * SEC;
+    struct sched *s = sched_new(&o);
+    struct sched_action act;
+    sched_load(s, occ, 4, NULL, NULL);
+    sched_next(s, T0, &act);
+    sched_note_jump(s, T0, T0 + 20 * MIN);
+    sched_next(s, T0 + 20 * MIN, &act);
+    ck_assert_int_eq(act.kind, SCHED_IDLE); /* held: nothing missed yet */
+    ck_assert(act.at_ms == T0 + 20 * MIN + 30 * SEC);
+    struct trace t = {.dur_ms = 3 * MIN};
+    simrun_run(s, T0 + 20 * MIN + 30 * SEC, o.fade_ms, &ops, &t);
+    /* b (deadline +22:00) starts at once; c (+23:00) after it at +23:30 is
+     * beyond its deadline: missed; d (+24:00) still within: airs */
+    ck_assert_str_eq(t.b.s, "+1230 missed a/60 (the clock jumped forward past it)\n"
+                            "+1230 prepare b/720\n+1230 start b/720\n+1230 prepare c/780\n"
+                            "+1380 missed c/780 (could not start within the grace period)\n"
+                            "+1380 prepare d/840\n+1410 end b/720\n+1410 start d/840\n"
+                            "+1590 end d/840\n");
+    sched_free(s);
+    strbuf_free(&t.b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sched");
@@ -709,6 +914,10 @@ int main(void)
     tcase_add_test(tc, test_watchdog_stalled_output);
     tcase_add_test(tc, test_watchdog_deadlines);
     tcase_add_test(tc, test_reload_moves_prepared);
+    tcase_add_test(tc, test_reload_revokes_armed);
+    tcase_add_test(tc, test_reload_after_start_absorbs_moved);
+    tcase_add_test(tc, test_jump_hold_corrected);
+    tcase_add_test(tc, test_jump_hold_confirmed);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

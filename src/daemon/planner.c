@@ -1,0 +1,297 @@
+/* The planner's worker: one thread, one job at a time, requests coalesced
+ * while they wait (see planner.h). Finished jobs go on a list the loop
+ * drains when the eventfd says so. */
+#include "daemon/planner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+struct retired {
+    struct plan *plan;
+    struct retired *next;
+};
+
+struct planner {
+    char *path;
+    struct plan_options po;       /* strings owned */
+    int efd;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    /* under mu */
+    bool want_load, want_expand, running_load, running, quit, orphaned;
+    bool accept_errors;
+    unsigned long seq;            /* of the waiting load (want_load) or the last one */
+    int64_t from_ms, to_ms;       /* of the waiting request */
+    const struct plan *expand_of;
+    struct planner_job **done;
+    size_t n_done, cap_done;
+    struct retired *retired;
+};
+
+static void free_retired(struct retired *r)
+{
+    while (r) {
+        struct retired *next = r->next;
+        plan_free(r->plan);
+        free(r);
+        r = next;
+    }
+}
+
+static void destroy(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->n_done; i++) {
+        plan_free(pl->done[i]->plan);
+        planner_job_free(pl->done[i]);
+    }
+    free(pl->done);
+    free_retired(pl->retired);
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->cv);
+    if (pl->efd >= 0)
+        close(pl->efd);
+    free(pl->path);
+    free((char *)pl->po.default_tz);
+    free((char *)pl->po.audio_root);
+    free(pl);
+}
+
+static void run_load(struct planner *pl, struct planner_job *j, bool accept_errors)
+{
+    const char *paths[] = {pl->path};
+    char *perr = NULL;
+    struct plan *np = plan_load(paths, 1, &pl->po, &perr);
+    if (!np) {
+        j->rc = -EINVAL;
+        j->msg = perr ? perr : xstrdup("?");
+        return;
+    }
+    j->n_errors = plan_error_count(np);
+    if (j->n_errors) {
+        struct strbuf b = {0};
+        for (size_t i = 0; i < plan_diag_count(np); i++) {
+            const struct plan_diag *dg = plan_diag(np, i);
+            if (dg->severity == PLAN_ERROR)
+                strbuf_printf(&b, "%s%s:%d: %s", b.len ? "\n" : "", dg->file, dg->line,
+                              dg->message);
+        }
+        j->errors = strbuf_steal(&b);
+        if (!accept_errors) {
+            j->refused = true;
+            j->rc = -EINVAL;
+            plan_free(np);
+            return;
+        }
+    }
+    int rc = plan_expand(np, j->from_ms, j->to_ms, &j->occ, &j->n_occ);
+    if (rc < 0) {
+        j->rc = rc;
+        j->msg = xstrdup(strerror(-rc));
+        plan_free(np);
+        return;
+    }
+    j->plan = np;
+}
+
+static void *worker(void *arg)
+{
+    struct planner *pl = arg;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (!pl->quit && !pl->want_load && !pl->want_expand && !pl->retired)
+            pthread_cond_wait(&pl->cv, &pl->mu);
+        if (pl->quit)
+            break;
+        struct retired *r = pl->retired;
+        pl->retired = NULL;
+        if (r) {
+            pthread_mutex_unlock(&pl->mu);
+            free_retired(r);
+            pthread_mutex_lock(&pl->mu);
+            continue;
+        }
+        struct planner_job *j = xcalloc(1, sizeof *j);
+        bool accept = pl->accept_errors;
+        j->from_ms = pl->from_ms;
+        j->to_ms = pl->to_ms;
+        if (pl->want_load) {
+            j->load = true;
+            j->seq = pl->seq;
+            pl->want_load = false;
+            pl->running_load = true;
+        } else {
+            j->of = pl->expand_of;
+            pl->want_expand = false;
+        }
+        pl->running = true;
+        pthread_mutex_unlock(&pl->mu);
+
+        if (j->load) {
+            run_load(pl, j, accept);
+        } else {
+            j->rc = plan_expand(j->of, j->from_ms, j->to_ms, &j->occ, &j->n_occ);
+            if (j->rc < 0)
+                j->msg = xstrdup(strerror(-j->rc));
+        }
+
+        pthread_mutex_lock(&pl->mu);
+        pl->running = pl->running_load = false;
+        if (pl->orphaned) { /* planner_free gave up waiting: nobody takes it */
+            plan_free(j->plan);
+            planner_job_free(j);
+            break;
+        }
+        if (pl->n_done == pl->cap_done) {
+            pl->cap_done = pl->cap_done ? pl->cap_done * 2 : 4;
+            pl->done = xrealloc(pl->done, pl->cap_done * sizeof *pl->done);
+        }
+        pl->done[pl->n_done++] = j;
+        uint64_t one = 1;
+        if (write(pl->efd, &one, sizeof one) < 0) {
+            /* a counter of 2^64-2 cannot be reached; nothing to do */
+        }
+    }
+    bool orphaned = pl->orphaned;
+    pthread_mutex_unlock(&pl->mu);
+    if (orphaned)
+        destroy(pl);
+    return NULL;
+}
+
+struct planner *planner_new(const char *plan_path, const struct plan_options *opts)
+{
+    struct planner *pl = xcalloc(1, sizeof *pl);
+    pl->path = xstrdup(plan_path);
+    pl->po = *opts;
+    pl->po.default_tz = opts->default_tz ? xstrdup(opts->default_tz) : NULL;
+    pl->po.audio_root = opts->audio_root ? xstrdup(opts->audio_root) : NULL;
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->cv, NULL);
+    pl->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    /* the worker takes no signals: the loop reads them from its signalfd */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pl->efd < 0 ? -1 : pthread_create(&pl->thread, NULL, worker, pl);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        destroy(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+void planner_free(struct planner *pl)
+{
+    if (!pl)
+        return;
+    pthread_mutex_lock(&pl->mu);
+    pl->quit = true;
+    bool stuck = pl->running; /* e.g. a plan file that is a FIFO nobody writes */
+    if (stuck)
+        pl->orphaned = true;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    if (stuck) {
+        pthread_detach(pl->thread); /* it frees everything when its job ends */
+        return;
+    }
+    pthread_join(pl->thread, NULL);
+    destroy(pl);
+}
+
+int planner_fd(const struct planner *pl)
+{
+    return pl->efd;
+}
+
+unsigned long planner_load(struct planner *pl, bool accept_errors, int64_t from_ms,
+                           int64_t to_ms)
+{
+    pthread_mutex_lock(&pl->mu);
+    if (pl->want_load) {
+        pl->accept_errors |= accept_errors;
+        if (from_ms < pl->from_ms)
+            pl->from_ms = from_ms;
+        if (to_ms > pl->to_ms)
+            pl->to_ms = to_ms;
+    } else {
+        pl->want_load = true;
+        pl->want_expand = false; /* the load brings its own window */
+        pl->accept_errors = accept_errors;
+        pl->from_ms = from_ms;
+        pl->to_ms = to_ms;
+        pl->seq++;
+    }
+    unsigned long seq = pl->seq;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    return seq;
+}
+
+int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms)
+{
+    int rc = 0;
+    pthread_mutex_lock(&pl->mu);
+    if (pl->want_load || pl->running_load) {
+        rc = -EBUSY;
+    } else {
+        pl->want_expand = true;
+        pl->expand_of = plan;
+        pl->from_ms = from_ms;
+        pl->to_ms = to_ms;
+        pthread_cond_signal(&pl->cv);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return rc;
+}
+
+void planner_retire(struct planner *pl, struct plan *plan)
+{
+    if (!plan)
+        return;
+    struct retired *r = xmalloc(sizeof *r);
+    r->plan = plan;
+    pthread_mutex_lock(&pl->mu);
+    if (pl->want_expand && pl->expand_of == plan)
+        pl->want_expand = false; /* retired first: it must not run on a freed plan */
+    r->next = pl->retired;
+    pl->retired = r;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+}
+
+struct planner_job *planner_take(struct planner *pl)
+{
+    uint64_t n;
+    if (read(pl->efd, &n, sizeof n) < 0) {
+        /* EAGAIN: none signalled since the last read; the list says */
+    }
+    struct planner_job *j = NULL;
+    pthread_mutex_lock(&pl->mu);
+    if (pl->n_done) {
+        j = pl->done[0];
+        memmove(&pl->done[0], &pl->done[1], (pl->n_done - 1) * sizeof *pl->done);
+        pl->n_done--;
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return j;
+}
+
+void planner_job_free(struct planner_job *j)
+{
+    if (!j)
+        return;
+    free(j->occ);
+    free(j->errors);
+    free(j->msg);
+    free(j);
+}

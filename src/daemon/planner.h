@@ -1,0 +1,68 @@
+/* The planner: loads, checks and expands the plan in its own thread, so
+ * the event loop never waits for libical (a plan of minutely rules or of
+ * 100 000 events takes seconds). The loop asks (planner_load,
+ * planner_expand), goes on airing the last good plan, and takes the
+ * finished jobs when planner_fd() is readable.
+ *
+ * Threads: every function here is called by the loop's thread. All
+ * libical use (plan_load, plan_expand, plan_free) happens in the worker
+ * while it runs; so a plan the loop is done with goes back through
+ * planner_retire. The loop may read a plan's load-time data (items,
+ * counts, plan_find_uid) while the worker expands it: plan_expand only
+ * fills per-item caches of its own. */
+#ifndef LOAXA_PLANNER_H
+#define LOAXA_PLANNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan/plan.h"
+
+struct planner;
+
+struct planner_job {
+    bool load;                    /* read the plan anew, else expand `of` */
+    unsigned long seq;            /* loads: planner_load's number */
+    struct plan *plan;            /* load: the new plan (the caller's now); NULL when
+                                   * it could not be read or was refused */
+    const struct plan *of;        /* expand: the plan expanded */
+    struct plan_occurrence *occ;  /* [from_ms, to_ms) of plan or of; owned */
+    size_t n_occ;
+    int64_t from_ms, to_ms;
+    int rc;                       /* 0; negative: nothing usable (msg says why) */
+    bool refused;                 /* load: it had errors and errors were not accepted */
+    size_t n_errors;              /* load: the plan's errors, one a line in errors */
+    char *errors;
+    char *msg;                    /* rc < 0: why (translated), or NULL */
+};
+
+/* paths and opts are copied. */
+struct planner *planner_new(const char *plan_path, const struct plan_options *opts);
+/* Waits for a job under way, unless it is stuck (then the worker is left to
+ * end on its own). Plans retired and jobs not taken are freed. */
+void planner_free(struct planner *pl);
+
+/* Readable when finished jobs wait (planner_take). */
+int planner_fd(const struct planner *pl);
+
+/* Reads the plan and expands [from_ms, to_ms) of it. A plan with errors is
+ * refused unless accept_errors. Requests coalesce while one waits: one load
+ * covers them all (the widest window, errors accepted if any asked).
+ * Returns the number the job will have (planner_job.seq). */
+unsigned long planner_load(struct planner *pl, bool accept_errors, int64_t from_ms,
+                           int64_t to_ms);
+
+/* Expands [from_ms, to_ms) of plan (the loop's current one). -EBUSY when a
+ * load is waiting or under way (it brings a window of its own); a waiting
+ * expansion is replaced. */
+int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms);
+
+/* Hands a plan back to be freed in the worker. */
+void planner_retire(struct planner *pl, struct plan *plan);
+
+/* The next finished job, oldest first, or NULL. */
+struct planner_job *planner_take(struct planner *pl);
+void planner_job_free(struct planner_job *j); /* not j->plan */
+
+#endif
