@@ -5,7 +5,6 @@
  * of the refused plan, fetched a page at a time (ERRORS OFFSET). */
 #include <errno.h>
 #include <getopt.h>
-#include <json-c/json.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +13,12 @@
 #include "cli/cli.h"
 #include "cli/ctlcmd.h"
 #include "core/i18n.h"
+#include "core/util.h"
+#include "ctl/status.h"
 
-static const char *str(json_object *o, const char *key)
+static const char *str(const char *s)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
-}
-
-static long long num(json_object *o, const char *key, long long def)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : def;
+    return s ? s : "";
 }
 
 static void mmss(long long ms, char buf[32])
@@ -47,71 +41,64 @@ static const char *state_text(const char *s)
     return s;
 }
 
-static void print_text(json_object *o)
+static void print_text(const struct ctl_status *st)
 {
-    json_object *v, *cur;
-    printf(_("State:   %s (loaxad %s, pid %lld, since %s)\n"), state_text(str(o, "state")),
-           str(o, "version"), num(o, "pid", 0), str(o, "started"));
-    printf(_("Output:  %s\n"), str(o, "device"));
-    if (json_object_object_get_ex(o, "on_air", &cur)) {
+    printf(_("State:   %s (loaxad %s, pid %lld, since %s)\n"), state_text(str(st->state)),
+           str(st->version), (long long)st->pid, str(st->started));
+    printf(_("Output:  %s\n"), str(st->device));
+    if (st->has_on_air) {
+        const struct ctl_status_on_air *cur = &st->on_air;
         char el[32], rem[32];
-        mmss(num(cur, "elapsed_ms", 0), el);
-        printf(_("On air:  %s (%s, %s)\n"), str(cur, "title"), str(cur, "key"),
-               str(cur, "source"));
-        long long r = num(cur, "remaining_ms", -1), wait = num(cur, "starts_in_ms", -1);
-        if (wait >= 0) {
-            mmss(wait + 999, rem);
+        mmss(cur->elapsed_ms, el);
+        printf(_("On air:  %s (%s, %s)\n"), str(cur->e.title), str(cur->e.key),
+               str(cur->e.source));
+        if (cur->starts_in_ms >= 0) {
+            mmss(cur->starts_in_ms + 999, rem);
             printf(_("         starts in %s\n"), rem);
-        } else if (r >= 0) {
-            mmss(r, rem);
+        } else if (cur->remaining_ms >= 0) {
+            mmss(cur->remaining_ms, rem);
             printf(_("         elapsed %s, remaining %s\n"), el, rem);
         } else {
             printf(_("         elapsed %s\n"), el);
         }
     }
-    if (json_object_object_get_ex(o, "next", &v) && json_object_array_length(v) > 0) {
+    if (st->n_next > 0) {
         printf(_("Next:\n"));
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            json_object *e = json_object_array_get_idx(v, i);
-            printf("  %s  %s  [%s]\n", str(e, "planned_start"), str(e, "title"),
-                   str(e, "level"));
-        }
+        for (size_t i = 0; i < st->n_next; i++)
+            printf("  %s  %s  [%s]\n", str(st->next[i].planned_start), str(st->next[i].title),
+                   str(st->next[i].level));
     } else {
         printf(_("Next:    nothing in the next two days\n"));
     }
-    if (json_object_object_get_ex(o, "plan", &v)) {
-        printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(v, "path"), num(v, "items", 0),
-               str(v, "loaded"));
-        json_object *errs;
-        if (num(v, "error_count", 0) > 0 && json_object_object_get_ex(v, "errors", &errs)) {
+    if (st->has_plan) {
+        printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(st->plan.path),
+               (long long)st->plan.items, str(st->plan.loaded));
+        if (st->plan.error_count > 0) {
             printf(_("         the last reload was refused; still airing the last good plan:\n"));
-            size_t shown = json_object_array_length(errs);
-            for (size_t i = 0; i < shown; i++)
-                printf("         %s\n",
-                       json_object_get_string(json_object_array_get_idx(errs, i)));
-            long long more = num(v, "error_count", 0) - (long long)shown;
+            for (size_t i = 0; i < st->plan.n_errors; i++)
+                printf("         %.*s\n", (int)st->plan.errors[i].len, st->plan.errors[i].s);
+            long long more = (long long)st->plan.error_count - (long long)st->plan.n_errors;
             if (more > 0)
                 printf(_("         ... and %lld more; see them all with: loaxa status "
                          "--errors\n"), more);
         }
     }
-    if (json_object_object_get_ex(o, "clock", &v)) {
-        json_object *b;
-        bool sync = json_object_object_get_ex(v, "synchronised", &b) && json_object_get_boolean(b);
-        printf(_("Clock:   %s\n"), sync ? _("synchronised") : _("NOT synchronised (check NTP)"));
-    }
-    if (json_object_object_get_ex(o, "last_failures", &v) && json_object_array_length(v) > 0) {
+    if (st->has_clock)
+        printf(_("Clock:   %s\n"), st->clock_synchronised ? _("synchronised")
+                                                         : _("NOT synchronised (check NTP)"));
+    if (st->n_failures > 0) {
         printf(_("Last failures:\n"));
-        for (size_t i = 0; i < json_object_array_length(v); i++)
-            printf("  %s\n", json_object_get_string(json_object_array_get_idx(v, i)));
+        for (size_t i = 0; i < st->n_failures; i++)
+            printf("  %s\n", st->failures[i]);
     }
 }
 
-/* One page of ERRORS; NULL (printed) when the daemon cannot be reached,
+/* One page of ERRORS; -1 (printed) when the daemon cannot be reached,
  * keeps refusing or answers something else than a page. Its refusals of
  * this read-only request are passing (over the command rate: a long list
  * is many pages; busy), so each is tried again a second later. */
-static json_object *errors_page(const struct loaxa_config *cfg, unsigned offset)
+static int errors_page(const struct loaxa_config *cfg, unsigned offset,
+                       struct ctl_errors_page *pg)
 {
     struct ctl_request req = {.verb = CTL_ERRORS, .offset = offset};
     char err[1024], *ans = NULL;
@@ -119,27 +106,38 @@ static json_object *errors_page(const struct loaxa_config *cfg, unsigned offset)
     for (int attempt = 0;; attempt++) {
         if (ctl_call(cfg->socket_path, &req, 15000, &ok, &ans, err, sizeof err) < 0) {
             fprintf(stderr, "loaxa status: %s\n", err);
-            return NULL;
+            return -1;
         }
         if (ok)
             break;
         if (attempt == 5) {
             fprintf(stderr, "loaxa status: %s\n", ans);
             free(ans);
-            return NULL;
+            return -1;
         }
         free(ans);
         poll(NULL, 0, 1000);
     }
-    json_object *o = json_tokener_parse(ans), *v;
+    int rc = ctl_errors_decode(ans, pg, err, sizeof err);
     free(ans);
-    if (!o || !json_object_object_get_ex(o, "errors", &v) ||
-        !json_object_is_type(v, json_type_array)) {
-        fprintf(stderr, _("loaxa status: the daemon's answer is not a page of errors\n"));
-        json_object_put(o);
-        return NULL;
+    if (rc < 0) {
+        fprintf(stderr, "loaxa status: %s\n", err);
+        return -1;
     }
-    return o;
+    return 0;
+}
+
+struct texts {
+    struct ctl_text *v;
+    size_t n, cap;
+};
+
+static void texts_free(struct texts *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free((char *)t->v[i].s);
+    free(t->v);
+    *t = (struct texts){0};
 }
 
 /* Every error, page after page. The pages must all come from one list
@@ -147,60 +145,65 @@ static json_object *errors_page(const struct loaxa_config *cfg, unsigned offset)
 static int list_errors(const struct loaxa_config *cfg, bool json)
 {
     for (int attempt = 0; attempt < 3; attempt++) {
-        json_object *all = json_object_new_array(), *first = NULL, *v;
-        long long count = 0;
-        bool changed = false;
+        struct texts all = {0};
+        struct ctl_errors_page first = {0}, pg;
+        bool have_first = false, changed = false;
         unsigned offset = 0;
         for (;;) {
-            json_object *pg = errors_page(cfg, offset);
-            if (!pg) {
-                json_object_put(all);
-                json_object_put(first);
+            if (errors_page(cfg, offset, &pg) < 0) {
+                texts_free(&all);
+                ctl_errors_free(&first);
                 return 1;
             }
-            if (!first) {
+            if (!have_first) {
                 first = pg;
-                count = num(pg, "error_count", 0);
-            } else if (strcmp(str(pg, "list"), str(first, "list")) != 0) {
+                have_first = true;
+            } else if (strcmp(str(pg.list), str(first.list)) != 0) {
                 changed = true;
             }
-            json_object_object_get_ex(pg, "errors", &v);
-            for (size_t i = 0; i < json_object_array_length(v); i++)
-                json_object_array_add(all, json_object_get(json_object_array_get_idx(v, i)));
-            long long next = num(pg, "next", -1);
-            if (pg != first)
-                json_object_put(pg);
+            for (size_t i = 0; i < pg.n_errors; i++) {
+                if (all.n == all.cap) {
+                    all.cap = all.cap ? all.cap * 2 : 64;
+                    all.v = xrealloc(all.v, all.cap * sizeof *all.v);
+                }
+                char *s = xmalloc(pg.errors[i].len + 1);
+                memcpy(s, pg.errors[i].s, pg.errors[i].len);
+                s[pg.errors[i].len] = '\0';
+                all.v[all.n++] = (struct ctl_text){s, pg.errors[i].len};
+            }
+            long long next = pg.next;
+            if (pg.doc_ != first.doc_)
+                ctl_errors_free(&pg);
             if (changed || next < 0)
                 break;
             if (next <= (long long)offset || next > CTL_MAX_OFFSET) { /* no progress */
                 fprintf(stderr, _("loaxa status: the daemon's answer is not a page of "
                                   "errors\n"));
-                json_object_put(all);
-                json_object_put(first);
+                texts_free(&all);
+                ctl_errors_free(&first);
                 return 1;
             }
             offset = (unsigned)next;
         }
-        json_object_put(first);
+        long long count = first.error_count;
+        ctl_errors_free(&first);
         if (changed) { /* the plan's errors changed while we read them */
-            json_object_put(all);
+            texts_free(&all);
             continue;
         }
         if (json) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "error_count", json_object_new_int64(count));
-            json_object_object_add(o, "errors", all);
-            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
-            json_object_put(o);
+            struct ctl_errors_page out = {.error_count = count, .offset = -1,
+                                          .errors = all.v, .n_errors = all.n, .next = -1};
+            char *s = ctl_errors_encode(&out);
+            printf("%s\n", s);
+            free(s);
         } else {
-            size_t n = json_object_array_length(all);
-            for (size_t i = 0; i < n; i++)
-                printf("%s\n", json_object_get_string(json_object_array_get_idx(all, i)));
-            if (n == 0)
+            for (size_t i = 0; i < all.n; i++)
+                printf("%s\n", all.v[i].s);
+            if (all.n == 0)
                 printf(_("The plan has no errors.\n"));
-            json_object_put(all);
         }
+        texts_free(&all);
         return 0;
     }
     fprintf(stderr, _("loaxa status: the plan's errors kept changing while they were read; "
@@ -243,14 +246,15 @@ int cmd_status(int argc, char **argv, struct loaxa_config *cfg)
         free(ans);
         return 0;
     }
-    json_object *o = json_tokener_parse(ans);
-    if (!o) {
-        fprintf(stderr, _("loaxa status: the daemon's answer is not JSON\n"));
-        free(ans);
+    struct ctl_status st;
+    char err[256];
+    rc = ctl_status_decode(ans, &st, err, sizeof err);
+    free(ans);
+    if (rc < 0) {
+        fprintf(stderr, "loaxa status: %s\n", err);
         return 1;
     }
-    print_text(o);
-    json_object_put(o);
-    free(ans);
+    print_text(&st);
+    ctl_status_free(&st);
     return 0;
 }

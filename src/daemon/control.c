@@ -5,7 +5,6 @@
  * bounded: STATUS names the plan's first errors and their count, ERRORS
  * pages through the rest. */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/util.h"
+#include "ctl/status.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
 
@@ -64,9 +64,8 @@ static void errors_index(const struct daemon *d)
     }
 }
 
-/* Entry i, cut to ERROR_MAX_BYTES on a UTF-8 character boundary; *json
- * is at least what json-c writes for it (quotes, \" \\ and \u00XX) */
-static json_object *error_entry(size_t i, size_t *json)
+/* Entry i, cut to ERROR_MAX_BYTES on a UTF-8 character boundary */
+static struct ctl_text error_entry(size_t i)
 {
     const char *e = errs.text + errs.start[i];
     size_t n = strcspn(e, "\n");
@@ -75,110 +74,90 @@ static json_object *error_entry(size_t i, size_t *json)
         while (n > 0 && ((unsigned char)e[n] & 0xC0) == 0x80)
             n--;
     }
-    *json = 3; /* "", */
-    for (size_t k = 0; k < n; k++) {
-        unsigned char ch = (unsigned char)e[k];
-        *json += ch == '"' || ch == '\\' ? 2 : ch < 0x20 || ch == 0x7f ? 6 : 1;
-    }
-    return json_object_new_string_len(e, (int)n);
+    return (struct ctl_text){e, n};
 }
 
-static json_object *jstr(const char *s)
+/* The times of one STATUS, as the protocol writes them */
+struct status_times {
+    char buf[16][UTIL_TIME_BUF];
+    int n;
+};
+
+static const char *stime(struct status_times *t, int64_t ms)
 {
-    return json_object_new_string(s ? s : "");
+    if (ms < 0 || t->n == (int)ARRAY_SIZE(t->buf))
+        return NULL;
+    return util_format_iso_local(ms, t->buf[t->n++]);
 }
 
-static json_object *jtime(int64_t ms)
+static struct ctl_status_entry status_entry(const struct sched_entry *e,
+                                            struct status_times *t)
 {
-    char buf[UTIL_TIME_BUF];
-    return ms < 0 ? NULL : json_object_new_string(util_format_iso_local(ms, buf));
-}
-
-static char *to_string(json_object *o)
-{
-    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-    return s;
-}
-
-static json_object *entry_json(const struct sched_entry *e)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "key", jstr(e->key));
-    json_object_object_add(o, "uid", jstr(e->item->uid));
-    json_object_object_add(o, "title", jstr(e->item->summary));
-    json_object_object_add(o, "level", jstr(ctl_level_name(e->level)));
-    json_object_object_add(o, "source", jstr(aslog_source_name(e->source)));
-    json_object_object_add(o, "planned_start", jtime(e->start_ms));
-    return o;
+    return (struct ctl_status_entry){
+        .key = e->key, .uid = e->item->uid, .title = e->item->summary,
+        .level = ctl_level_name(e->level), .source = aslog_source_name(e->source),
+        .planned_start = stime(t, e->start_ms),
+    };
 }
 
 static char *status_json(struct daemon *d)
 {
     int64_t now = lclock_now_ms(d->clk);
-    json_object *o = json_object_new_object();
+    struct status_times t = {.n = 0};
     struct airing *a = daemon_on_air(d);
     const struct sched_entry *prep = sched_prepared(d->s);
-    json_object_object_add(o, "state", jstr(d->quit ? "stopping" : a ? "on_air" : "idle"));
-    json_object_object_add(o, "now", jtime(now));
-    json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
-    json_object_object_add(o, "version", jstr(LOAXA_VERSION));
-    json_object_object_add(o, "started", jtime(d->started_ms));
-    json_object_object_add(o, "device", jstr(d->cfg->device));
+    struct ctl_status st = {
+        .state = d->quit ? "stopping" : a ? "on_air" : "idle",
+        .now = stime(&t, now), .pid = (int64_t)getpid(), .version = LOAXA_VERSION,
+        .started = stime(&t, d->started_ms), .device = d->cfg->device,
+    };
     if (a) {
-        json_object *cur = entry_json(a->e);
         int64_t el = now - a->asked_start_ms;
-        json_object_object_add(cur, "started", jtime(a->asked_start_ms));
-        if (el < 0) /* prepared and armed: its first frame is still to come */
-            json_object_object_add(cur, "starts_in_ms", json_object_new_int64(-el));
-        json_object_object_add(cur, "elapsed_ms", json_object_new_int64(el > 0 ? el : 0));
-        if (a->duration_ms >= 0)
-            json_object_object_add(cur, "remaining_ms",
-                                   json_object_new_int64(a->duration_ms > el ? a->duration_ms - el
-                                                                             : 0));
-        json_object_object_add(cur, "operator", jstr(a->operator_name));
-        json_object_object_add(o, "on_air", cur);
+        st.has_on_air = true;
+        st.on_air = (struct ctl_status_on_air){
+            .e = status_entry(a->e, &t), .started = stime(&t, a->asked_start_ms),
+            /* prepared and armed: its first frame is still to come */
+            .starts_in_ms = el < 0 ? -el : -1, .elapsed_ms = el > 0 ? el : 0,
+            .remaining_ms = a->duration_ms < 0 ? -1
+                            : a->duration_ms > el ? a->duration_ms - el : 0,
+            .operator_name = a->operator_name,
+        };
     }
-    if (prep)
-        json_object_object_add(o, "prepared", entry_json(prep));
+    if (prep) {
+        st.has_prepared = true;
+        st.prepared = status_entry(prep, &t);
+    }
     const struct sched_entry *up[5];
-    size_t n = sched_upcoming(d->s, now, up, ARRAY_SIZE(up));
-    json_object *next = json_object_new_array();
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(next, entry_json(up[i]));
-    json_object_object_add(o, "next", next);
+    struct ctl_status_entry next[ARRAY_SIZE(up)];
+    st.n_next = sched_upcoming(d->s, now, up, ARRAY_SIZE(up));
+    for (size_t i = 0; i < st.n_next; i++)
+        next[i] = status_entry(up[i], &t);
+    st.next = next;
 
-    json_object *pl = json_object_new_object();
-    json_object_object_add(pl, "path", jstr(d->cfg->plan_path));
-    int items = d->plan ? (int)plan_item_count(d->plan) : 0;
-    json_object_object_add(pl, "items", json_object_new_int(items));
-    json_object_object_add(pl, "loaded", jtime(d->plan ? d->plan_loaded_ms : -1));
-    json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
-    /* the first ones; ERRORS has them all */
-    json_object *ea = json_object_new_array();
+    /* the first errors; ERRORS has them all */
+    struct ctl_text first[STATUS_MAX_ERRORS];
     errors_index(d);
-    for (size_t i = 0, b; i < errs.n && i < STATUS_MAX_ERRORS; i++)
-        json_object_array_add(ea, error_entry(i, &b));
-    json_object_object_add(pl, "errors", ea);
-    json_object_object_add(o, "plan", pl);
+    st.has_plan = true;
+    st.plan.path = d->cfg->plan_path;
+    st.plan.items = d->plan ? (int64_t)plan_item_count(d->plan) : 0;
+    st.plan.loaded = d->plan ? stime(&t, d->plan_loaded_ms) : NULL;
+    st.plan.error_count = d->n_plan_errors;
+    for (; st.plan.n_errors < errs.n && st.plan.n_errors < STATUS_MAX_ERRORS; st.plan.n_errors++)
+        first[st.plan.n_errors] = error_entry(st.plan.n_errors);
+    st.plan.errors = first;
 
     long est;
-    bool synced = lclock_synchronised(&est);
-    json_object *ck = json_object_new_object();
-    json_object_object_add(ck, "synchronised", json_object_new_boolean(synced));
-    json_object_object_add(ck, "est_error_us", json_object_new_int64(est));
-    json_object_object_add(o, "clock", ck);
-
+    st.has_clock = true;
+    st.clock_synchronised = lclock_synchronised(&est);
+    st.clock_est_error_us = est;
     /* rows waiting for the log to be writable again (a full disk) */
-    json_object_object_add(o, "log_backlog", json_object_new_int64((int64_t)d->n_backlog));
-
-    json_object *fl = json_object_new_array();
+    st.log_backlog = (int64_t)d->n_backlog;
+    const char *fl[DAEMON_MAX_FAILURES];
     for (int i = 0; i < d->n_failures; i++)
-        json_object_array_add(fl, jstr(d->failures[i]));
-    json_object_object_add(o, "last_failures", fl);
-
-    return to_string(o);
+        fl[i] = d->failures[i];
+    st.failures = fl;
+    st.n_failures = (size_t)d->n_failures;
+    return ctl_status_encode(&st);
 }
 
 /* ERRORS OFFSET: the entries from OFFSET on, as many as a page holds (at
@@ -188,23 +167,22 @@ static char *status_json(struct daemon *d)
 static char *errors_json(struct daemon *d, unsigned offset)
 {
     errors_index(d);
-    json_object *o = json_object_new_object();
     char list[32];
     snprintf(list, sizeof list, "%ld.%u", (long)getpid(), errs.gen);
-    json_object_object_add(o, "list", jstr(list));
-    json_object_object_add(o, "error_count", json_object_new_int(d->n_plan_errors));
-    json_object_object_add(o, "offset", json_object_new_int64(offset));
-    json_object *ea = json_object_new_array();
+    struct ctl_text *page = xcalloc(PAGE_MAX_ERRORS, sizeof *page);
+    struct ctl_errors_page pg = {.list = list, .error_count = d->n_plan_errors,
+                                 .offset = offset, .errors = page, .next = -1};
     size_t i = offset, bytes = 0;
     while (i < errs.n && i - offset < PAGE_MAX_ERRORS && bytes < PAGE_MAX_BYTES) {
-        size_t b;
-        json_object_array_add(ea, error_entry(i++, &b));
-        bytes += b;
+        page[pg.n_errors] = error_entry(i++);
+        bytes += ctl_text_json_size(page[pg.n_errors].s, page[pg.n_errors].len);
+        pg.n_errors++;
     }
-    json_object_object_add(o, "errors", ea);
     if (i < errs.n)
-        json_object_object_add(o, "next", json_object_new_int64((int64_t)i));
-    return to_string(o);
+        pg.next = (int64_t)i;
+    char *s = ctl_errors_encode(&pg);
+    free(page);
+    return s;
 }
 
 /* AIR: a file under the audio root, else a UID of the plan. */
