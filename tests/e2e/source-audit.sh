@@ -1,7 +1,10 @@
 # What the sources may do, checked on every build: nothing from a plan (or
 # anywhere) is executed — no process is spawned by loaxa or loaxad — and
 # SQL never has values pasted into its text: values go through bound
-# parameters of prepared statements.
+# parameters of prepared statements. And the module boundaries: an external
+# library's header only in the module that owns it, and a module includes
+# only the modules it may use (doc/HACKING.md "Layout"; the meson.build of
+# each module links the same graph).
 . "$SRCDIR/tests/e2e/lib.sh"
 t_setup
 cd "$SRCDIR/src"
@@ -18,4 +21,103 @@ grep -rnE '(snprintf|strbuf_printf)\([^;]*"[^"]*\b(SELECT|INSERT|UPDATE|DELETE|P
 grep -rlE 'sqlite3_(prepare|exec)' --include='*.c' . | sort >"$T_TMP/users"
 [ "$(cat "$T_TMP/users")" = "./aslog/aslog.c" ] && ok "SQL only in aslog/aslog.c" \
     || { fail "SQL outside aslog:"; cat "$T_TMP/users" >&2; }
+
+# ---- module boundaries ----
+# External headers -> the only places that may include them (a directory
+# or a file under src/).
+declare -A OWNER=(
+    ['libical/']='plan/'
+    ['sndfile.h']='audio/'
+    ['soxr.h']='audio/'
+    ['ebur128.h']='audio/'
+    ['portaudio.h']='audio/out_portaudio.c'
+    ['sqlite3.h']='aslog/'
+    ['xlsxwriter.h']='report/render_xlsx.c'
+    ['ini.h']='core/config.c'
+    ['nettle/']='core/hash.c'
+    # json-c: the control protocol's documents (ctl), the JSON report
+    # renderer, and the CLI's --format json of `log` and `schedule`.
+    ['json-c/']='ctl/status.c report/render_json.c cli/cmd_log.c cli/cmd_schedule.c'
+)
+# Module -> the modules it may include (itself always). Library modules
+# never include cli/ or daemon/.
+declare -A USES=(
+    [core]=''
+    [audio]='core'
+    [plan]='core audio'
+    [aslog]='core'
+    [sched]='core plan aslog'
+    [report]='core plan aslog'
+    [ctl]='core plan'
+    [cli]='core audio plan aslog sched report ctl'
+    [daemon]='core audio plan aslog sched ctl'
+)
+# Today's exceptions, each to be deleted by the change that removes it:
+# issue 10 item 2 moves the log-row building (airlog.c) and the simulation
+# (simulate.c) out of the scheduling core.
+ALLOW=(
+    'sched/airlog.c json-c/'        # the log's recordings column as JSON
+    'sched/simulate.c audio'        # measures the recordings it simulates
+)
+allowed() { # FILE WHAT: is FILE on the exception list for WHAT
+    local a
+    for a in "${ALLOW[@]}"; do [ "$a" = "$1 $2" ] && return 0; done
+    return 1
+}
+# audit_includes DIR: prints each boundary violation of the sources under
+# DIR (a src/ tree) as "file:line: what"
+audit_includes() (
+    cd "$1" || exit 1
+    grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' --include='*.c' --include='*.h' \
+        -r . | sed 's|^\./||' |
+    while IFS= read -r hit; do
+        file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; text=${rest#*:}
+        mod=${file%%/*}
+        hdr=$(printf '%s\n' "$text" | sed -E 's/^[^<"]*[<"]([^>"]*)[>"].*/\1/')
+        if [ "$mod" = "$file" ] || [ -z "${USES[$mod]+x}" ]; then
+            echo "$file:$line: module \"$mod\" has no rule in tests/e2e/source-audit.sh (USES)"
+            continue
+        fi
+        for lib in "${!OWNER[@]}"; do
+            case $hdr in "$lib"*) ;; *) continue ;; esac
+            okd=0
+            for place in ${OWNER[$lib]}; do
+                case $file in "$place"*) okd=1 ;; esac
+            done
+            [ $okd = 1 ] || allowed "$file" "$lib" ||
+                echo "$file:$line: includes <$hdr>, which only ${OWNER[$lib]} may use"
+        done
+        case $hdr in */*) ;; *) continue ;; esac
+        dep=${hdr%%/*}
+        [ -d "$dep" ] || continue  # not a module (e.g. a system header)
+        [ "$dep" = "$mod" ] && continue
+        case " ${USES[$mod]} " in *" $dep "*) continue ;; esac
+        allowed "$file" "$dep" ||
+            echo "$file:$line: $mod includes \"$hdr\": $mod may use only: ${USES[$mod]:-nothing}"
+    done
+)
+audit_includes "$SRCDIR/src" >"$T_TMP/bounds"
+[ ! -s "$T_TMP/bounds" ] && ok "every module includes only its own libraries and allowed modules" \
+    || { fail "module boundaries:"; cat "$T_TMP/bounds" >&2; }
+# The exceptions are still needed (else delete them from ALLOW)
+for a in "${ALLOW[@]}"; do
+    f=${a%% *}; w=${a#* }
+    [ -d "$SRCDIR/src/$w" ] && pat="[<\"]$w/" || pat="[<\"]$w"
+    grep -qE "#[[:space:]]*include[[:space:]]*$pat" "$SRCDIR/src/$f" 2>/dev/null \
+        || fail "ALLOW \"$a\" is no longer needed: delete it"
+done
+# The audit catches what it should: a copy of the tree with violations.
+mkdir -p "$T_TMP/src" && cp -r "$SRCDIR/src/." "$T_TMP/src/"
+printf '#include <sqlite3.h>\n' >>"$T_TMP/src/report/report.c"
+printf '#include "audio/probe.h"\n' >>"$T_TMP/src/sched/sched.c"
+printf '#include "daemon/daemon.h"\n' >>"$T_TMP/src/plan/load.c"
+printf '#include <portaudio.h>\n' >>"$T_TMP/src/audio/player.c"
+audit_includes "$T_TMP/src" >"$T_TMP/caught"
+for want in "report/report.c:$(wc -l <"$T_TMP/src/report/report.c"): includes <sqlite3.h>" \
+            "sched/sched.c:$(wc -l <"$T_TMP/src/sched/sched.c"): sched includes \"audio/probe.h\"" \
+            "plan/load.c:$(wc -l <"$T_TMP/src/plan/load.c"): plan includes \"daemon/daemon.h\"" \
+            "audio/player.c:$(wc -l <"$T_TMP/src/audio/player.c"): includes <portaudio.h>"; do
+    grep -qF "$want" "$T_TMP/caught" && ok "audit names $want" \
+        || { fail "audit missed: $want"; cat "$T_TMP/caught" >&2; }
+done
 t_done
