@@ -460,6 +460,9 @@ int daemon_run(struct daemon *d)
             }
         }
         int timeout = expire_conns(d);
+        int air_wait = airing_tick(d); /* progress rows, outputs that do not answer */
+        if (air_wait >= 0 && (timeout < 0 || air_wait < timeout))
+            timeout = air_wait;
         if (d->n_backlog) {
             int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
             if (left <= 0 && backlog_flush(d))
@@ -476,7 +479,7 @@ int daemon_run(struct daemon *d)
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
-        /* player ends are not read here: airing_check_players() asks each player */
+        /* player signals (prepared, ended) are read by airing_check_players() */
         for (int i = 0; i < DAEMON_MAX_CONNS; i++)
             pfd[n++] = (struct pollfd){.fd = d->conns[i] ? ctl_conn_fd(d->conns[i]) : -1,
                                        .events = POLLIN};
@@ -631,6 +634,9 @@ void daemon_fini(struct daemon *d)
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p)
             airing_drop(&d->air[i]);
+    /* streams still closing on their players' threads: a bounded wait */
+    if (player_wait_teardowns(2000) > 0)
+        dlog(LOG_WARNING, _("an audio output did not close; leaving it"));
     for (int i = 0; i < DAEMON_MAX_CONNS; i++)
         ctl_conn_free(d->conns[i]);
     if (d->lfd >= 0) {

@@ -27,7 +27,23 @@ struct airing {
     bool stop_by_operator;
     bool overran;                 /* the watchdog stopped it */
     bool unlogged;                /* on air although its row could not be written */
+    /* the player prepares on its own thread (player.h) */
+    bool preparing;               /* its preparation has not finished */
+    bool at_once;                 /* started "as soon as possible", not at an instant */
+    bool gave_up;                 /* its output never answered within grace */
+    int64_t prep_ms;              /* when the preparation began */
+    int64_t ready_ms;             /* when the preparation finished, -1 not yet */
+    int64_t length_ms;            /* the watchdog's expected length */
+    int64_t short_ms;             /* how much its recordings lack of their headers */
+    int64_t progress_mono;        /* last aslog_progress (monotonic ms), -1 none */
 };
+/* On air, the row's actual start and played time are written this often. */
+#define AIRING_PROGRESS_MS 5000
+/* A first frame later than this after its planned instant is a late start;
+ * one started at once with its preparation, later than this after the ask
+ * (a preparation measures loudness for up to ~1.5 s). */
+#define AIRING_LATE_MS 100
+#define AIRING_PREPARE_MAX_MS 3000
 
 /* A row the log could not take yet (backlog.c). */
 struct backlog_op {
@@ -116,6 +132,8 @@ void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
 void airing_prepare(struct daemon *d, struct sched_entry *e);
 void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
 void airing_check_players(struct daemon *d);
+/* Progress rows, late outputs; returns ms until it wants to run again (-1: no need). */
+int airing_tick(struct daemon *d);
 void airing_check_device(struct daemon *d);
 void airing_overrun(struct daemon *d, struct sched_entry *e);
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);
