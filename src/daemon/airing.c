@@ -458,15 +458,20 @@ void airing_overrun(struct daemon *d, struct sched_entry *e)
  * never returns, a device that never takes another frame). player_free
  * does not wait for it: the player's own thread closes the stream if it
  * ever returns (and keeps its memory on purpose if it never does). */
+void airing_log_cut(struct daemon *d, struct airing *a, const char *reason)
+{
+    int64_t first, played;
+    player_progress(a->p, &first, &played); /* what it had played, not "unknown" */
+    airing_log_end(d, a, ASLOG_INTERRUPTED, reason, first, now_ms(d), first >= 0 ? played : -1,
+                   0);
+}
+
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
 {
     struct airing *a = airing_find(d, e);
     if (!a)
         return;
-    int64_t first, played;
-    player_progress(a->p, &first, &played); /* what it had played, not "unknown" */
-    airing_log_end(d, a, ASLOG_INTERRUPTED, reason, first, now_ms(d), first >= 0 ? played : -1,
-                   0);
+    airing_log_cut(d, a, reason);
     daemon_note_failure(d, _("%s (%s) did not end when asked: %s; abandoning its output"),
                         e->item->summary, e->key, _(reason));
     airing_forget_adhoc(d, e->key);

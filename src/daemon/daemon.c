@@ -451,8 +451,7 @@ int daemon_run(struct daemon *d)
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
                     if (a->p && (a->row_id >= 0 || a->unlogged))
-                        airing_log_end(d, a, ASLOG_INTERRUPTED, "shutdown", -1, now_ms(d), -1,
-                                       0);
+                        airing_log_cut(d, a, "shutdown");
                     if (a->p)
                         airing_drop(a);
                 }

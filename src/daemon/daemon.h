@@ -129,6 +129,9 @@ int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_
 void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
                     const char *reason, int64_t start_ms, int64_t end_ms, int64_t played_ms,
                     int underruns);
+/* Closes the row of a programme that does not end (interrupted, reason),
+ * with what its player says it played. */
+void airing_log_cut(struct daemon *d, struct airing *a, const char *reason);
 void airing_prepare(struct daemon *d, struct sched_entry *e);
 void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
 void airing_check_players(struct daemon *d);
