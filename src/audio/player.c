@@ -892,3 +892,57 @@ int player_list_devices(int (*cb)(int index, const char *name, const char *host_
 {
     return out_portaudio_list(cb, ud, err, errlen);
 }
+
+/* ---- counting outputs off the caller's thread ---- */
+
+static atomic_int count_state = -2;  /* -2 idle, -1 counting, else the count */
+static char count_err[512];
+
+static int count_output(int index, const char *name, const char *host_api, int channels,
+                        double rate, bool is_default, void *ud)
+{
+    (void)index; (void)name; (void)host_api; (void)rate; (void)is_default;
+    if (channels > 0)
+        (*(int *)ud)++;
+    return 0;
+}
+
+static void *count_main(void *arg)
+{
+    (void)arg;
+    int n = 0;
+    char err[512] = "";
+    if (out_portaudio_list(count_output, &n, err, sizeof err) < 0)
+        n = 0;
+    util_strlcpy(count_err, err, sizeof count_err);
+    atomic_store(&count_state, n); /* publishes count_err */
+    return NULL;
+}
+
+int player_count_outputs_start(void)
+{
+    int idle = -2;
+    if (!atomic_compare_exchange_strong(&count_state, &idle, -1))
+        return -EBUSY;
+    pthread_t t;
+    int e = pthread_create(&t, NULL, count_main, NULL);
+    if (e) {
+        atomic_store(&count_state, -2);
+        return -e;
+    }
+    pthread_detach(t); /* one stuck in PortAudio stays, on purpose */
+    return 0;
+}
+
+int player_count_outputs_result(char *err, size_t errlen)
+{
+    int n = atomic_load(&count_state);
+    if (n == -1)
+        return -1;
+    if (n == -2)
+        return -EINVAL;
+    if (err && errlen)
+        snprintf(err, errlen, "%s", count_err);
+    atomic_store(&count_state, -2);
+    return n;
+}

@@ -151,4 +151,11 @@ int player_list_devices(int (*cb)(int index, const char *name, const char *host_
                                   int channels, double default_rate, bool is_default, void *ud),
                         void *ud, char *err, size_t errlen);
 
+/* Counts the output devices on a thread of its own (PortAudio's start can
+ * wait on a wedged audio server indefinitely): start returns 0 or negative;
+ * result returns -1 while counting, else how many outputs were found (0,
+ * with PortAudio's reason in err when it failed). One count at a time. */
+int player_count_outputs_start(void);
+int player_count_outputs_result(char *err, size_t errlen);
+
 #endif

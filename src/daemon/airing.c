@@ -395,13 +395,31 @@ void airing_check_players(struct daemon *d)
     }
 }
 
+/* The outcome of airing_check_device, once; returns ms until it wants to
+ * look again (-1: no need). */
+static int64_t device_said(struct daemon *d)
+{
+    if (!d->counting_devices)
+        return -1;
+    char err[512] = "";
+    int n = player_count_outputs_result(err, sizeof err);
+    if (n == -1)
+        return 1000; /* still counting */
+    d->counting_devices = false;
+    if (n == 0) {
+        dlog(LOG_WARNING, "%s%s%s", _(no_device_hint), err[0] ? ": " : "", err);
+        d->no_device_said = true;
+    }
+    return -1;
+}
+
 /* The row's actual start as soon as the first frame is known, then what
  * has played every AIRING_PROGRESS_MS: after a crash the row keeps them
  * (aslog_recover). And an output that has not answered by the end of the
  * grace period is given up. */
 int airing_tick(struct daemon *d)
 {
-    int64_t next = -1, now = now_ms(d), mono = lclock_mono_ms(d->clk);
+    int64_t next = device_said(d), now = now_ms(d), mono = lclock_mono_ms(d->clk);
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
         struct airing *a = &d->air[i];
         if (!a->p || (a->e->state != SCHED_ON_AIR && a->e->state != SCHED_STOPPING))
@@ -478,27 +496,16 @@ void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
     airing_drop(a);
 }
 
-static int count_output(int index, const char *name, const char *host_api, int channels,
-                        double rate, bool is_default, void *ud)
-{
-    (void)index; (void)name; (void)host_api; (void)rate; (void)is_default;
-    if (channels > 0)
-        (*(int *)ud)++;
-    return 0;
-}
-
 /* Said once at start, so the officer reading the log knows at once why
- * airings will fail; scheduling goes on and each prepare tries again. */
+ * airings will fail; scheduling goes on and each prepare tries again.
+ * Listing the devices initialises PortAudio, which a wedged audio server
+ * can hold indefinitely: the player counts them on a thread of its own,
+ * and airing_tick says the outcome. */
 void airing_check_device(struct daemon *d)
 {
     const char *dev = d->cfg->device;
     if (strcmp(dev, "null") == 0 || strncmp(dev, "null:", 5) == 0 ||
         strncmp(dev, "file:", 5) == 0)
         return;
-    int n = 0;
-    char err[512] = "";
-    if (player_list_devices(count_output, &n, err, sizeof err) < 0 || n == 0) {
-        dlog(LOG_WARNING, "%s%s%s", _(no_device_hint), err[0] ? ": " : "", err);
-        d->no_device_said = true;
-    }
+    d->counting_devices = player_count_outputs_start() == 0;
 }

@@ -101,6 +101,7 @@ struct daemon {
     struct lclock_mark mark;
     bool synced;                  /* last ntp_adjtime answer */
     bool no_device_said;          /* said once until a device works again */
+    bool counting_devices;        /* airing_check_device's count is running */
     char failures[DAEMON_MAX_FAILURES][512];
     int n_failures;
     bool quit;
