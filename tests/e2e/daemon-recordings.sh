@@ -1,7 +1,5 @@
-# Recordings that are not what they seem, and a crash mid-airing:
-# - a FIFO under the audio root named by a plan item: the airing fails with
-#   the reason naming the file, the loop never waits on it (status answers),
-#   the next item airs on time;
+# A recording that is not what it seems, and a crash mid-airing (a FIFO:
+# daemon-fifo.sh):
 # - a WAV cut short (its header claims twice what is there): aired, with the
 #   reason "recording shorter than its header", and `loaxa check` warns;
 # - kill -9 a few seconds into an airing: after the restart its row has its
@@ -11,30 +9,17 @@
 t_setup
 d_setup
 K="substr(occ_key,1,instr(occ_key,'/')-1)"
-mkfifo "$T_TMP/audio/pipe.wav"
 cp "$T_TMP/audio/jingle.wav" "$T_TMP/audio/short.wav"
 truncate -s $(( $(stat -c %s "$T_TMP/audio/short.wav") / 2 )) "$T_TMP/audio/short.wav"
-# the fault is in place: a FIFO, and a header that claims more than the file
-[ -p "$T_TMP/audio/pipe.wav" ] || fail "no FIFO"
+# the fault is in place: the header claims more than the file holds
+[ "$(sox --i -D "$T_TMP/audio/short.wav" 2>/dev/null | cut -d. -f1)" -ge 3 ] ||
+    fail "the cut WAV's header does not claim the whole length"
 D_NOW=$(date +%s)
-d_plan "fifo 4 0 pipe.wav" "after 7 0 tone.wav" "short 10 0 short.wav" "long 16 0 long.wav"
-# check: the FIFO is an error (exit 1), the short WAV a warning
-expect_rc 1 "$LOAXA" check
-grep_in "$T_TMP/out" "pipe.wav.*not a regular file" "check:"
+d_plan "short 4 0 short.wav" "long 10 0 long.wav"
+# check: the short WAV is a warning (exit 0)
+expect_rc 0 "$LOAXA" check
 grep_in "$T_TMP/out" "short.wav.*shorter than its header" "check:"
 d_start || t_done
-asked=0 answered=0
-while [ "$(date +%s)" -lt $(( D_NOW + 9 )) ]; do
-    timeout 5 "$LOAXA" status >/dev/null 2>&1 && answered=$((answered + 1))
-    asked=$((asked + 1))
-    sleep 0.2
-done
-echo "  status around the FIFO's airing: $answered of $asked answered"
-[ "$asked" -gt 10 ] && [ "$answered" = "$asked" ] || fail "status did not always answer"
-d_wait_sql "select status from airing where $K = 'fifo'" "failed" 20
-grep -q "pipe.wav.*not a regular file" <<<"$(d_sql "select reason from airing where $K = 'fifo'")" ||
-    fail "the FIFO's reason: $(d_sql "select reason from airing where $K = 'fifo'")"
-d_wait_sql "select status || '|' || reason from airing where $K = 'after'" "aired|" 20
 d_wait_sql "select status || '|' || reason from airing where $K = 'short'" \
     "aired|recording shorter than its header" 30
 grep -q "short.wav is .* ms shorter than its header" "$T_TMP/loaxad.log" ||
