@@ -615,20 +615,20 @@ static void *ctl_main(void *arg)
     struct player *p = arg;
     int rc = do_prepare(p, p->prep_err, sizeof p->prep_err);
     p->prep_rc = rc;
-    /* signalled before the waiter of player_prepare wakes, so that its
-     * drain takes the signal */
+    /* the outcome, and for a failure the end, are published before the
+     * signal, and the signal before the waiter of player_prepare wakes:
+     * whoever is woken finds all of it */
     pthread_mutex_lock(&p->mu);
     atomic_store_explicit(&p->prep, rc < 0 ? PREP_FAILED : PREP_OK, memory_order_release);
-    signal_fd(p);
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
     if (rc < 0) {
         /* a preparation cut short by a stop or a free is not a failure */
         int why = rc == -ECANCELED ? PLAYER_STOPPED
                   : p->prep_device ? PLAYER_DEVICE_ERROR : PLAYER_DECODE_ERROR;
-        if (set_end(p, why, out_wall_ns()))
-            signal_fd(p);
+        set_end(p, why, out_wall_ns());
     }
+    signal_fd(p);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
     if (p->worker_running) {
         pthread_join(p->worker, NULL); /* it ends with the programme */
         p->worker_running = false;
