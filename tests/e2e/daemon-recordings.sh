@@ -27,7 +27,8 @@ grep -q "short.wav is .* ms shorter than its header" "$T_TMP/loaxad.log" ||
 # kill -9 about 7 s into the 60 s recording
 d_wait_sql "select status from airing where $K = 'long'" "on_air" 30
 sleep 7
-d_wait_sql "select actual_start_ms is not null and played_ms > 0 from airing where $K = 'long'" "1" 10
+d_wait_sql "select actual_start_ms is not null and played_ms > 0
+            from airing where $K = 'long'" "1" 10
 d_kill9
 d_start || t_done
 d_wait_sql "select status from airing where $K = 'long' and attempt = 1" "interrupted" 20

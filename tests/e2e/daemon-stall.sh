@@ -39,7 +39,8 @@ kill -CONT "$(cat "$PPID_FILE")"
 echo "  status while the server was stopped: $answered of $asked answered, slowest ${worst} ms"
 [ "$asked" -gt 10 ] && [ "$answered" = "$asked" ] || fail "status did not always answer"
 d_wait_sql "select status from airing where $K = 'late'" "aired" 40
-row=$(d_sql "select reason || '|' || (actual_start_ms - planned_start_ms) from airing where $K = 'late'")
+row=$(d_sql "select reason || '|' || (actual_start_ms - planned_start_ms)
+             from airing where $K = 'late'")
 echo "  late: $row ms late"
 [ "${row%%|*}" = "started late: the audio output did not answer" ] ||
     fail "the late start's reason: [$row]"
@@ -47,7 +48,8 @@ late=${row##*|}
 [ "${late:-0}" -gt 5000 ] || fail "the late start is not logged late: $late ms"
 grep -q "started .* s late" "$T_TMP/loaxad.log" || fail "the daemon's log does not say how late"
 d_wait_sql "select status || '|' || reason from airing where $K = 'next'" "aired|" 40
-echo "  next: $(d_sql "select actual_start_ms - planned_start_ms from airing where $K = 'next'") ms from its start"
+next=$(d_sql "select actual_start_ms - planned_start_ms from airing where $K = 'next'")
+echo "  next: $next ms from its start"
 kill -0 "$D_PID" || fail "loaxad died"
 d_stop
 [ "$D_RC" = 0 ] || fail "loaxad exit $D_RC"
