@@ -10,7 +10,11 @@
 # Afterwards tools/soak/soak.py checks the as-run log (integrity, one final
 # row per occurrence, nothing aired twice, nothing stuck on air, reasons),
 # that the daemon is up and on time, and its memory; it prints a summary
-# and exits 1 when a check fails.
+# and exits 1 when a check fails. A latency probe (tests/e2e/latprobe.py)
+# sends STATUS every 200 ms for the whole soak; the summary gives its worst
+# answer time and the polls left unanswered outside the soak's own kills and
+# restarts (those windows are marked and not counted). The long form (5
+# minutes or more) judges them against --answer-ms; the short form prints.
 #
 # Usage: tools/soak.sh [--minutes N | --seconds N] [--seed N] [--keep]
 #                      [--grace MIN] [--fs-size SIZE] [--late-ms MS]
@@ -21,6 +25,7 @@
 #   --skip K,K   leave out fault kinds: kill plan_valid plan_extra plan_broken
 #                plan_missing corrupt pa fs burst report
 #   --fs-size S  the database's tmpfs (default 8m)
+#   --answer-ms MS  the probe's bound in the long form (default 250)
 # Env: LOAXA, LOAXAD (default build/src/loaxa, build/src/loaxad).
 # Needs pulseaudio, parec, pactl, python3; root for the tmpfs (without it the
 # fs-full fault is skipped with a note). Phases: kills in the first two
@@ -42,6 +47,7 @@ GRACE=1
 # filesystem would stay full for good once the WAL has grown
 FS_SIZE=8m
 LATE_MS=250
+ANSWER_MS=250
 SKIP=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -52,6 +58,7 @@ while [ $# -gt 0 ]; do
     --grace) GRACE=$2; shift 2 ;;
     --fs-size) FS_SIZE=$2; shift 2 ;;
     --late-ms) LATE_MS=$2; shift 2 ;;
+    --answer-ms) ANSWER_MS=$2; shift 2 ;;
     --skip) SKIP=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak.sh: unknown argument $1" >&2; exit 2 ;;
@@ -80,9 +87,12 @@ DBDIR=$T/db
 MOUNTED=0
 FAILED_RUN=0
 NOTE=()
+LP_PID=
+LP_DOWN=$T/latprobe.down
 
 cleanup() {
     local p
+    [ -n "$LP_PID" ] && kill -TERM "$LP_PID" 2>/dev/null && wait "$LP_PID" 2>/dev/null
     [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null && wait "$D_PID" 2>/dev/null
     for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     pulse_stop       # (a bare `wait` would wait for its monitor reader for ever)
@@ -187,7 +197,10 @@ soak_start() {
     inc starts
     local i
     for i in $(seq 400); do
-        [ -S "$T/loaxad.sock" ] && timeout 5 "$LOAXA" status >/dev/null 2>&1 && return 0
+        if [ -S "$T/loaxad.sock" ] && timeout 5 "$LOAXA" status >/dev/null 2>&1; then
+            echo "up $(now_ms)" >>"$LP_DOWN"   # the probe's down window ends
+            return 0
+        fi
         alive_pid "$D_PID" || break
         sleep 0.05
     done
@@ -213,6 +226,11 @@ d_watch() {
 }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
+# the latency probe, for the whole soak; the daemon is down until it starts
+echo "down $(now_ms)" >>"$LP_DOWN"
+python3 "$SRCDIR/tests/e2e/latprobe.py" --socket "$T/loaxad.sock" --samples "$T/latprobe.samples" \
+    --summary "$T/latprobe.json" --down-file "$LP_DOWN" >/dev/null 2>"$T/latprobe.err" &
+LP_PID=$!
 soak_start || exit 1
 
 # ---- background workers: control bursts (and raw requests), reports
@@ -276,6 +294,7 @@ FS_FULL=0 FS_FREE_AT=0
 
 f_kill() {
     d_alive || return 1
+    echo "down $(now_ms)" >>"$LP_DOWN"   # polls until it is back are ours
     d_kill9
     inc kills
     now_ms >>"$T/kills"
@@ -532,6 +551,17 @@ st sanitizer_reports "$(grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:'
 # the last instance stops cleanly (after the check's snapshot below)
 if [ "$MOUNTED" = 1 ]; then st fs_note "tmpfs $FS_SIZE: $(grep -c 'cannot write the log' "$T/loaxad.log") log-write errors in the daemon's output"
 else st fs_note "skipped: no tmpfs"; fi
+# the probe ends before the daemon is stopped; its figures for the whole
+# soak and for the quiet tail
+if [ -n "$LP_PID" ]; then
+    kill -TERM "$LP_PID" 2>/dev/null; wait "$LP_PID" 2>/dev/null; LP_PID=
+fi
+[ -s "$T/latprobe.json" ] || python3 "$SRCDIR/tests/e2e/latprobe.py" summary --samples "$T/latprobe.samples" \
+    --down-file "$LP_DOWN" >"$T/latprobe.json" 2>>"$T/latprobe.err"
+python3 "$SRCDIR/tests/e2e/latprobe.py" summary --samples "$T/latprobe.samples" --down-file "$LP_DOWN" \
+    --from $(( QF * 1000 )) >"$T/latprobe-quiet.json" 2>>"$T/latprobe.err"
+st answer_bound_ms "$ANSWER_MS"
+[ "$SHORT" = 1 ] && st answer_info_only "short run: printed, not judged"
 # a consistent copy while the daemon is up: nothing may be on air in it
 sqlite3 "$DBDIR/log.db" ".backup '$T/up.db'" 2>"$T/backup.err" || cat "$T/backup.err"
 d_stop_rc=
@@ -552,7 +582,8 @@ for k in "${!S[@]}"; do printf '%s=%s\n' "$k" "${S[$k]}"; done >"$T/state"
 echo
 python3 "$SOAKPY" check --db "$DBDIR/log.db" --up-db "$T/up.db" --t0 "$T0" --items $ITEMS --spacing $SPACING \
     --from $(( T0 * 1000 )) --to "$WIN_TO" --state "$T/state" --loaxa "$LOAXA" --daemon-log "$T/loaxad.log" \
-    --adhoc-keys "$T/adhoc.keys" --kills "$T/kills"
+    --adhoc-keys "$T/adhoc.keys" --kills "$T/kills" \
+    --latprobe "$T/latprobe.json" --latprobe-quiet "$T/latprobe-quiet.json"
 rc=$?
 for n in "${NOTE[@]}"; do echo "note: $n"; done
 echo "replay: tools/soak.sh --seconds $SECONDS_TOTAL --seed $SEED"

@@ -229,9 +229,14 @@ static int open_common(const char *path, int flags, struct aslog **out, char *er
         rc = exec(log, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                        " PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 256;"
                        " PRAGMA journal_size_limit = 1048576");
-        if (rc == 0)
+        if (rc == 0) {
+            /* keep -wal and -shm when the writer closes: the officer (the
+             * log's group, no write access to its folder) could not read a
+             * WAL database without them while the daemon is stopped */
+            int on = 1;
+            sqlite3_file_control(log->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
             rc = migrate(log, err, errlen);
-        else
+        } else
             snprintf(err, errlen, _("cannot open the as-run log %s: %s"), path,
                      sqlite3_errmsg(log->db));
         if (rc < 0)
@@ -455,6 +460,25 @@ int aslog_progress(struct aslog *log, int64_t id, int64_t actual_start_ms, int64
     return wend(log, rc);
 }
 
+int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings)
+{
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if ((rc = prepare(log, "UPDATE airing SET recordings = ? WHERE id = ?", &st)) == 0) {
+        bind_text(st, 1, recordings && *recordings ? recordings : "[]");
+        sqlite3_bind_int64(st, 2, id);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = sql_err(log, s);
+        else if (sqlite3_changes(log->db) == 0)
+            rc = -ENOENT;
+    }
+    sqlite3_finalize(st);
+    return wend(log, rc);
+}
+
 int aslog_recover(struct aslog *log, int *n)
 {
     int rc = wbegin(log);
@@ -551,6 +575,8 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
         strbuf_puts(&sql, " AND planned_start_ms < ?2");
     if (f && f->by_status)
         strbuf_puts(&sql, " AND status = ?3");
+    if (f && f->real_only)
+        strbuf_puts(&sql, " AND device <> ?4");
     strbuf_puts(&sql, " ORDER BY planned_start_ms, occ_key, attempt");
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(log->db, sql.s, -1, &st, NULL);
@@ -563,6 +589,8 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
         sqlite3_bind_int64(st, 2, f->to_ms);
     if (f && f->by_status)
         bind_text(st, 3, aslog_status_name(f->status));
+    if (f && f->real_only)
+        bind_text(st, 4, ASLOG_DEVICE_SIMULATE);
     int ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (lean) {
@@ -659,4 +687,33 @@ int aslog_tx_commit(struct aslog *log)
     if (rc < 0)
         sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int aslog_has_real_rows(struct aslog *log)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(log, "SELECT EXISTS (SELECT 1 FROM airing WHERE device <> ?1)", &st);
+    if (rc < 0)
+        return rc;
+    bind_text(st, 1, ASLOG_DEVICE_SIMULATE);
+    rc = sqlite3_step(st);
+    int ret = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : sql_err(log, rc);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int aslog_set_aside_simulated(struct aslog *log, int *n)
+{
+    sqlite3_stmt *st = NULL;
+    *n = 0;
+    int rc = prepare(log, "UPDATE airing SET occ_key = 'simulate:' || occ_key"
+                          " WHERE device = ?1 AND occ_key NOT LIKE 'simulate:%'", &st);
+    if (rc < 0)
+        return rc;
+    bind_text(st, 1, ASLOG_DEVICE_SIMULATE);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        *n = sqlite3_changes(log->db);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : sql_err(log, rc);
 }

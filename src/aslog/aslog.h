@@ -84,6 +84,10 @@ int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const 
  * a crash keeps them (aslog_recover). -ENOENT when id is not on air. */
 int aslog_progress(struct aslog *log, int64_t id, int64_t actual_start_ms, int64_t played_ms);
 
+/* Sets a row's recordings JSON (the daemon writes a row before a long
+ * recording's hash is known and fills it in later); -ENOENT: no such row. */
+int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings);
+
 /* Writes a finished row at once (missed, cancelled, failed before start).
  * -EEXIST when the occurrence already has a final row of any kind (aired,
  * on air, or recorded). row->status may not be ON_AIR or INTERRUPTED
@@ -112,6 +116,8 @@ struct aslog_filter {
      * unit, planned_start_ms, actual_start_ms, played_ms, status, reason
      * and source; the other strings are "" and the other numbers 0. */
     bool counts_only;
+    /* Leave out the rows `loaxa simulate` wrote (device ASLOG_DEVICE_SIMULATE). */
+    bool real_only;
 };
 int aslog_query(struct aslog *log, const struct aslog_filter *f,
                 int (*cb)(const struct aslog_row *row, void *ud), void *ud);
@@ -119,6 +125,17 @@ int aslog_query(struct aslog *log, const struct aslog_filter *f,
 /* A deep copy of row in one malloc'd block (free() it): for rows kept in
  * memory until the log can take them (a full disk). */
 struct aslog_row *aslog_row_dup(const struct aslog_row *row);
+
+/* The device of rows `loaxa simulate` writes: never a real airing. */
+#define ASLOG_DEVICE_SIMULATE "simulate"
+
+/* 1 when the log holds a row that is not simulated, 0 when not, or negative. */
+int aslog_has_real_rows(struct aslog *log);
+
+/* Moves simulated rows out of the way in a station's log (an older loaxa
+ * simulated into it): their occurrence keys get the prefix "simulate:", so
+ * the daemon airs those occurrences. *n: how many. 0 or negative. */
+int aslog_set_aside_simulated(struct aslog *log, int *n);
 
 /* Last SQLite error text, for messages. */
 const char *aslog_errmsg(struct aslog *log);

@@ -111,6 +111,14 @@ int cmd_check(int argc, char **argv, struct loaxa_config *cfg)
         n_err += d->severity == PLAN_ERROR;
         n_warn += d->severity == PLAN_WARNING;
     }
+    if (!cfg->commune || !*cfg->commune) {
+        /* the settings, not the plan: reports would carry no commune name */
+        printf("%s: %s: %s\n", cfg->config_file ? cfg->config_file : "loaxa.conf",
+               sev_name(PLAN_WARNING),
+               _("station.commune is not set; reports will say the commune is not set "
+                 "(set [station] commune = the commune's name)"));
+        n_warn++;
+    }
     size_t n_items = 0; /* broadcast items: overrides of an instance are not counted */
     for (size_t i = 0; i < plan_item_count(plan); i++) {
         const struct plan_item *it = plan_item_at(plan, i);

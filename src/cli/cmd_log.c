@@ -21,7 +21,7 @@ enum fmt { F_TEXT, F_CSV, F_JSON };
 static void usage(FILE *f)
 {
     fputs(_("Usage: loaxa log [--from D] [--to D] [--status S] [--format text|csv|json]\n"
-            "D is YYYY-MM-DD (local; --to includes that whole day) or YYYY-MM-DDTHH:MM[:SS]\n"
+            "D is YYYY-MM-DD or DD/MM/YYYY (local; --to includes that whole day) or YYYY-MM-DDTHH:MM[:SS]\n"
             "with an optional Z or +HH:MM. Rows are selected by their planned start.\n"
             "S is one of on_air, aired, interrupted, failed, missed, cancelled.\n"), f);
 }
@@ -226,18 +226,8 @@ int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
         fprintf(stderr, _("loaxa log: unknown language \"%s\" (vi or en)\n"), cfg->lang);
         return 2;
     }
-    if (to_s && strlen(to_s) == 10) {
-        /* --to 2026-03-02 means through the end of that day: the next
-         * local midnight (mktime handles the month end and DST). */
-        char next[32];
-        int y, m, d;
-        sscanf(to_s, "%d-%d-%d", &y, &m, &d);
-        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1};
-        mktime(&tm);
-        snprintf(next, sizeof next, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000,
-                 tm.tm_mon + 1, tm.tm_mday);
-        util_parse_time(next, &flt.to_ms);
-    }
+    if (to_s)
+        util_parse_bound(to_s, true, &flt.to_ms); /* a date alone: through that day */
 
     char err[1024];
     struct aslog *log = NULL;
@@ -276,7 +266,7 @@ int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
     aslog_close(log);
     return fflush(stdout) == 0 ? 0 : 1;
 bad_time:
-    fprintf(stderr, _("loaxa log: bad time \"%s\" (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])\n"),
+    fprintf(stderr, _("loaxa log: bad time \"%s\" (YYYY-MM-DD, DD/MM/YYYY or YYYY-MM-DDTHH:MM[:SS])\n"),
             optarg);
     return 2;
 }

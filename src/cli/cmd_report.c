@@ -1,6 +1,6 @@
 /* `loaxa report`: the periodic report from the as-run log and the plan.
- * Wiring only: the period, the plan's expansion, the log, a renderer. */
-#include <errno.h>
+ * Wiring only: the period, the plan's expansion, the log, a format of the
+ * report module's registry (nothing here knows one format from another). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,29 +15,33 @@
 #include "plan/plan.h"
 #include "report/report.h"
 
+/* "text, csv, ..." from the registry, for the errors. */
+static const char *format_names(char *buf, size_t len)
+{
+    const struct report_format_info *fi;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; (fi = report_format_at(i)) && at < len; i++) {
+        int n = snprintf(buf + at, len - at, "%s%s", i ? ", " : "", fi->name);
+        at += n > 0 ? (size_t)n : 0;
+    }
+    return buf;
+}
+
 static void usage(FILE *f)
 {
-    fputs(_("Usage: loaxa report --period P [--format text|csv|html|xlsx|json] [-o FILE]\n"
+    fputs(_("Usage: loaxa report --period P [--format FORMAT] [-o FILE]\n"
             "                    [--cutoff calendar|nd09] [--as-of DATETIME] [--lang vi|en]\n"
             "                    [--generated-at DATETIME] [--bom]\n"
             "Periods: 2026-Q1..2026-Q4, 2026-H1, 2026-H2, 2026-9M, 2026, 2026-03,\n"
             "         2026-01-15..2026-02-20 (dates inclusive).\n"
             "--cutoff nd09: the data cut-off of Decree 09/2019/ND-CP (15th of the month\n"
             "  before to the 14th). A period that ends after --as-of (default: now) is\n"
-            "  reported up to then. CSV is one long table: table,row,field,value.\n"), f);
-}
-
-/* Copies a finished file to stdout (xlsx without -o). */
-static int copy_to_stdout(const char *path)
-{
-    char *data;
-    size_t len;
-    int rc = util_read_file(path, 0, &data, &len);
-    if (rc < 0)
-        return rc;
-    rc = fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;
-    free(data);
-    return rc;
+            "  reported up to then.\n"
+            "Formats:\n"), f);
+    const struct report_format_info *fi;
+    for (size_t i = 0; (fi = report_format_at(i)); i++)
+        fprintf(f, "  %-6s %s\n", fi->name, _(fi->help));
 }
 
 int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
@@ -53,7 +57,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         {NULL, 0, NULL, 0},
     };
     const char *period_spec = NULL, *out_path = NULL, *as_of = NULL, *gen_at = NULL;
-    enum report_format fmt = REPORT_TEXT;
+    const struct report_format_info *fmt = report_format_at(0);
     struct report_render_options ropt = {0};
     int c;
     optind = 1;
@@ -65,9 +69,10 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         case 'g': gen_at = optarg; break;
         case 'b': ropt.bom = true; break;
         case 'f':
-            if (report_format_parse(optarg, &fmt) < 0) {
-                fprintf(stderr, _("loaxa report: unknown format \"%s\" (text, csv, html, "
-                                  "xlsx, json)\n"), optarg);
+            if (!(fmt = report_format_find(optarg))) {
+                char names[256];
+                fprintf(stderr, _("loaxa report: unknown format \"%s\" (%s)\n"), optarg,
+                        format_names(names, sizeof names));
                 return 2;
             }
             break;
@@ -97,7 +102,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     int64_t now = lclock_now_ms(lclock_system());
     in.as_of_ms = now;
     if (as_of && util_parse_time(as_of, &in.as_of_ms) < 0) {
-        fprintf(stderr, _("loaxa report: bad time \"%s\" for --as-of (YYYY-MM-DD[THH:MM[:SS]])\n"),
+        fprintf(stderr, _("loaxa report: bad time \"%s\" for --as-of (YYYY-MM-DD[THH:MM[:SS]] or DD/MM/YYYY)\n"),
                 as_of);
         return 2;
     }
@@ -106,8 +111,9 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         fprintf(stderr, _("loaxa report: bad time \"%s\" for --generated-at\n"), gen_at);
         return 2;
     }
-    if (fmt == REPORT_XLSX && !out_path && isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "%s\n", _("loaxa report: a spreadsheet needs -o FILE.xlsx"));
+    if (fmt->binary && !out_path && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, _("loaxa report: the %s format is binary: give -o FILE or send it "
+                          "to a pipe\n"), fmt->name);
         return 2;
     }
 
@@ -117,8 +123,6 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     struct report_plan_file *files = NULL;
     struct aslog *log = NULL;
     struct report *rep = NULL;
-    char *tmp = NULL;
-    FILE *f = NULL;
 
     struct plan_options popt = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
     char *perr = NULL;
@@ -158,50 +162,14 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         goto done;
     }
 
-    const char *xlsx_path = out_path;
-    if (fmt == REPORT_XLSX && !out_path) {
-        tmp = xstrdup("/tmp/loaxa-report-XXXXXX");
-        int fd = mkstemp(tmp);
-        if (fd < 0) {
-            perror("loaxa report: mkstemp");
-            free(tmp);
-            tmp = NULL;
-            goto done;
-        }
-        close(fd);
-        xlsx_path = tmp;
-    }
-    if (fmt != REPORT_XLSX) {
-        f = out_path ? fopen(out_path, "w") : stdout;
-        if (!f) {
-            fprintf(stderr, _("loaxa report: cannot write %s: %s\n"), out_path, strerror(errno));
-            goto done;
-        }
-    }
-    if (report_render(rep, fmt, &ropt, f, xlsx_path, err, sizeof err) < 0) {
+    int rc = out_path ? report_render_file(rep, fmt->name, &ropt, out_path, err, sizeof err)
+                      : report_render(rep, fmt->name, &ropt, stdout, err, sizeof err);
+    if (rc < 0) {
         fprintf(stderr, "loaxa report: %s\n", err);
         goto done;
     }
-    if (tmp && copy_to_stdout(tmp) < 0) {
-        fprintf(stderr, "%s\n", _("loaxa report: cannot write the spreadsheet to stdout"));
-        goto done;
-    }
-    if (f && f != stdout) {
-        int e = fclose(f);
-        f = NULL;
-        if (e != 0) {
-            fprintf(stderr, _("loaxa report: cannot write %s: %s\n"), out_path, strerror(errno));
-            goto done;
-        }
-    }
     ret = 0;
 done:
-    if (f && f != stdout)
-        fclose(f);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
     report_free(rep);
     aslog_close(log);
     free(occ);

@@ -256,25 +256,15 @@ int cmd_schedule(int argc, char **argv, struct loaxa_config *cfg)
         case 'f':
         case 't': {
             int64_t v;
-            if (util_parse_time(optarg, &v) < 0) {
-                fprintf(stderr, _("loaxa schedule: bad date \"%s\" (use YYYY-MM-DD or "
-                                  "YYYY-MM-DDTHH:MM)\n"), optarg);
+            if (util_parse_bound(optarg, c == 't', &v) < 0) { /* --to DATE: that whole day */
+                fprintf(stderr, _("loaxa schedule: bad date \"%s\" (use YYYY-MM-DD, DD/MM/YYYY "
+                                  "or YYYY-MM-DDTHH:MM)\n"), optarg);
                 return 2;
             }
-            if (c == 'f') {
+            if (c == 'f')
                 from = v, have_from = true;
-            } else {
+            else
                 to = v, have_to = true;
-                if (strlen(optarg) == 10) { /* a date alone: through the end of that day */
-                    char nd[16];
-                    struct tm tm = {0};
-                    sscanf(optarg, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-                    tm.tm_year -= 1900, tm.tm_mon -= 1, tm.tm_mday += 1, tm.tm_isdst = -1;
-                    mktime(&tm);
-                    strftime(nd, sizeof nd, "%Y-%m-%d", &tm);
-                    util_parse_time(nd, &to);
-                }
-            }
             break;
         }
         case 'd':

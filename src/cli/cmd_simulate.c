@@ -1,10 +1,13 @@
 /* `loaxa simulate --from D --to D [--db FILE]`: the daemon's scheduling and
- * logging core over a period on a virtual clock, with no sound. */
+ * logging core over a period on a virtual clock, with no sound. It never
+ * writes into the station's as-run log: the daemon would take simulated rows
+ * for airings and skip them. By default the log is in memory and thrown away. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "aslog/aslog.h"
 #include "cli/cli.h"
@@ -13,26 +16,50 @@
 #include "plan/plan.h"
 #include "sched/simulate.h"
 
-/* A date alone means the whole day: "--to 2026-12-31" includes that day. */
-static int parse_bound(const char *s, bool is_to, int64_t *ms)
-{
-    if (util_parse_time(s, ms) < 0)
-        return -EINVAL;
-    if (is_to && strlen(s) == 10) {
-        char next[UTIL_TIME_BUF];
-        int64_t probe = *ms + 36 * 3600000LL; /* lands in the next day whatever DST does */
-        util_format_iso_local(probe, next);
-        next[10] = '\0';
-        return util_parse_time(next, ms);
-    }
-    return 0;
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, _("Usage: loaxa simulate --from DATE --to DATE [--db FILE]\n"
                  "Runs the daemon's scheduler over the period on a virtual clock, without\n"
-                 "sound, and writes the as-run log the daemon would write.\n"));
+                 "sound, and prints what the daemon would log. The simulated log is thrown\n"
+                 "away unless --db names a new file for it; the station's own log is refused.\n"));
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
+}
+
+/* 0 when simulating into path is safe; else an error naming why. */
+static int refuse_station_log(const struct loaxa_config *cfg, const char *path)
+{
+    if (cfg->station_db_path && same_file(path, cfg->station_db_path)) {
+        fprintf(stderr, _("loaxa simulate: %s is the station's as-run log ([paths] db); a "
+                          "simulation never writes into it: give --db a new file, or leave "
+                          "--db out for a throw-away log\n"), path);
+        return -EPERM;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return 0; /* a new file */
+    struct aslog *log = NULL;
+    char err[512];
+    if (aslog_open_readonly(path, &log, err, sizeof err) < 0) {
+        if (st.st_size == 0)
+            return 0;
+        fprintf(stderr, "loaxa simulate: %s\n", err);
+        return -EINVAL;
+    }
+    int real = aslog_has_real_rows(log);
+    aslog_close(log);
+    if (real != 0) {
+        fprintf(stderr, _("loaxa simulate: %s holds real airings (a station's as-run log); a "
+                          "simulation never writes into it: give --db a new file\n"), path);
+        return -EPERM;
+    }
+    return 0;
 }
 
 int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
@@ -59,9 +86,9 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
         usage(stderr);
         return 2;
     }
-    if (parse_bound(from_s, false, &from) < 0 || parse_bound(to_s, true, &to) < 0) {
-        fprintf(stderr, _("loaxa simulate: bad date \"%s\" (YYYY-MM-DD or YYYY-MM-DDTHH:MM)\n"),
-                parse_bound(from_s, false, &from) < 0 ? from_s : to_s);
+    if (util_parse_bound(from_s, false, &from) < 0 || util_parse_bound(to_s, true, &to) < 0) {
+        fprintf(stderr, _("loaxa simulate: bad date \"%s\" (YYYY-MM-DD, DD/MM/YYYY or YYYY-MM-DDTHH:MM)\n"),
+                util_parse_bound(from_s, false, &from) < 0 ? from_s : to_s);
         return 2;
     }
     if (to <= from) {
@@ -84,7 +111,10 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
         if (d->severity == PLAN_ERROR)
             fprintf(stderr, "%s:%d: %s\n", d->file, d->line, d->message);
     }
-    if (aslog_open(cfg->db_path, &log, err, sizeof err) < 0) {
+    const char *db = cfg->db_from_cli ? cfg->db_path : ":memory:";
+    if (cfg->db_from_cli && refuse_station_log(cfg, db) < 0)
+        goto out;
+    if (aslog_open(db, &log, err, sizeof err) < 0) {
         fprintf(stderr, "loaxa simulate: %s\n", err);
         goto out;
     }
@@ -93,7 +123,11 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
         fprintf(stderr, "loaxa simulate: %s\n", err);
         goto out;
     }
-    printf(_("%ld occurrences simulated into %s\n"), sum.occurrences, cfg->db_path);
+    if (cfg->db_from_cli)
+        printf(_("%ld occurrences simulated into %s\n"), sum.occurrences, db);
+    else
+        printf(_("%ld occurrences simulated (the log is not kept; --db FILE keeps it)\n"),
+               sum.occurrences);
     for (int s = ASLOG_AIRED; s <= ASLOG_CANCELLED; s++)
         if (sum.by_status[s])
             printf("  %-12s %ld\n", aslog_status_name((enum aslog_status)s), sum.by_status[s]);

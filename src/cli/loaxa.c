@@ -35,18 +35,32 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     i18n_init();
+    struct loaxa_config cfg;
+    char err[1024];
+    config_init(&cfg);
+    /* the common options may stand before the command too
+     * ("loaxa --db x.db log"): they are taken out wherever they are */
+    int rc = args_common(&argc, argv, &cfg, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "loaxa: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    rc = 2;
     if (argc < 2) {
         usage(stderr);
-        return 2;
+        goto out;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return 0;
+        rc = 0;
+        goto out;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("loaxa %s\n", LOAXA_VERSION);
-        return 0;
+        rc = 0;
+        goto out;
     }
     const struct command *cmd = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
@@ -55,28 +69,18 @@ int main(int argc, char **argv)
     if (!cmd) {
         fprintf(stderr, _("loaxa: unknown command \"%s\"; run \"loaxa --help\" for the list\n"),
                 argv[1]);
-        return 2;
+        goto out;
     }
-
-    struct loaxa_config cfg;
-    char err[1024];
-    config_init(&cfg);
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
-    int rc = args_common(&sub_argc, sub_argv, &cfg, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "loaxa %s: %s\n", cmd->name, err);
-        config_free(&cfg);
-        return 2;
-    }
     if (util_set_timezone(cfg.timezone) < 0) {
         fprintf(stderr, _("loaxa %s: unknown time zone \"%s\" (setting station.timezone, "
                           "flag --tz); use an IANA name such as Asia/Ho_Chi_Minh\n"),
                 cmd->name, cfg.timezone);
-        config_free(&cfg);
-        return 2;
+        goto out;
     }
     rc = cmd->run(sub_argc, sub_argv, &cfg);
+out:
     config_free(&cfg);
     return rc;
 }

@@ -81,7 +81,12 @@ int args_common(int *argc, char **argv, struct loaxa_config *cfg, char *err, siz
         config_path = config_default_path();
     if (config_path && (rc = config_load_file(cfg, config_path, err, errlen)) < 0)
         goto done;
+    free(cfg->station_db_path);
+    cfg->station_db_path = xstrdup(cfg->db_path);
     for (size_t k = 0; k < nsets; k++) {
+        const char *k2 = strncmp(sets[k].key, "paths.", 6) == 0 ? sets[k].key + 6 : sets[k].key;
+        if (strcmp(k2, "db") == 0)
+            cfg->db_from_cli = true;
         char msg[400];
         if ((rc = config_set(cfg, sets[k].key, sets[k].value, NULL, msg, sizeof msg)) < 0) {
             snprintf(err, errlen, _("command line: %s"), msg);

@@ -29,7 +29,7 @@ struct setting {
 
 #define O(f) offsetof(struct loaxa_config, f)
 static const struct setting settings[] = {
-    {"station", "commune", "commune", T_STR, O(commune), "Thị trấn Vĩnh Lộc", 0, 0,
+    {"station", "commune", "commune", T_STR, O(commune), "", 0, 0,
      N_("commune (xã, phường, thị trấn) name printed on reports")},
     {"station", "timezone", "tz", T_STR, O(timezone), "Asia/Ho_Chi_Minh", 0, 0,
      N_("time zone for floating times and for printing")},
@@ -248,6 +248,8 @@ void config_free(struct loaxa_config *cfg)
     }
     free(cfg->config_file);
     cfg->config_file = NULL;
+    free(cfg->station_db_path);
+    cfg->station_db_path = NULL;
 }
 
 struct load_ctx {

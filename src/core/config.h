@@ -40,6 +40,11 @@ struct loaxa_config {
     char *lang;               /* "vi" or "en" for reports */
 
     char *config_file;        /* the file loaded, or NULL */
+    /* The station's own log: [paths] db as the config file (or the default)
+     * says, before command-line flags; and whether a flag chose db_path.
+     * `loaxa simulate` never writes into the station's log. */
+    char *station_db_path;
+    bool db_from_cli;
 };
 
 /* Fills built-in defaults (they work from a source checkout). */

@@ -2,7 +2,17 @@
 #ifndef LOAXA_HASH_H
 #define LOAXA_HASH_H
 
-/* Writes 64 hex digits and a NUL to hex. Returns 0 or -errno. */
+#include <stdatomic.h>
+#include <sys/stat.h>
+
+/* Writes 64 hex digits and a NUL to hex. Returns 0 or -errno; only regular
+ * files are hashed (-EINVAL otherwise), opened non-blocking, so a FIFO put
+ * in a recording's place cannot block the caller. */
 int hash_file_sha256(const char *path, char hex[65]);
+
+/* The same, giving up with -ECANCELED as soon as *stop is set (checked
+ * between reads), and, if st is not NULL, the fstat of what was hashed. */
+int hash_file_sha256_until(const char *path, char hex[65], const atomic_bool *stop,
+                           struct stat *st);
 
 #endif

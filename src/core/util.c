@@ -1,6 +1,7 @@
 /* Allocation, strings and time formatting shared by all modules. */
 #include "core/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -172,8 +173,31 @@ char *util_format_local(int64_t ms, char buf[UTIL_TIME_BUF])
     return buf;
 }
 
+/* "DD/MM/YYYY[ HH:MM[:SS]]" as ISO 8601 text in buf; -EINVAL if s is not that. */
+static int dmy_to_iso(const char *s, char *buf, size_t len)
+{
+    int d, mo, y, n = 0;
+    if (!s || !strchr(s, '/') || sscanf(s, "%2d/%2d/%4d%n", &d, &mo, &y, &n) != 3 ||
+        !isdigit((unsigned char)s[0]) || n < 8 || s[n - 5] != '/')
+        return -EINVAL;
+    const char *rest = s + n;
+    if (*rest && *rest != ' ' && *rest != 'T')
+        return -EINVAL;
+    if ((size_t)snprintf(buf, len, "%04d-%02d-%02d%s", y, mo, d, rest) >= len)
+        return -EINVAL;
+    return 0;
+}
+
+static bool date_only(const char *s)
+{
+    return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
 int util_parse_time(const char *s, int64_t *ms)
 {
+    char iso[64];
+    if (s && dmy_to_iso(s, iso, sizeof iso) == 0)
+        s = iso;
     int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
     if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
         return -EINVAL;
@@ -256,5 +280,22 @@ int util_set_timezone(const char *zone)
         return -EINVAL;
     setenv("TZ", zone, 1);
     tzset();
+    return 0;
+}
+
+int util_parse_bound(const char *s, bool is_to, int64_t *ms)
+{
+    char iso[64];
+    if (s && dmy_to_iso(s, iso, sizeof iso) == 0)
+        s = iso;
+    if (util_parse_time(s, ms) < 0)
+        return -EINVAL;
+    if (is_to && date_only(s)) {
+        char next[UTIL_TIME_BUF];
+        int64_t probe = *ms + 36 * 3600000LL; /* lands in the next day whatever DST does */
+        util_format_iso_local(probe, next);
+        next[10] = '\0';
+        return util_parse_time(next, ms);
+    }
     return 0;
 }

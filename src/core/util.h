@@ -4,6 +4,7 @@
 #define LOAXA_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,8 +45,15 @@ char *util_format_iso_utc(int64_t ms, char buf[UTIL_TIME_BUF]);
 char *util_format_local(int64_t ms, char buf[UTIL_TIME_BUF]);
 
 /* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" (local), or either with
- * "Z" / "+HH:MM" suffix. Returns 0 and sets *ms, or -EINVAL. */
+ * "Z" / "+HH:MM" suffix; also the officer's "DD/MM/YYYY[ HH:MM[:SS]]"
+ * (local; day and month may have one digit). Returns 0 and sets *ms, or
+ * -EINVAL. */
 int util_parse_time(const char *s, int64_t *ms);
+
+/* util_parse_time for a period's bound: a date alone as the upper bound
+ * (is_to) means through the end of that day, i.e. the next local midnight
+ * (whatever DST does). */
+int util_parse_bound(const char *s, bool is_to, int64_t *ms);
 
 /* Reads a whole regular file of at most max bytes (0: no limit); returns 0,
  * -EFBIG (too large), -EINVAL (not a regular file: a FIFO or device is not

@@ -1,6 +1,8 @@
 /* Control protocol over a Unix stream socket: one request line, one reply
  * line, then the daemon closes. Small and text-based so an officer can
- * also talk to the daemon with `socat` when the CLI is not at hand. */
+ * also talk to the daemon with `socat` when the CLI is not at hand. The
+ * daemon never waits on a client: replies sit in the connection's buffer
+ * and go out as the socket takes them (the loop polls for POLLOUT). */
 #include "ctl/ctl.h"
 
 #include <errno.h>
@@ -37,6 +39,21 @@ int ctl_level_parse(const char *s, enum plan_level *l)
     return -EINVAL;
 }
 
+/* A decimal offset: digits only, at most CTL_MAX_OFFSET */
+static int parse_offset(const char *s, size_t n, unsigned *out)
+{
+    unsigned long v = 0;
+    if (n == 0 || n > 9)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -EINVAL;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    *out = (unsigned)v; /* 9 digits: never above CTL_MAX_OFFSET */
+    return 0;
+}
+
 int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errlen)
 {
     memset(req, 0, sizeof *req);
@@ -57,6 +74,11 @@ int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errle
         req->verb = CTL_STOP;
     } else if (strcmp(verb, "RELOAD") == 0 && rest_len == 0) {
         req->verb = CTL_RELOAD;
+    } else if (strcmp(verb, "ERRORS") == 0) {
+        /* ERRORS [OFFSET]: a page of the plan's errors */
+        if (v < n && parse_offset(rest, rest_len, &req->offset) < 0)
+            goto bad;
+        req->verb = CTL_ERRORS;
     } else if (strcmp(verb, "AIR") == 0) {
         /* AIR LEVEL TARGET: the target is the rest of the line, spaces and all */
         char lvl[16];
@@ -91,6 +113,11 @@ int ctl_format(const struct ctl_request *req, char *buf, size_t len)
     case CTL_STATUS: n = snprintf(buf, len, "STATUS"); break;
     case CTL_STOP: n = snprintf(buf, len, "STOP"); break;
     case CTL_RELOAD: n = snprintf(buf, len, "RELOAD"); break;
+    case CTL_ERRORS:
+        if (req->offset > CTL_MAX_OFFSET)
+            return -EINVAL;
+        n = snprintf(buf, len, "ERRORS %u", req->offset);
+        break;
     case CTL_AIR:
         if (strchr(req->target, '\n'))
             return -EINVAL;
@@ -140,7 +167,9 @@ int ctl_listen(const char *path, const char *group, char *err, size_t errlen)
     mode_t old = umask(0117);
     rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
-    if (rc < 0 || listen(fd, 16) < 0)
+    /* a long queue: behind a crowd of idle connections (the daemon takes
+     * 2000 a second) a client waits its turn in order, not by luck */
+    if (rc < 0 || listen(fd, 256) < 0)
         goto fail_errno;
     chmod(path, 0660);
     if (group && *group) {
@@ -163,6 +192,9 @@ struct ctl_conn {
     char op[160];
     char buf[CTL_MAX_LINE + 1];
     size_t len;
+    char *out;                    /* the queued reply, NULL until there is one */
+    size_t out_len, out_off;      /* its length, and how much is written */
+    bool replied;
 };
 
 /* root, the daemon's own user, and members of the socket's group. */
@@ -243,40 +275,59 @@ int ctl_conn_read(struct ctl_conn *c, const char **line)
     }
 }
 
-static void write_all(int fd, const char *s, size_t n)
+int ctl_conn_flush(struct ctl_conn *c)
 {
-    while (n) {
-        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+    while (c->out_off < c->out_len) {
+        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            /* a client reading slowly: wait a little, never forever */
-            struct pollfd p = {.fd = fd, .events = POLLOUT};
-            if (poll(&p, 1, 1000) <= 0)
-                return;
-            continue;
-        }
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
         if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
+            return w < 0 ? -errno : -EPIPE;
+        c->out_off += (size_t)w;
     }
+    if (c->out) {
+        free(c->out);
+        c->out = NULL;
+        shutdown(c->fd, SHUT_WR);
+    }
+    return 1;
+}
+
+bool ctl_conn_pending(const struct ctl_conn *c)
+{
+    return c->out != NULL;
 }
 
 void ctl_conn_reply(struct ctl_conn *c, bool ok, const char *text)
 {
+    if (c->replied)
+        return;
+    c->replied = true;
     struct strbuf b = {0};
     strbuf_puts(&b, ok ? "OK" : "ERR");
     if (text && *text) {
-        strbuf_puts(&b, " ");
-        /* one line: newlines in messages become spaces */
-        for (const char *p = text; *p; p++)
-            strbuf_add(&b, *p == '\n' ? " " : p, 1);
+        size_t n = strlen(text);
+        if (n + 6 > CTL_MAX_REPLY) {
+            /* the daemon's own fault (answers that can grow come in pages),
+             * yet no client may make it hold more than the bound */
+            strbuf_free(&b);
+            strbuf_printf(&b, "ERR ");
+            strbuf_printf(&b, _("the answer is longer than %d bytes"), CTL_MAX_REPLY);
+        } else {
+            strbuf_puts(&b, " ");
+            /* one line: newlines in messages become spaces */
+            for (const char *p = text; *p; p++)
+                strbuf_add(&b, *p == '\n' ? " " : p, 1);
+        }
     }
     strbuf_puts(&b, "\n");
-    write_all(c->fd, b.s, b.len);
-    strbuf_free(&b);
-    shutdown(c->fd, SHUT_WR);
+    c->out_len = b.len;
+    c->out_off = 0;
+    c->out = strbuf_steal(&b);
+    ctl_conn_flush(c); /* most answers fit the socket's buffer at once */
 }
 
 void ctl_conn_free(struct ctl_conn *c)
@@ -284,6 +335,7 @@ void ctl_conn_free(struct ctl_conn *c)
     if (!c)
         return;
     close(c->fd);
+    free(c->out);
     free(c);
 }
 
@@ -313,29 +365,53 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
         return -EINVAL;
     }
     strcat(line, "\n");
-    /* Non-blocking: a wedged daemon whose listen queue is full would hold a
-     * blocking connect() for ever; this one is retried until the timeout. */
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    int c = -1, waited = 0;
-    if (fd >= 0)
-        while ((c = connect(fd, (struct sockaddr *)&sa, sizeof sa)) < 0 && errno == EAGAIN &&
-               waited < timeout_ms) {
-            poll(NULL, 0, 50);
-            waited += 50;
-        }
-    if (c < 0 && fd >= 0 && errno == EAGAIN) {
+    /* A blocking connect bounded by SO_SNDTIMEO (Linux applies it to a
+     * Unix socket's connect): a wedged daemon whose listen queue is full
+     * cannot hold us beyond the timeout, and while the queue is full (a
+     * crowd of connections) the kernel wakes us the moment it has room,
+     * ahead of clients that poll for it. */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int c = -1;
+    if (fd >= 0) {
+        int t = timeout_ms > 0 ? timeout_ms : 1; /* 0 would mean no bound */
+        struct timeval tv = {.tv_sec = t / 1000, .tv_usec = t % 1000 * 1000};
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        do
+            c = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+        while (c < 0 && errno == EINTR);
+    }
+    if (c < 0 && fd >= 0 && (errno == EAGAIN || errno == EINPROGRESS)) {
         rc = -ETIMEDOUT;
         snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path, strerror(ETIMEDOUT));
         goto out;
     }
+    if (c == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+        c = -1;
     if (c < 0) {
         rc = -errno;
         snprintf(err, errlen, _("cannot reach loaxad at %s: %s (is the daemon running?)"),
                  path, strerror(errno));
         goto out;
     }
-    write_all(fd, line, strlen(line));
-    for (;;) {
+    /* the request; a daemon that answered at once (ERR busy) and closed
+     * makes send() fail: its answer is read all the same */
+    for (size_t off = 0, len = strlen(line); off < len;) {
+        ssize_t w = send(fd, line + off, len - off, MSG_NOSIGNAL);
+        if (w > 0) {
+            off += (size_t)w;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if ((rc = wait_fd(fd, POLLOUT, timeout_ms)) < 0) {
+                snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path,
+                         strerror(-rc));
+                goto out;
+            }
+        } else if (w < 0 && errno != EINTR) {
+            break;
+        }
+    }
+    /* one line: done at its newline, whatever follows (a reset from a
+     * daemon that closed with our request unread is not an error then) */
+    while (!in.s || !memchr(in.s, '\n', in.len)) {
         char buf[4096];
         if ((rc = wait_fd(fd, POLLIN, timeout_ms)) < 0) {
             snprintf(err, errlen, _("no answer from loaxad at %s: %s"), path, strerror(-rc));
@@ -351,6 +427,12 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
         }
         if (r == 0)
             break;
+        if (in.len + (size_t)r > CTL_MAX_REPLY) {
+            rc = -EPROTO;
+            snprintf(err, errlen, _("the answer from loaxad at %s is longer than %d bytes"),
+                     path, CTL_MAX_REPLY);
+            goto out;
+        }
         strbuf_add(&in, buf, (size_t)r);
     }
     if (!in.s || (strncmp(in.s, "OK", 2) != 0 && strncmp(in.s, "ERR", 3) != 0)) {

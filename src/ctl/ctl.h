@@ -1,7 +1,8 @@
 /* The control socket's line protocol, both ends (doc/control-protocol.md).
  * A client sends one request line, the daemon answers one line ("OK ..."
  * or "ERR message") and closes. Peer credentials (SO_PEERCRED) are checked
- * and kept as the operator of manual actions. */
+ * and kept as the operator of manual actions. Replies are written without
+ * blocking: a client that does not read holds only its own buffer. */
 #ifndef LOAXA_CTL_H
 #define LOAXA_CTL_H
 
@@ -12,12 +13,18 @@
 #include "plan/plan.h"
 
 #define CTL_MAX_LINE 4096
+/* The longest answer line, newline included: what one client may hold of
+ * the daemon's memory; answers that could be longer come in pages. */
+#define CTL_MAX_REPLY (256 * 1024)
+/* The largest ERRORS offset a request may carry */
+#define CTL_MAX_OFFSET 999999999u
 
-enum ctl_verb { CTL_STATUS, CTL_AIR, CTL_STOP, CTL_RELOAD };
+enum ctl_verb { CTL_STATUS, CTL_AIR, CTL_STOP, CTL_RELOAD, CTL_ERRORS };
 
 struct ctl_request {
     enum ctl_verb verb;
     enum plan_level level;        /* AIR */
+    unsigned offset;              /* ERRORS: the first plan error wanted (from 0) */
     char target[CTL_MAX_LINE];    /* AIR: a file under the audio root, or a UID */
 };
 
@@ -48,15 +55,26 @@ const char *ctl_conn_operator(const struct ctl_conn *c);
 /* Reads what is available: 1 when a whole line is in (*line points to it),
  * 0 when more is needed, negative on error or EOF before a line. */
 int ctl_conn_read(struct ctl_conn *c, const char **line);
-/* Sends "OK text" or "ERR text" (text may be NULL) and closes. */
+/* Queues "OK text" or "ERR text" (text may be NULL; newlines become
+ * spaces) and writes what the socket takes now, never waiting. An answer
+ * longer than CTL_MAX_REPLY is replaced by an error. A second reply on the
+ * same connection is ignored. */
 void ctl_conn_reply(struct ctl_conn *c, bool ok, const char *text);
+/* True while a queued reply is not all written: wait for POLLOUT, then
+ * ctl_conn_flush(). */
+bool ctl_conn_pending(const struct ctl_conn *c);
+/* Writes more of the reply without waiting: 1 when all of it is out (the
+ * write side is shut; free the connection), 0 when the socket is full,
+ * negative when the peer is gone. */
+int ctl_conn_flush(struct ctl_conn *c);
 void ctl_conn_free(struct ctl_conn *c);
 
 /* ---- client side ---- */
 
 /* Sends req to the daemon at path and waits (up to timeout_ms) for the
- * answer. Returns 0 and sets *ok and *text (malloc'd, without "OK "/"ERR
- * "), or a negative code with err (e.g. -ENOENT/-ECONNREFUSED: no daemon). */
+ * answer line (at most CTL_MAX_REPLY bytes). Returns 0 and sets *ok and
+ * *text (malloc'd, without "OK "/"ERR "), or a negative code with err
+ * (e.g. -ENOENT/-ECONNREFUSED: no daemon). */
 int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bool *ok,
              char **text, char *err, size_t errlen);
 

@@ -111,7 +111,8 @@ void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
         r->actual_end_ms = end_ms;
         r->played_ms = played_ms;
         r->underruns = underruns;
-        backlog_add_row(d, r, true);
+        backlog_add_aired(d, r, a->jticket);
+        a->jticket = 0;
         backlog_flush(d); /* the disk may have room again by now */
     } else if (a->row_id >= 0 && aslog_finish(d->log, a->row_id, st, reason, start_ms, end_ms,
                                               played_ms, underruns) < 0) {
@@ -257,6 +258,11 @@ void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms)
         a->unlogged = true;
         dlog(LOG_ERR, _("cannot write the log before airing %s: %s"), e->key,
              aslog_errmsg(d->log));
+        /* ...but its start is on disk before its first sample plays */
+        struct aslog_row *on = airlog_row_new(d->al, e, ASLOG_ON_AIR, "", d->cfg->device,
+                                              a->operator_name);
+        a->jticket = backlog_journal_start(d, on);
+        free(on);
     }
     a->asked_start_ms = at_ms ? at_ms : now_ms(d);
     a->at_once = at_ms == 0;

@@ -1,6 +1,9 @@
 /* What loaxad answers on its control socket: STATUS (one JSON object),
- * AIR (an ad-hoc airing, phát đột xuất), STOP and RELOAD. The operator is
- * the peer's credentials, recorded in the log for manual actions. */
+ * ERRORS (the plan's errors, a page at a time), AIR (an ad-hoc airing,
+ * phát đột xuất), STOP and RELOAD. The operator is the peer's
+ * credentials, recorded in the log for manual actions. Every answer is
+ * bounded: STATUS names the plan's first errors and their count, ERRORS
+ * pages through the rest. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -15,6 +18,71 @@
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
 
+#define STATUS_MAX_ERRORS 20          /* errors named in a STATUS */
+#define PAGE_MAX_ERRORS 500           /* errors in one ERRORS page ... */
+#define PAGE_MAX_BYTES (64 * 1024)    /* ... and their JSON text: ~1 ms to build */
+#define ERROR_MAX_BYTES 1024          /* one error's text in an answer */
+
+/* The rejected plan's errors as entries (its lines), indexed so a page
+ * costs its own size. A copy of the daemon's text: compared whole at each request (a
+ * memcmp), so the index and its generation change exactly when the text
+ * does, whoever replaced it. One daemon per process, hence static. */
+static struct {
+    char *text;
+    size_t len;
+    size_t *start;                /* each entry's first byte in text */
+    size_t n;
+    unsigned gen;                 /* bumped at each change: pages of one list */
+} errs;
+
+static void errors_index(const struct daemon *d)
+{
+    const char *t = d->plan_errors ? d->plan_errors : "";
+    size_t len = strlen(t);
+    if (errs.text && errs.len == len && memcmp(errs.text, t, len) == 0)
+        return;
+    free(errs.text);
+    free(errs.start);
+    errs.text = xstrdup(t);
+    errs.len = len;
+    errs.start = NULL;
+    errs.n = 0;
+    errs.gen++;
+    size_t cap = 0;
+    for (const char *p = errs.text; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (p != nl) { /* no empty entries */
+            if (errs.n == cap) {
+                cap = cap ? cap * 2 : 64;
+                errs.start = xrealloc(errs.start, cap * sizeof *errs.start);
+            }
+            errs.start[errs.n++] = (size_t)(p - errs.text);
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+/* Entry i, cut to ERROR_MAX_BYTES on a UTF-8 character boundary; *json
+ * is at least what json-c writes for it (quotes, \" \\ and \u00XX) */
+static json_object *error_entry(size_t i, size_t *json)
+{
+    const char *e = errs.text + errs.start[i];
+    size_t n = strcspn(e, "\n");
+    if (n > ERROR_MAX_BYTES) {
+        n = ERROR_MAX_BYTES;
+        while (n > 0 && ((unsigned char)e[n] & 0xC0) == 0x80)
+            n--;
+    }
+    *json = 3; /* "", */
+    for (size_t k = 0; k < n; k++) {
+        unsigned char ch = (unsigned char)e[k];
+        *json += ch == '"' || ch == '\\' ? 2 : ch < 0x20 || ch == 0x7f ? 6 : 1;
+    }
+    return json_object_new_string_len(e, (int)n);
+}
+
 static json_object *jstr(const char *s)
 {
     return json_object_new_string(s ? s : "");
@@ -24,6 +92,14 @@ static json_object *jtime(int64_t ms)
 {
     char buf[UTIL_TIME_BUF];
     return ms < 0 ? NULL : json_object_new_string(util_format_iso_local(ms, buf));
+}
+
+static char *to_string(json_object *o)
+{
+    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return s;
 }
 
 static json_object *entry_json(const struct sched_entry *e)
@@ -79,14 +155,12 @@ static char *status_json(struct daemon *d)
     json_object_object_add(pl, "items", json_object_new_int(items));
     json_object_object_add(pl, "loaded", jtime(d->plan ? d->plan_loaded_ms : -1));
     json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
-    json_object *errs = json_object_new_array();
-    if (d->plan_errors) {
-        char *copy = xstrdup(d->plan_errors), *save = NULL;
-        for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-            json_object_array_add(errs, jstr(l));
-        free(copy);
-    }
-    json_object_object_add(pl, "errors", errs);
+    /* the first ones; ERRORS has them all */
+    json_object *ea = json_object_new_array();
+    errors_index(d);
+    for (size_t i = 0, b; i < errs.n && i < STATUS_MAX_ERRORS; i++)
+        json_object_array_add(ea, error_entry(i, &b));
+    json_object_object_add(pl, "errors", ea);
     json_object_object_add(o, "plan", pl);
 
     long est;
@@ -104,10 +178,33 @@ static char *status_json(struct daemon *d)
         json_object_array_add(fl, jstr(d->failures[i]));
     json_object_object_add(o, "last_failures", fl);
 
-    char *s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-    return s;
+    return to_string(o);
+}
+
+/* ERRORS OFFSET: the entries from OFFSET on, as many as a page holds (at
+ * least one, so a client always gets on); "next" is where the following
+ * page starts, absent at the end; "list" changes when the errors do, so
+ * a client can tell its pages belong together. */
+static char *errors_json(struct daemon *d, unsigned offset)
+{
+    errors_index(d);
+    json_object *o = json_object_new_object();
+    char list[32];
+    snprintf(list, sizeof list, "%ld.%u", (long)getpid(), errs.gen);
+    json_object_object_add(o, "list", jstr(list));
+    json_object_object_add(o, "error_count", json_object_new_int(d->n_plan_errors));
+    json_object_object_add(o, "offset", json_object_new_int64(offset));
+    json_object *ea = json_object_new_array();
+    size_t i = offset, bytes = 0;
+    while (i < errs.n && i - offset < PAGE_MAX_ERRORS && bytes < PAGE_MAX_BYTES) {
+        size_t b;
+        json_object_array_add(ea, error_entry(i++, &b));
+        bytes += b;
+    }
+    json_object_object_add(o, "errors", ea);
+    if (i < errs.n)
+        json_object_object_add(o, "next", json_object_new_int64((int64_t)i));
+    return to_string(o);
 }
 
 /* AIR: a file under the audio root, else a UID of the plan. */
@@ -161,13 +258,19 @@ void control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
         ctl_conn_reply(c, false, err);
         return;
     }
-    if (d->quit && req.verb != CTL_STATUS) {
+    if (d->quit && req.verb != CTL_STATUS && req.verb != CTL_ERRORS) {
         ctl_conn_reply(c, false, _("the daemon is shutting down"));
         return;
     }
     switch (req.verb) {
     case CTL_STATUS: {
         char *s = status_json(d);
+        ctl_conn_reply(c, true, s);
+        free(s);
+        break;
+    }
+    case CTL_ERRORS: {
+        char *s = errors_json(d, req.offset);
         ctl_conn_reply(c, true, s);
         free(s);
         break;

@@ -22,6 +22,8 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
+#include "daemon/hasher.h"
+#include "daemon/journal.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
@@ -299,7 +301,7 @@ static void begin_shutdown(struct daemon *d)
         struct airing *a = &d->air[i];
         if (!a->p)
             continue;
-        if (a->row_id >= 0) {
+        if (a->row_id >= 0 || a->unlogged) {
             player_stop(a->p, PLAYER_SHUTDOWN);
         } else { /* prepared, never started: nothing to log */
             sched_failed(d->s, a->e);
@@ -356,85 +358,6 @@ static void on_inotify(struct daemon *d)
     }
 }
 
-static void on_listen(struct daemon *d)
-{
-    for (;;) {
-        char err[512];
-        bool refused;
-        struct ctl_conn *c = ctl_accept(d->lfd, d->cfg->socket_group, &refused, err, sizeof err);
-        if (!c) {
-            if (refused) {
-                dlog(LOG_WARNING, "%s", err);
-                continue;
-            }
-            return;
-        }
-        int64_t mono = lclock_mono_ms(d->clk);
-        d->ctl_tokens += (double)(mono - d->ctl_tokens_mono) * CTL_RATE / 1000.0;
-        if (d->ctl_tokens > CTL_BURST)
-            d->ctl_tokens = CTL_BURST;
-        d->ctl_tokens_mono = mono;
-        int slot = -1;
-        for (int i = 0; i < DAEMON_MAX_CONNS && slot < 0; i++)
-            if (!d->conns[i])
-                slot = i;
-        if (slot < 0 || d->ctl_tokens < 1) {
-            /* said once per burst, not once per refused command */
-            if (slot >= 0 && !d->ctl_refusing)
-                dlog(LOG_WARNING, _("more than %d control commands a second; refusing some"),
-                     CTL_RATE);
-            d->ctl_refusing |= slot >= 0;
-            ctl_conn_reply(c, false,
-                           slot < 0 ? _("busy") : _("too many commands; try again in a second"));
-            ctl_conn_free(c);
-            continue;
-        }
-        d->ctl_tokens -= 1;
-        if (d->ctl_tokens >= CTL_BURST / 2)
-            d->ctl_refusing = false;
-        d->conns[slot] = c;
-        d->conn_deadline[slot] = mono + CTL_TIMEOUT_MS;
-    }
-}
-
-static void on_conn(struct daemon *d, int i)
-{
-    const char *line;
-    int r = ctl_conn_read(d->conns[i], &line);
-    if (r == 0)
-        return;
-    if (r > 0)
-        control_handle(d, d->conns[i], line);
-    else if (r == -E2BIG) {
-        char msg[128];
-        snprintf(msg, sizeof msg, _("command longer than %d bytes"), CTL_MAX_LINE);
-        ctl_conn_reply(d->conns[i], false, msg);
-    }
-    ctl_conn_free(d->conns[i]);
-    d->conns[i] = NULL;
-}
-
-/* Closes connections that sent no whole line in time; returns the poll
- * timeout until the next deadline (-1: none). */
-static int expire_conns(struct daemon *d)
-{
-    int64_t mono = lclock_mono_ms(d->clk), next = -1;
-    for (int i = 0; i < DAEMON_MAX_CONNS; i++) {
-        if (!d->conns[i])
-            continue;
-        if (mono >= d->conn_deadline[i]) {
-            char msg[128];
-            snprintf(msg, sizeof msg, _("no whole command line within %d ms"), CTL_TIMEOUT_MS);
-            ctl_conn_reply(d->conns[i], false, msg);
-            ctl_conn_free(d->conns[i]);
-            d->conns[i] = NULL;
-        } else if (next < 0 || d->conn_deadline[i] - mono < next) {
-            next = d->conn_deadline[i] - mono;
-        }
-    }
-    return (int)next;
-}
-
 int daemon_run(struct daemon *d)
 {
     enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_FIXED };
@@ -442,6 +365,9 @@ int daemon_run(struct daemon *d)
     const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
         airing_check_players(d);
+        /* rows written before their hashes were known: completed as soon
+         * as the hasher has them (looked at each second meanwhile) */
+        size_t hash_wait = airlog_fill_hashes(d->al);
         drive(d);
         if (d->quit) {
             if (!airings_left(d))
@@ -458,7 +384,9 @@ int daemon_run(struct daemon *d)
                 break;
             }
         }
-        int timeout = expire_conns(d);
+        int timeout = conns_expire(d);
+        if (hash_wait && (timeout < 0 || timeout > 1000))
+            timeout = 1000;
         int air_wait = airing_tick(d); /* progress rows, outputs that do not answer */
         if (air_wait >= 0 && (timeout < 0 || air_wait < timeout))
             timeout = air_wait;
@@ -473,15 +401,13 @@ int daemon_run(struct daemon *d)
         pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : d->lfd, .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : conns_listen_fd(d), .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = d->ifd, .events = POLLIN};
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
         /* player signals (prepared, ended) are read by airing_check_players() */
-        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-            pfd[n++] = (struct pollfd){.fd = d->conns[i] ? ctl_conn_fd(d->conns[i]) : -1,
-                                       .events = POLLIN};
+        n += conns_fill(d, pfd + n);
         int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR) {
             dlog(LOG_ERR, "poll: %s", strerror(errno));
@@ -503,11 +429,7 @@ int daemon_run(struct daemon *d)
             on_signal(d);
         if (pfd[F_INOTIFY].revents & POLLIN)
             on_inotify(d);
-        if (pfd[F_LISTEN].revents & POLLIN)
-            on_listen(d);
-        for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-            if (d->conns[i] && pfd[conn_at + i].revents)
-                on_conn(d, i);
+        conns_handle(d, pfd + conn_at, pfd[F_LISTEN].revents & POLLIN);
     }
     dlog(LOG_NOTICE, _("stopped"));
     return 0;
@@ -571,11 +493,18 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     int rc = aslog_open(cfg->db_path, &d->log, err, errlen);
     if (rc < 0)
         return rc;
+    backlog_open_journal(d); /* before recover: a kept completion finishes its row */
     int n = 0;
+    if (aslog_set_aside_simulated(d->log, &n) == 0 && n > 0)
+        dlog(LOG_WARNING, _("%d simulated row(s) found in the station's log; set aside "
+                            "(never counted as aired)"), n);
+    n = 0;
     if (aslog_recover(d->log, &n) == 0 && n > 0)
         dlog(LOG_WARNING, _("%d airing(s) were cut by the daemon stopping; logged interrupted"),
              n);
     d->al = airlog_new(d->log, cfg->audio_root);
+    d->hasher = hasher_new();
+    airlog_set_hasher(d->al, hasher_lookup_fn, d->hasher);
     struct sched_opts so = {
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
@@ -600,8 +529,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     d->lfd = ctl_listen(cfg->socket_path, cfg->socket_group, err, errlen);
     if (d->lfd < 0)
         return d->lfd;
-    d->ctl_tokens = CTL_BURST;
-    d->ctl_tokens_mono = lclock_mono_ms(d->clk);
+    d->conns = conns_new(lclock_mono_ms(d->clk));
     if ((rc = watch_plan(d, err, errlen)) < 0)
         return rc;
     sigset_t ss;
@@ -636,8 +564,7 @@ void daemon_fini(struct daemon *d)
     /* streams still closing on their players' threads: a bounded wait */
     if (player_wait_teardowns(2000) > 0)
         dlog(LOG_WARNING, _("an audio output did not close; leaving it"));
-    for (int i = 0; i < DAEMON_MAX_CONNS; i++)
-        ctl_conn_free(d->conns[i]);
+    conns_free(d->conns);
     if (d->lfd >= 0) {
         close(d->lfd);
         unlink(d->cfg->socket_path);
@@ -650,7 +577,9 @@ void daemon_fini(struct daemon *d)
     free(d->occ);
     plan_free(d->plan);
     backlog_fini(d);
+    journal_close(d->jn);
     airlog_free(d->al);
+    hasher_free(d->hasher);
     aslog_close(d->log);
     free(d->plan_errors);
     free(d->adhoc);

@@ -36,6 +36,7 @@ struct airing {
     int64_t length_ms;            /* the watchdog's expected length */
     int64_t short_ms;             /* how much its recordings lack of their headers */
     int64_t progress_mono;        /* last aslog_progress (monotonic ms), -1 none */
+    int jticket;                  /* unlogged: its start in the journal (0: none) */
 };
 /* On air, the row's actual start and played time are written this often. */
 #define AIRING_PROGRESS_MS 5000
@@ -50,18 +51,19 @@ struct backlog_op {
     struct aslog_row *row;        /* owned (aslog_row_dup) */
     int64_t id;                   /* >= 0: that row is on air in the log; finish it */
     bool went_on_air;             /* aired (begin + finish), else aslog_record */
+    int jticket;                  /* its journal record (journal.h), 0: none */
+    int attempts_before;          /* replayed: the occurrence's rows when journaled */
+    bool replayed;                /* read back from the journal at start */
+    bool from_start;              /* replayed from a start record (cut by the stop) */
 };
 #define BACKLOG_RETRY_MS 5000
 
 #define DAEMON_MAX_AIRINGS 4
-#define DAEMON_MAX_CONNS 16
-/* Control clients: a whole command line within CTL_TIMEOUT_MS of connecting,
- * and at most CTL_RATE commands a second (bursts of CTL_BURST), so a stuck
- * or runaway client cannot take the loop's time or every slot. */
-#define CTL_TIMEOUT_MS 2000
-#define CTL_RATE 20
-#define CTL_BURST 40
+#define DAEMON_MAX_CONNS 16       /* control clients at once (conns.c) */
 #define DAEMON_MAX_FAILURES 5
+
+struct journal;
+struct hasher;
 
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
     char key[160];
@@ -73,6 +75,7 @@ struct daemon {
     struct lclock *clk;
     struct aslog *log;
     struct airlog *al;
+    struct hasher *hasher;        /* recordings' hashes, off the loop */
     struct sched *s;
     struct plan *plan;            /* the last good plan */
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
@@ -89,12 +92,11 @@ struct daemon {
     struct backlog_op *backlog;
     size_t n_backlog, cap_backlog;
     int64_t backlog_retry_mono;
+    struct journal *jn;           /* the backlog's copy on disk, or NULL */
+    bool journal_full_said;
+    char log_error[256];          /* why the log refused an airing's start */
 
-    struct ctl_conn *conns[DAEMON_MAX_CONNS];
-    int64_t conn_deadline[DAEMON_MAX_CONNS]; /* monotonic ms */
-    double ctl_tokens;            /* the rate bucket */
-    int64_t ctl_tokens_mono;      /* when it was last filled */
-    bool ctl_refusing;            /* over the rate: said once per burst */
+    struct conns *conns;          /* the control socket's clients */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
     int parent_wd;                /* while it does not exist: its parent's watch */
@@ -144,12 +146,36 @@ void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
 
 /* backlog.c */
 void backlog_add_row(struct daemon *d, struct aslog_row *row, bool went_on_air);
+/* The finished row of an airing that had none; it replaces started_ticket. */
+void backlog_add_aired(struct daemon *d, struct aslog_row *row, int started_ticket);
+/* Journals the ON_AIR row the log refused (before the first sample): its
+ * ticket for backlog_add_aired, or 0. */
+int backlog_journal_start(struct daemon *d, const struct aslog_row *on_air);
+/* At start, before scheduling: opens <db>.journal and takes its rows. */
+int backlog_open_journal(struct daemon *d);
 void backlog_add_finish(struct daemon *d, int64_t id, const struct sched_entry *e,
                         enum aslog_status st, const char *reason, int64_t start_ms,
                         int64_t end_ms, int64_t played_ms, int underruns);
 bool backlog_has(const struct daemon *d, const char *key);
 size_t backlog_flush(struct daemon *d);    /* returns the rows still kept */
 void backlog_fini(struct daemon *d);       /* a last try; what is left is logged as lost */
+
+/* conns.c: the control socket's clients (deadlines, slots, the rate) */
+struct pollfd;
+struct conns *conns_new(int64_t mono_ms);
+void conns_free(struct conns *cs);
+/* Drops clients past their deadline; returns the poll timeout in ms until
+ * the next one (-1: none). */
+int conns_expire(struct daemon *d);
+/* The listening socket to poll, or -1 while accepting is paused (the
+ * accept rate; conns_expire's timeout covers the pause). */
+int conns_listen_fd(struct daemon *d);
+/* Fills DAEMON_MAX_CONNS pollfds (POLLIN, or POLLOUT while an answer is
+ * going out); returns DAEMON_MAX_CONNS. */
+int conns_fill(struct daemon *d, struct pollfd *pfd);
+/* After poll: serves the clients in pfd (as conns_fill left them), then
+ * accepts new ones (a bounded number) when the listening socket is ready. */
+void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready);
 
 /* control.c */
 void control_handle(struct daemon *d, struct ctl_conn *c, const char *line);

@@ -1,11 +1,13 @@
-/* Words and number formats every renderer shares, so the five formats
- * never disagree about what a column is called or how a period is named. */
+/* Every word a renderer prints and the number formats they share, so the
+ * formats never disagree about what a column is called or how a period is
+ * named. A new format takes its words from here. */
 #include "report/report_internal.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/i18n.h"
 #include "core/util.h"
@@ -38,8 +40,6 @@ const char *report_status_label(const char *status)
     for (int i = 0; i < OUT_COUNT; i++)
         if (strcmp(status, outcome_keys[i]) == 0)
             return report_outcome_label((enum report_outcome)i);
-    if (strcmp(status, "on_air") == 0)
-        return report_outcome_label(OUT_ON_AIR);
     return status;
 }
 
@@ -53,21 +53,198 @@ const char *report_source_label(enum aslog_source s)
     return "?";
 }
 
-int report_format_parse(const char *name, enum report_format *f)
+static const char *const labels[RL_COUNT] = {
+    [RL_TITLE] = N_("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO"),
+    [RL_PLAN_FILES] = N_("Plan files (SHA-256):"),
+    [RL_NO_FILES] = N_("(none)"),
+    [RL_NO_TOPIC] = N_("(no topic)"),
+    [RL_NO_INCIDENTS] = N_("None: every planned occurrence aired fully."),
+    [RL_CHART] = N_("Airings by month"),
+    [RL_CHART_SERIES] = N_("Airings"),
+    [RL_FIRST_DAY] = N_("First day"),
+    [RL_LAST_DAY] = N_("Last day"),
+    [RL_CUTOFF] = N_("Cut-off"),
+    [RL_REPORTED_UP_TO] = N_("Reported up to (the period has not ended)"),
+    [RL_MADE_AT] = N_("Made at"),
+};
+
+const char *report_label(enum report_label l)
 {
-    static const char *const names[] = {"text", "csv", "html", "xlsx", "json"};
-    for (size_t i = 0; name && i < ARRAY_SIZE(names); i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *f = (enum report_format)i;
-            return 0;
-        }
+    return (unsigned)l < RL_COUNT ? _(labels[l]) : "?";
+}
+
+static const struct {
+    const char *title;
+    const char *col[REPORT_MAX_COLS];
+    size_t n;                  /* printed columns; the rest: a spreadsheet's */
+} tables[REPORT_TABLE_COUNT] = {
+    [REPORT_TABLE_SUMMARY] = {N_("Summary"), {N_("Figure"), N_("Value")}, 2},
+    [REPORT_TABLE_ITEMS] = {N_("By item"),
+                            {N_("Title"), N_("Topic"), N_("Unit"), N_("Source"), N_("Planned"),
+                             N_("Aired"), N_("Not aired"), N_("Airings"), N_("Minutes"),
+                             N_("Reasons"), N_("UID")}, 10},
+    [REPORT_TABLE_TOPICS] = {N_("By topic"),
+                             {N_("Topic"), N_("Items"), N_("Planned"), N_("Aired"),
+                              N_("Airings"), N_("Minutes")}, 6},
+    [REPORT_TABLE_MONTHS] = {N_("By month"),
+                             {N_("Month"), N_("Planned"), N_("Aired"), N_("Airings"),
+                              N_("Minutes")}, 5},
+    [REPORT_TABLE_INCIDENTS] = {N_("Incidents"),
+                                {N_("Planned start"), N_("Title"), N_("Source"), N_("Attempt"),
+                                 N_("Status"), N_("Played (s)"), N_("Reason"),
+                                 N_("Actual start"), N_("Occurrence")}, 7},
+};
+
+const char *report_table_title(enum report_table t)
+{
+    return (unsigned)t < REPORT_TABLE_COUNT ? _(tables[t].title) : "?";
+}
+
+void report_table_columns(enum report_table t, struct report_columns *c)
+{
+    memset(c, 0, sizeof *c);
+    if ((unsigned)t >= REPORT_TABLE_COUNT)
+        return;
+    c->n = tables[t].n;
+    while (c->n_wide < REPORT_MAX_COLS && tables[t].col[c->n_wide]) {
+        c->title[c->n_wide] = _(tables[t].col[c->n_wide]);
+        c->n_wide++;
     }
-    return -EINVAL;
+}
+
+size_t report_summary_rows(const struct report *r,
+                           struct report_summary_row rows[REPORT_SUMMARY_ROWS])
+{
+    const struct report_summary *s = &r->sum;
+    size_t n = 0;
+#define ROW(l, k, v, ...) do { if (n < REPORT_SUMMARY_ROWS) \
+        rows[n++] = (struct report_summary_row){.label = (l), .kind = (k), .value = (v), \
+                                                __VA_ARGS__}; } while (0)
+    ROW(_("Planned occurrences"), RV_COUNT, s->planned);
+    for (int o = 0; o < OUT_COUNT; o++)
+        ROW(report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],
+            .outcome = true);
+    ROW(_("Compliance (aired / planned, cancelled left out)"), RV_PERCENT, 0,
+        .pct = s->compliance_pct);
+    ROW(_("Items aired"), RV_COUNT, s->items);
+    ROW(_("Airings"), RV_COUNT, s->airings);
+    ROW(_("Minutes on air for the plan"), RV_MINUTES, s->plan_ms);
+    ROW(_("Emergency airings"), RV_COUNT, s->emergency_airings);
+    ROW(_("Minutes on air, emergency"), RV_MINUTES, s->emergency_ms, .detail = true);
+    ROW(_("Ad hoc airings"), RV_COUNT, s->adhoc_airings);
+    ROW(_("Minutes on air, ad hoc"), RV_MINUTES, s->adhoc_ms, .detail = true);
+    ROW(_("Total minutes on air"), RV_MINUTES, s->total_ms);
+    ROW(_("Total hours on air"), RV_HOURS, s->total_ms);
+#undef ROW
+    return n;
+}
+
+void report_summary_value(const struct report_summary_row *row, char buf[32])
+{
+    switch (row->kind) {
+    case RV_COUNT: snprintf(buf, 32, "%" PRId64, row->value); return;
+    case RV_MINUTES: report_fmt_minutes(row->value, buf); return;
+    case RV_HOURS: report_fmt_hours(row->value, buf); return;
+    case RV_PERCENT:
+        if (row->pct < 0)
+            snprintf(buf, 32, "-");
+        else
+            snprintf(buf, 32, "%.1f %%", row->pct);
+        return;
+    }
+    buf[0] = '\0';
+}
+
+const char *report_cutoff_label(enum config_cutoff c)
+{
+    return c == CONFIG_CUTOFF_ND09 ? _("cut-off of Decree 09/2019/ND-CP") : _("calendar");
+}
+
+const char *report_cutoff_key(enum config_cutoff c)
+{
+    return c == CONFIG_CUTOFF_ND09 ? "nd09" : "calendar";
+}
+
+const char *report_topic_label(const char *topic)
+{
+    return topic && *topic ? topic : report_label(RL_NO_TOPIC);
+}
+
+const char *report_title_or_uid(const char *title, const char *uid)
+{
+    return title && *title ? title : uid;
+}
+
+/* The msgids end in a newline (the text report prints them as lines). */
+static char *line(char *s)
+{
+    s[strcspn(s, "\n")] = '\0';
+    return s;
+}
+
+char *report_line_period(const struct report *r)
+{
+    char *title = report_period_title(&r->period);
+    char *s = xasprintf(_("Period: %s (%s, %s)\n"), title, r->period.spec,
+                        report_cutoff_label(r->period.cutoff));
+    free(title);
+    return line(s);
+}
+
+char *report_line_dates(const struct report *r)
+{
+    char a[16], b[16];
+    report_fmt_date(r->period.first, a);
+    report_fmt_date(r->period.last, b);
+    return line(xasprintf(_("Dates: %s to %s inclusive\n"), a, b));
+}
+
+char *report_line_partial(const struct report *r)
+{
+    char t[UTIL_TIME_BUF];
+    if (!r->partial)
+        return NULL;
+    return line(xasprintf(_("The period has not ended: reported up to %s\n"),
+                          util_format_local(r->end_ms, t)));
+}
+
+char *report_line_made(const struct report *r)
+{
+    char t[UTIL_TIME_BUF];
+    return line(xasprintf(_("Made at: %s\n"), util_format_local(r->generated_at_ms, t)));
+}
+
+const struct report_vi_form report_vi = {
+    .authority = "ỦY BAN NHÂN DÂN",
+    .station = "Đài truyền thanh",
+    .number = "Số:",
+    .number_code = "/BC-ĐTT",
+    .nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    .motto = "Độc lập - Tự do - Hạnh phúc",
+    .kind = "BÁO CÁO",
+    .subject = "Kết quả hoạt động truyền thanh",
+    .doc_title = "Báo cáo",
+    .signer = "NGƯỜI LẬP BÁO CÁO",
+    .sign_hint = "(Ký, ghi rõ họ tên)",
+};
+
+char *report_place_date_vi(const struct report *r)
+{
+    time_t gt = (time_t)(r->generated_at_ms / 1000);
+    struct tm tm;
+    localtime_r(&gt, &tm);
+    return xasprintf("%s, ngày %02d tháng %02d năm %04d", r->commune, tm.tm_mday,
+                     tm.tm_mon + 1, (tm.tm_year + 1900) % 10000);
 }
 
 void report_fmt_date(struct period_date d, char buf[16])
 {
     snprintf(buf, 16, "%02d/%02d/%04d", d.day % 100, d.month % 100, d.year % 10000);
+}
+
+void report_fmt_iso_date(struct period_date d, char buf[16])
+{
+    snprintf(buf, 16, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
 }
 
 void report_fmt_minutes(int64_t ms, char buf[32])
@@ -81,6 +258,21 @@ void report_fmt_hours(int64_t ms, char buf[32])
 {
     int64_t hundredths = (ms + 18000) / 36000;
     snprintf(buf, 32, "%" PRId64 ".%02" PRId64, hundredths / 100, hundredths % 100);
+}
+
+double report_minutes(int64_t ms)
+{
+    return (double)((ms + 3000) / 6000) / 10.0;
+}
+
+double report_hours(int64_t ms)
+{
+    return (double)((ms + 18000) / 36000) / 100.0;
+}
+
+double report_seconds(int64_t ms)
+{
+    return (double)((ms + 50) / 100) / 10.0;
 }
 
 static const char *roman(int n)
@@ -124,24 +316,4 @@ char *report_period_title_vi(const struct report_period *p)
         return xasprintf("TỪ NGÀY %s ĐẾN NGÀY %s", a, b);
     }
     return xstrdup("");
-}
-
-int report_render(const struct report *r, enum report_format fmt,
-                  const struct report_render_options *opt, FILE *f, const char *path,
-                  char *err, size_t errlen)
-{
-    int rc;
-    switch (fmt) {
-    case REPORT_TEXT: rc = report_render_text(r, f); break;
-    case REPORT_CSV: rc = report_render_csv(r, f, opt && opt->bom); break;
-    case REPORT_HTML: rc = report_render_html(r, f); break;
-    case REPORT_JSON: return report_render_json(r, f, err, errlen);
-    case REPORT_XLSX: return report_render_xlsx(r, path, err, errlen);
-    default: rc = -EINVAL;
-    }
-    if (rc == 0 && (fflush(f) != 0 || ferror(f)))
-        rc = -EIO;
-    if (rc < 0)
-        snprintf(err, errlen, _("cannot write the report: %s"), strerror(-rc));
-    return rc;
 }

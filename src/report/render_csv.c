@@ -41,19 +41,20 @@ static void put_date(FILE *f, const char *table, size_t row, const char *key,
                      struct period_date d)
 {
     char b[16];
-    snprintf(b, sizeof b, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+    report_fmt_iso_date(d, b);
     put(f, table, row, key, b);
 }
 
-int report_render_csv(const struct report *r, FILE *f, bool bom)
+int report_render_csv(const struct report *r, const struct report_render_ctx *cx)
 {
+    FILE *f = cx->f;
     char t[UTIL_TIME_BUF];
-    if (bom)
+    if (cx->opt->bom)
         fputs("\xEF\xBB\xBF", f);
     fputs("table,row,field,value\r\n", f);
     put(f, "header", 1, "commune", r->commune);
     put(f, "header", 1, "period", r->period.spec);
-    put(f, "header", 1, "cutoff", r->period.cutoff == CONFIG_CUTOFF_ND09 ? "nd09" : "calendar");
+    put(f, "header", 1, "cutoff", report_cutoff_key(r->period.cutoff));
     put_date(f, "header", 1, "first_day", r->period.first);
     put_date(f, "header", 1, "last_day", r->period.last);
     put(f, "header", 1, "from", util_format_iso_local(r->period.from_ms, t));

@@ -4,13 +4,9 @@
  * inline as SVG so the file needs nothing else to print. */
 #include "report/report_internal.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-#include "core/i18n.h"
 #include "core/util.h"
 
 static void esc(FILE *f, const char *s)
@@ -26,12 +22,18 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+/* Markup, then text. */
+static void put(FILE *f, const char *markup, const char *text)
+{
+    fputs(markup, f);
+    esc(f, text);
+}
+
 static void th_row(FILE *f, const char *const *h, size_t n)
 {
     fputs("<thead><tr>", f);
     for (size_t i = 0; i < n; i++) {
-        fputs("<th>", f);
-        esc(f, h[i]);
+        put(f, "<th>", h[i]);
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -39,8 +41,7 @@ static void th_row(FILE *f, const char *const *h, size_t n)
 
 static void td(FILE *f, const char *s)
 {
-    fputs("<td>", f);
-    esc(f, s);
+    put(f, "<td>", s);
     fputs("</td>", f);
 }
 
@@ -68,7 +69,7 @@ static void chart(FILE *f, const struct report *r)
     double bw = slot * 0.6;
     fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
                "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", W, H, W, H);
-    esc(f, _("Airings by month"));
+    esc(f, report_label(RL_CHART));
     fputs("\">\n", f);
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n", left,
             H - bottom, W - 10, H - bottom);
@@ -89,18 +90,40 @@ static void chart(FILE *f, const struct report *r)
     fputs("</svg>\n", f);
 }
 
-int report_render_html(const struct report *r, FILE *f)
+/* A section: its title, and the table with its column titles. */
+static void table_start(FILE *f, enum report_table which, const char *id)
 {
-    char a[16], b[16], t[UTIL_TIME_BUF], m[32];
-    time_t gt = (time_t)(r->generated_at_ms / 1000);
-    struct tm tm;
-    localtime_r(&gt, &tm);
+    struct report_columns c;
+    report_table_columns(which, &c);
+    put(f, "<h2>", report_table_title(which));
+    fprintf(f, "</h2>\n<table class=\"data\" id=\"%s\">\n", id);
+    th_row(f, c.title, c.n);
+}
+
+static void table_end(FILE *f)
+{
+    fputs("</tbody></table>\n", f);
+}
+
+static void sub_line(FILE *f, const char *cls, char *s)
+{
+    fprintf(f, "<p class=\"%s\">", cls);
+    esc(f, s);
+    fputs("</p>\n", f);
+    free(s);
+}
+
+int report_render_html(const struct report *r, const struct report_render_ctx *cx)
+{
+    FILE *f = cx->f;
+    const struct report_vi_form *vi = &report_vi;
+    char t[UTIL_TIME_BUF];
     char *ptv = report_period_title_vi(&r->period);
     char *pt = report_period_title(&r->period);
 
     fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    esc(f, "Báo cáo ");
-    esc(f, ptv);
+    esc(f, vi->doc_title);
+    put(f, " ", ptv);
     fputs("</title>\n<style>\n"
           "@page { size: A4; margin: 20mm 15mm 20mm 25mm; }\n"
           "body { font-family: 'Times New Roman', serif; font-size: 13pt; }\n"
@@ -122,121 +145,68 @@ int report_render_html(const struct report *r, FILE *f)
           "</style>\n</head>\n<body>\n", f);
 
     /* The heading block of an administrative document (Nghị định 30/2020). */
-    fputs("<table class=\"heading\"><tr>\n<td><div class=\"org\">ỦY BAN NHÂN DÂN<br>", f);
-    esc(f, r->commune);
-    fputs("</div><div>Đài truyền thanh</div><div class=\"no\">Số: &nbsp;&nbsp;&nbsp;&nbsp;"
-          "&nbsp;/BC-ĐTT</div></td>\n"
-          "<td><div class=\"org\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"
-          "<div class=\"motto\">Độc lập - Tự do - Hạnh phúc</div>\n<div class=\"place\">", f);
-    esc(f, r->commune);
-    fprintf(f, ", ngày %02d tháng %02d năm %04d</div></td>\n</tr></table>\n", tm.tm_mday,
-            tm.tm_mon + 1, (tm.tm_year + 1900) % 10000);
-    fputs("<h1>BÁO CÁO</h1>\n<p class=\"sub\"><b>Kết quả hoạt động truyền thanh ", f);
-    esc(f, ptv);
-    fputs("</b></p>\n<p class=\"sub\">", f);
-    report_fmt_date(r->period.first, a);
-    report_fmt_date(r->period.last, b);
-    esc(f, pt);
+    char *place = report_place_date_vi(r);
+    put(f, "<table class=\"heading\"><tr>\n<td><div class=\"org\">", vi->authority);
+    put(f, "<br>", r->commune);
+    put(f, "</div><div>", vi->station);
+    put(f, "</div><div class=\"no\">", vi->number);
+    put(f, " &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;", vi->number_code);
+    put(f, "</div></td>\n<td><div class=\"org\">", vi->nation);
+    put(f, "</div><div class=\"motto\">", vi->motto);
+    put(f, "</div>\n<div class=\"place\">", place);
+    put(f, "</div></td>\n</tr></table>\n<h1>", vi->kind);
+    put(f, "</h1>\n<p class=\"sub\"><b>", vi->subject);
+    put(f, " ", ptv);
+    free(place);
+    put(f, "</b></p>\n<p class=\"sub\">", pt);
     fprintf(f, " (%s): ", r->period.spec);
-    char *dates = xasprintf(_("Dates: %s to %s inclusive\n"), a, b);
-    dates[strcspn(dates, "\n")] = '\0';
-    esc(f, dates);
-    free(dates);
+    char *line = report_line_dates(r);
+    esc(f, line);
+    free(line);
     if (r->period.cutoff == CONFIG_CUTOFF_ND09) {
-        fputs(" &middot; ", f);
-        esc(f, _("cut-off of Decree 09/2019/ND-CP"));
+        put(f, " &middot; ", report_cutoff_label(r->period.cutoff));
     }
     fputs("</p>\n", f);
-    if (r->partial) {
-        char *s = xasprintf(_("The period has not ended: reported up to %s\n"),
-                            util_format_local(r->end_ms, t));
-        s[strcspn(s, "\n")] = '\0';
-        fputs("<p class=\"sub partial\">", f);
-        esc(f, s);
-        fputs("</p>\n", f);
-        free(s);
-    }
-    char *made = xasprintf(_("Made at: %s\n"), util_format_local(r->generated_at_ms, t));
-    made[strcspn(made, "\n")] = '\0';
-    fputs("<p class=\"sub\">", f);
-    esc(f, made);
-    fputs("</p>\n", f);
-    free(made);
+    if ((line = report_line_partial(r)))
+        sub_line(f, "sub partial", line);
+    sub_line(f, "sub", report_line_made(r));
     free(pt);
 
-    fputs("<h2>", f);
-    esc(f, _("Plan files (SHA-256):"));
+    put(f, "<h2>", report_label(RL_PLAN_FILES));
     fputs("</h2>\n<ul class=\"files\">\n", f);
     for (size_t i = 0; i < r->n_files; i++) {
-        fputs("<li><code>", f);
-        esc(f, r->files[i].path);
-        fputs("</code> <code>", f);
-        esc(f, r->files[i].sha256);
+        put(f, "<li><code>", r->files[i].path);
+        put(f, "</code> <code>", r->files[i].sha256);
         fputs("</code></li>\n", f);
     }
     fputs("</ul>\n", f);
 
-    const struct report_summary *s = &r->sum;
-    fputs("<h2>", f);
-    esc(f, _("Summary"));
-    fputs("</h2>\n<table class=\"data\" id=\"summary\">\n", f);
-    const char *sh[] = {_("Figure"), _("Value")};
-    th_row(f, sh, 2);
-    fputs("<tr>", f);
-    td(f, _("Planned occurrences"));
-    td_n(f, s->planned);
-    fputs("</tr>\n", f);
-    for (int o = 0; o < OUT_COUNT; o++) {
+    /* The printed page leaves out the minutes per source (rows.detail). */
+    table_start(f, REPORT_TABLE_SUMMARY, "summary");
+    struct report_summary_row rows[REPORT_SUMMARY_ROWS];
+    size_t nrows = report_summary_rows(r, rows);
+    for (size_t i = 0; i < nrows; i++) {
+        if (rows[i].detail)
+            continue;
+        char v[32];
+        report_summary_value(&rows[i], v);
         fputs("<tr>", f);
-        td(f, report_outcome_label((enum report_outcome)o));
-        td_n(f, s->outcome[o]);
-        fputs("</tr>\n", f);
+        td(f, rows[i].label);
+        fputs("<td class=\"n\">", f);
+        esc(f, v);
+        fputs("</td></tr>\n", f);
     }
-    fputs("<tr>", f);
-    td(f, _("Compliance (aired / planned, cancelled left out)"));
-    if (s->compliance_pct < 0)
-        fputs("<td class=\"n\">-</td>", f);
-    else
-        fprintf(f, "<td class=\"n\">%.1f %%</td>", s->compliance_pct);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Items aired"));
-    td_n(f, s->items);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Airings"));
-    td_n(f, s->airings);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Minutes on air for the plan"));
-    td_min(f, s->plan_ms);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Emergency airings"));
-    td_n(f, s->emergency_airings);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Ad hoc airings"));
-    td_n(f, s->adhoc_airings);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Total minutes on air"));
-    td_min(f, s->total_ms);
-    fputs("</tr>\n<tr>", f);
-    td(f, _("Total hours on air"));
-    report_fmt_hours(s->total_ms, m);
-    fprintf(f, "<td class=\"n\">%s</td>", m);
-    fputs("</tr>\n</tbody></table>\n", f);
+    table_end(f);
 
-    fputs("<h2>", f);
-    esc(f, _("Airings by month"));
+    put(f, "<h2>", report_label(RL_CHART));
     fputs("</h2>\n", f);
     chart(f, r);
 
-    fputs("<h2>", f);
-    esc(f, _("By item"));
-    fputs("</h2>\n<table class=\"data\" id=\"items\">\n", f);
-    const char *ih[] = {_("Title"), _("Topic"), _("Unit"), _("Source"), _("Planned"),
-                        _("Aired"), _("Not aired"), _("Airings"), _("Minutes"), _("Reasons")};
-    th_row(f, ih, 10);
+    table_start(f, REPORT_TABLE_ITEMS, "items");
     for (size_t i = 0; i < r->n_items; i++) {
         const struct report_item *it = &r->items[i];
         fputs("<tr>", f);
-        td(f, *it->title ? it->title : it->uid);
+        td(f, report_title_or_uid(it->title, it->uid));
         td(f, it->topic);
         td(f, it->unit);
         td(f, report_source_label(it->source));
@@ -248,18 +218,13 @@ int report_render_html(const struct report *r, FILE *f)
         td(f, it->reasons);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n", f);
+    table_end(f);
 
-    fputs("<h2>", f);
-    esc(f, _("By topic"));
-    fputs("</h2>\n<table class=\"data\" id=\"topics\">\n", f);
-    const char *tph[] = {_("Topic"), _("Items"), _("Planned"), _("Aired"), _("Airings"),
-                         _("Minutes")};
-    th_row(f, tph, 6);
+    table_start(f, REPORT_TABLE_TOPICS, "topics");
     for (size_t i = 0; i < r->n_topics; i++) {
         const struct report_topic *tp = &r->topics[i];
         fputs("<tr>", f);
-        td(f, *tp->topic ? tp->topic : _("(no topic)"));
+        td(f, report_topic_label(tp->topic));
         td_n(f, tp->items);
         td_n(f, tp->planned);
         td_n(f, tp->aired);
@@ -267,13 +232,9 @@ int report_render_html(const struct report *r, FILE *f)
         td_min(f, tp->played_ms);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n", f);
+    table_end(f);
 
-    fputs("<h2>", f);
-    esc(f, _("By month"));
-    fputs("</h2>\n<table class=\"data\" id=\"months\">\n", f);
-    const char *mh[] = {_("Month"), _("Planned"), _("Aired"), _("Airings"), _("Minutes")};
-    th_row(f, mh, 5);
+    table_start(f, REPORT_TABLE_MONTHS, "months");
     for (size_t i = 0; i < r->n_months; i++) {
         const struct report_month *mo = &r->months[i];
         fprintf(f, "<tr><td>%02d/%04d</td>", mo->month % 100, mo->year % 10000);
@@ -283,30 +244,26 @@ int report_render_html(const struct report *r, FILE *f)
         td_min(f, mo->played_ms);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n", f);
+    table_end(f);
 
-    fputs("<h2>", f);
-    esc(f, _("Incidents"));
-    fputs("</h2>\n<table class=\"data\" id=\"incidents\">\n", f);
-    const char *nh[] = {_("Planned start"), _("Title"), _("Source"), _("Attempt"),
-                        _("Status"), _("Played (s)"), _("Reason")};
-    th_row(f, nh, 7);
+    table_start(f, REPORT_TABLE_INCIDENTS, "incidents");
     for (size_t i = 0; i < r->n_incidents; i++) {
         const struct report_incident *in = &r->incidents[i];
         fputs("<tr>", f);
         td(f, util_format_local(in->planned_start_ms, t));
-        td(f, *in->title ? in->title : in->uid);
+        td(f, report_title_or_uid(in->title, in->uid));
         td(f, report_source_label(in->source));
         td_n(f, in->attempt);
         td(f, report_status_label(in->status));
-        fprintf(f, "<td class=\"n\">%.1f</td>", (double)((in->played_ms + 50) / 100) / 10.0);
+        fprintf(f, "<td class=\"n\">%.1f</td>", report_seconds(in->played_ms));
         td(f, in->reason);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n", f);
+    table_end(f);
 
-    fputs("<table class=\"sign\"><tr><td></td><td><b>NGƯỜI LẬP BÁO CÁO</b><br>"
-          "<i>(Ký, ghi rõ họ tên)</i></td></tr></table>\n</body>\n</html>\n", f);
+    put(f, "<table class=\"sign\"><tr><td></td><td><b>", vi->signer);
+    put(f, "</b><br><i>", vi->sign_hint);
+    fputs("</i></td></tr></table>\n</body>\n</html>\n", f);
     free(ptv);
     return 0;
 }

@@ -5,11 +5,10 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
-#include "core/i18n.h"
 #include "core/util.h"
 
 static json_object *jstr(const char *s)
@@ -26,7 +25,7 @@ static json_object *jtime(int64_t ms)
 static json_object *jdate(struct period_date d)
 {
     char b[16];
-    snprintf(b, sizeof b, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+    report_fmt_iso_date(d, b);
     return jstr(b);
 }
 
@@ -35,7 +34,7 @@ static json_object *jmin(int64_t ms)
 {
     char m[32];
     report_fmt_minutes(ms, m);
-    return json_object_new_double_s((double)((ms + 3000) / 6000) / 10.0, m);
+    return json_object_new_double_s(report_minutes(ms), m);
 }
 
 static void add(json_object *o, const char *k, json_object *v)
@@ -43,7 +42,7 @@ static void add(json_object *o, const char *k, json_object *v)
     json_object_object_add(o, k, v);
 }
 
-int report_render_json(const struct report *r, FILE *f, char *err, size_t errlen)
+int report_render_json(const struct report *r, const struct report_render_ctx *cx)
 {
     json_object *root = json_object_new_object();
     char *pt = report_period_title(&r->period);
@@ -51,12 +50,12 @@ int report_render_json(const struct report *r, FILE *f, char *err, size_t errlen
     add(root, "format", jstr("loaxa-report"));
     add(root, "version", json_object_new_int(1));
     add(root, "commune", jstr(r->commune));
-    add(root, "title", jstr(_("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO")));
+    add(root, "title", jstr(report_label(RL_TITLE)));
     json_object *per = json_object_new_object();
     add(per, "spec", jstr(r->period.spec));
     add(per, "title", jstr(pt));
     add(per, "title_vi", jstr(ptv));
-    add(per, "cutoff", jstr(r->period.cutoff == CONFIG_CUTOFF_ND09 ? "nd09" : "calendar"));
+    add(per, "cutoff", jstr(report_cutoff_key(r->period.cutoff)));
     add(per, "first_day", jdate(r->period.first));
     add(per, "last_day", jdate(r->period.last));
     add(per, "from", jtime(r->period.from_ms));
@@ -168,9 +167,7 @@ int report_render_json(const struct report *r, FILE *f, char *err, size_t errlen
 
     const char *text = json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-    int rc = fputs(text, f) < 0 || fputc('\n', f) == EOF || fflush(f) != 0 ? -EIO : 0;
+    int rc = fputs(text, cx->f) < 0 || fputc('\n', cx->f) == EOF ? -EIO : 0;
     json_object_put(root);
-    if (rc < 0)
-        snprintf(err, errlen, _("cannot write the report: %s"), strerror(EIO));
     return rc;
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -106,95 +105,73 @@ static void heading(FILE *f, const char *s)
     fputc('\n', f);
 }
 
-static char *num(long n)
-{
-    return xasprintf("%ld", n);
-}
-
 #define NUM(var, n) char var[24]; snprintf(var, sizeof var, "%ld", (long)(n))
 
-int report_render_text(const struct report *r, FILE *f)
+/* A table with the report's column titles. */
+static struct table titled(enum report_table which, struct report_columns *c, unsigned right)
 {
-    char a[16], b[16], t1[UTIL_TIME_BUF], m1[32], h1[32];
-    char *ptitle = report_period_title(&r->period);
-    fprintf(f, "%s\n%s\n", r->commune, _("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO"));
-    report_fmt_date(r->period.first, a);
-    report_fmt_date(r->period.last, b);
-    fprintf(f, _("Period: %s (%s, %s)\n"), ptitle, r->period.spec,
-            r->period.cutoff == CONFIG_CUTOFF_ND09 ? _("cut-off of Decree 09/2019/ND-CP")
-                                                   : _("calendar"));
-    free(ptitle);
-    fprintf(f, _("Dates: %s to %s inclusive\n"), a, b);
-    if (r->partial)
-        fprintf(f, _("The period has not ended: reported up to %s\n"),
-                util_format_local(r->end_ms, t1));
-    fprintf(f, _("Made at: %s\n"), util_format_local(r->generated_at_ms, t1));
-    fprintf(f, "%s\n", _("Plan files (SHA-256):"));
+    report_table_columns(which, c);
+    return (struct table){.ncol = c->n, .head = c->title, .right = right};
+}
+
+int report_render_text(const struct report *r, const struct report_render_ctx *cx)
+{
+    FILE *f = cx->f;
+    char t1[UTIL_TIME_BUF], m1[32];
+    struct report_columns cols;
+    fprintf(f, "%s\n%s\n", r->commune, report_label(RL_TITLE));
+    char *line = report_line_period(r);
+    fprintf(f, "%s\n", line);
+    free(line);
+    line = report_line_dates(r);
+    fprintf(f, "%s\n", line);
+    free(line);
+    if ((line = report_line_partial(r))) {
+        fprintf(f, "%s\n", line);
+        free(line);
+    }
+    line = report_line_made(r);
+    fprintf(f, "%s\n", line);
+    free(line);
+    fprintf(f, "%s\n", report_label(RL_PLAN_FILES));
     for (size_t i = 0; i < r->n_files; i++)
         fprintf(f, "  %s  %s\n", r->files[i].sha256, r->files[i].path);
     if (!r->n_files)
-        fprintf(f, "  %s\n", _("(none)"));
+        fprintf(f, "  %s\n", report_label(RL_NO_FILES));
 
-    heading(f, _("Summary"));
-    const struct report_summary *s = &r->sum;
-    const char *sh[] = {_("Figure"), _("Value")};
-    struct table t = {.ncol = 2, .head = sh, .right = 2};
-    NUM(planned, s->planned);
-    table_add(&t, _("Planned occurrences"), planned);
-    for (int o = 0; o < OUT_COUNT; o++) {
-        NUM(v, s->outcome[o]);
-        char *label = xasprintf("  %s", report_outcome_label((enum report_outcome)o));
-        table_add(&t, label, v);
-        free(label);
+    heading(f, report_table_title(REPORT_TABLE_SUMMARY));
+    struct table t = titled(REPORT_TABLE_SUMMARY, &cols, 2);
+    struct report_summary_row rows[REPORT_SUMMARY_ROWS];
+    size_t nrows = report_summary_rows(r, rows);
+    for (size_t i = 0; i < nrows; i++) {
+        char v[32];
+        report_summary_value(&rows[i], v);
+        if (rows[i].outcome) {
+            char *label = xasprintf("  %s", rows[i].label);
+            table_add(&t, label, v);
+            free(label);
+        } else {
+            table_add(&t, rows[i].label, v);
+        }
     }
-    char pct[32];
-    if (s->compliance_pct < 0)
-        snprintf(pct, sizeof pct, "-");
-    else
-        snprintf(pct, sizeof pct, "%.1f %%", s->compliance_pct);
-    table_add(&t, _("Compliance (aired / planned, cancelled left out)"), pct);
-    NUM(items, s->items);
-    table_add(&t, _("Items aired"), items);
-    NUM(airings, s->airings);
-    table_add(&t, _("Airings"), airings);
-    report_fmt_minutes(s->plan_ms, m1);
-    table_add(&t, _("Minutes on air for the plan"), m1);
-    NUM(em, s->emergency_airings);
-    table_add(&t, _("Emergency airings"), em);
-    report_fmt_minutes(s->emergency_ms, m1);
-    table_add(&t, _("Minutes on air, emergency"), m1);
-    NUM(ad, s->adhoc_airings);
-    table_add(&t, _("Ad hoc airings"), ad);
-    report_fmt_minutes(s->adhoc_ms, m1);
-    table_add(&t, _("Minutes on air, ad hoc"), m1);
-    report_fmt_minutes(s->total_ms, m1);
-    table_add(&t, _("Total minutes on air"), m1);
-    report_fmt_hours(s->total_ms, h1);
-    table_add(&t, _("Total hours on air"), h1);
     table_print(f, &t);
 
-    heading(f, _("By item"));
-    const char *ih[] = {_("Title"), _("Topic"), _("Unit"), _("Source"), _("Planned"),
-                        _("Aired"), _("Not aired"), _("Airings"), _("Minutes"), _("Reasons")};
-    t = (struct table){.ncol = 10, .head = ih, .right = 0xF0 | 0x100};
+    heading(f, report_table_title(REPORT_TABLE_ITEMS));
+    t = titled(REPORT_TABLE_ITEMS, &cols, 0xF0 | 0x100);
     for (size_t i = 0; i < r->n_items; i++) {
         const struct report_item *it = &r->items[i];
-        char *p = num(it->planned), *ai = num(it->aired), *na = num(it->not_aired),
-             *ar = num(it->airings);
+        NUM(p, it->planned);
+        NUM(ai, it->aired);
+        NUM(na, it->not_aired);
+        NUM(ar, it->airings);
         report_fmt_minutes(it->played_ms, m1);
-        table_add(&t, *it->title ? it->title : it->uid, it->topic, it->unit,
+        table_add(&t, report_title_or_uid(it->title, it->uid), it->topic, it->unit,
                   report_source_label(it->source), p, ai, na, ar, m1, it->reasons);
-        free(p);
-        free(ai);
-        free(na);
-        free(ar);
     }
     table_print(f, &t);
 
-    heading(f, _("By topic"));
-    const char *th[] = {_("Topic"), _("Items"), _("Planned"), _("Aired"), _("Airings"),
-                        _("Minutes")};
-    t = (struct table){.ncol = 6, .head = th, .right = 0x3E};
+    heading(f, report_table_title(REPORT_TABLE_TOPICS));
+    t = titled(REPORT_TABLE_TOPICS, &cols, 0x3E);
     for (size_t i = 0; i < r->n_topics; i++) {
         const struct report_topic *tp = &r->topics[i];
         NUM(n1, tp->items);
@@ -202,13 +179,12 @@ int report_render_text(const struct report *r, FILE *f)
         NUM(n3, tp->aired);
         NUM(n4, tp->airings);
         report_fmt_minutes(tp->played_ms, m1);
-        table_add(&t, *tp->topic ? tp->topic : _("(no topic)"), n1, n2, n3, n4, m1);
+        table_add(&t, report_topic_label(tp->topic), n1, n2, n3, n4, m1);
     }
     table_print(f, &t);
 
-    heading(f, _("By month"));
-    const char *mh[] = {_("Month"), _("Planned"), _("Aired"), _("Airings"), _("Minutes")};
-    t = (struct table){.ncol = 5, .head = mh, .right = 0x1E};
+    heading(f, report_table_title(REPORT_TABLE_MONTHS));
+    t = titled(REPORT_TABLE_MONTHS, &cols, 0x1E);
     for (size_t i = 0; i < r->n_months; i++) {
         const struct report_month *mo = &r->months[i];
         char ym[16];
@@ -221,10 +197,8 @@ int report_render_text(const struct report *r, FILE *f)
     }
     table_print(f, &t);
 
-    heading(f, _("Incidents"));
-    const char *nh[] = {_("Planned start"), _("Title"), _("Source"), _("Attempt"),
-                        _("Status"), _("Played (s)"), _("Reason")};
-    t = (struct table){.ncol = 7, .head = nh, .right = 0x28};
+    heading(f, report_table_title(REPORT_TABLE_INCIDENTS));
+    t = titled(REPORT_TABLE_INCIDENTS, &cols, 0x28);
     for (size_t i = 0; i < r->n_incidents; i++) {
         const struct report_incident *in = &r->incidents[i];
         char att[16], played[32];
@@ -232,13 +206,13 @@ int report_render_text(const struct report *r, FILE *f)
         snprintf(played, sizeof played, "%" PRId64 ".%" PRId64, (in->played_ms + 50) / 1000,
                  (in->played_ms + 50) / 100 % 10);
         table_add(&t, util_format_local(in->planned_start_ms, t1),
-                  *in->title ? in->title : in->uid, report_source_label(in->source),
+                  report_title_or_uid(in->title, in->uid), report_source_label(in->source),
                   in->attempt ? att : "-", report_status_label(in->status), played,
                   in->reason);
     }
     if (r->n_incidents)
         table_print(f, &t);
     else
-        fprintf(f, "  %s\n", _("None: every planned occurrence aired fully."));
+        fprintf(f, "  %s\n", report_label(RL_NO_INCIDENTS));
     return 0;
 }

@@ -27,19 +27,6 @@ static lxw_datetime local_dt(int64_t ms)
                           tm.tm_min, tm.tm_sec};
 }
 
-static double minutes(int64_t ms)
-{
-    return (double)((ms + 3000) / 6000) / 10.0;
-}
-
-static void header_row(lxw_worksheet *ws, const struct fmts *fm, const char *const *h,
-                       size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        worksheet_write_string(ws, 0, (lxw_col_t)i, h[i], fm->head);
-    worksheet_freeze_panes(ws, 1, 0);
-}
-
 /* Sheet names: at most 31 characters and none of []:*?/\ (Excel's rule). */
 static lxw_worksheet *sheet(lxw_workbook *wb, const char *name)
 {
@@ -62,39 +49,45 @@ static lxw_worksheet *sheet(lxw_workbook *wb, const char *name)
     return workbook_add_worksheet(wb, buf);
 }
 
+/* A sheet per table: its title, the column titles (the wide set) frozen. */
+static lxw_worksheet *table_sheet(lxw_workbook *wb, const struct fmts *fm,
+                                  enum report_table which)
+{
+    lxw_worksheet *ws = sheet(wb, report_table_title(which));
+    struct report_columns c;
+    report_table_columns(which, &c);
+    for (size_t i = 0; i < c.n_wide; i++)
+        worksheet_write_string(ws, 0, (lxw_col_t)i, c.title[i], fm->head);
+    worksheet_freeze_panes(ws, 1, 0);
+    return ws;
+}
+
 static void summary_sheet(lxw_workbook *wb, const struct report *r, const struct fmts *fm)
 {
-    lxw_worksheet *ws = sheet(wb, _("Summary"));
-    char a[16], b[16];
+    lxw_worksheet *ws = sheet(wb, report_table_title(REPORT_TABLE_SUMMARY));
     char *pt = report_period_title(&r->period);
     lxw_row_t row = 0;
     worksheet_set_column(ws, 0, 0, 48, NULL);
     worksheet_set_column(ws, 1, 1, 24, NULL);
     worksheet_write_string(ws, row++, 0, r->commune, fm->bold);
-    worksheet_write_string(ws, row++, 0, _("BROADCAST REPORT OF THE COMMUNE LOUDSPEAKER RADIO"),
-                           fm->title);
+    worksheet_write_string(ws, row++, 0, report_label(RL_TITLE), fm->title);
     worksheet_write_string(ws, row, 0, pt, NULL);
     worksheet_write_string(ws, row++, 1, r->period.spec, NULL);
-    report_fmt_date(r->period.first, a);
-    report_fmt_date(r->period.last, b);
     lxw_datetime d1 = {r->period.first.year, r->period.first.month, r->period.first.day, 0, 0, 0};
     lxw_datetime d2 = {r->period.last.year, r->period.last.month, r->period.last.day, 0, 0, 0};
-    worksheet_write_string(ws, row, 0, _("First day"), NULL);
+    worksheet_write_string(ws, row, 0, report_label(RL_FIRST_DAY), NULL);
     worksheet_write_datetime(ws, row++, 1, &d1, fm->date);
-    worksheet_write_string(ws, row, 0, _("Last day"), NULL);
+    worksheet_write_string(ws, row, 0, report_label(RL_LAST_DAY), NULL);
     worksheet_write_datetime(ws, row++, 1, &d2, fm->date);
-    worksheet_write_string(ws, row, 0, _("Cut-off"), NULL);
-    worksheet_write_string(ws, row++, 1, r->period.cutoff == CONFIG_CUTOFF_ND09
-                                             ? _("cut-off of Decree 09/2019/ND-CP")
-                                             : _("calendar"), NULL);
+    worksheet_write_string(ws, row, 0, report_label(RL_CUTOFF), NULL);
+    worksheet_write_string(ws, row++, 1, report_cutoff_label(r->period.cutoff), NULL);
     if (r->partial) {
         lxw_datetime e = local_dt(r->end_ms);
-        worksheet_write_string(ws, row, 0, _("Reported up to (the period has not ended)"),
-                               NULL);
+        worksheet_write_string(ws, row, 0, report_label(RL_REPORTED_UP_TO), NULL);
         worksheet_write_datetime(ws, row++, 1, &e, fm->datetime);
     }
     lxw_datetime g = local_dt(r->generated_at_ms);
-    worksheet_write_string(ws, row, 0, _("Made at"), NULL);
+    worksheet_write_string(ws, row, 0, report_label(RL_MADE_AT), NULL);
     worksheet_write_datetime(ws, row++, 1, &g, fm->datetime);
     for (size_t i = 0; i < r->n_files; i++) {
         worksheet_write_string(ws, row, 0, r->files[i].path, NULL);
@@ -102,42 +95,36 @@ static void summary_sheet(lxw_workbook *wb, const struct report *r, const struct
     }
     free(pt);
     row++;
-    const struct report_summary *s = &r->sum;
-    worksheet_write_string(ws, row, 0, _("Figure"), fm->head);
-    worksheet_write_string(ws, row++, 1, _("Value"), fm->head);
-#define ROW_N(label, v) do { worksheet_write_string(ws, row, 0, label, NULL); \
-        worksheet_write_number(ws, row++, 1, (double)(v), NULL); } while (0)
-#define ROW_M(label, v) do { worksheet_write_string(ws, row, 0, label, NULL); \
-        worksheet_write_number(ws, row++, 1, minutes(v), fm->min); } while (0)
-    ROW_N(_("Planned occurrences"), s->planned);
-    for (int o = 0; o < OUT_COUNT; o++)
-        ROW_N(report_outcome_label((enum report_outcome)o), s->outcome[o]);
-    worksheet_write_string(ws, row, 0, _("Compliance (aired / planned, cancelled left out)"),
-                           NULL);
-    if (s->compliance_pct >= 0)
-        worksheet_write_number(ws, row, 1, s->compliance_pct / 100.0, fm->pct);
-    row++;
-    ROW_N(_("Items aired"), s->items);
-    ROW_N(_("Airings"), s->airings);
-    ROW_M(_("Minutes on air for the plan"), s->plan_ms);
-    ROW_N(_("Emergency airings"), s->emergency_airings);
-    ROW_M(_("Minutes on air, emergency"), s->emergency_ms);
-    ROW_N(_("Ad hoc airings"), s->adhoc_airings);
-    ROW_M(_("Minutes on air, ad hoc"), s->adhoc_ms);
-    ROW_M(_("Total minutes on air"), s->total_ms);
-    worksheet_write_string(ws, row, 0, _("Total hours on air"), NULL);
-    worksheet_write_number(ws, row++, 1, (double)((s->total_ms + 18000) / 36000) / 100.0,
-                           fm->min);
-#undef ROW_N
-#undef ROW_M
+    struct report_columns c;
+    report_table_columns(REPORT_TABLE_SUMMARY, &c);
+    worksheet_write_string(ws, row, 0, c.title[0], fm->head);
+    worksheet_write_string(ws, row++, 1, c.title[1], fm->head);
+    struct report_summary_row rows[REPORT_SUMMARY_ROWS];
+    size_t nrows = report_summary_rows(r, rows);
+    for (size_t i = 0; i < nrows; i++, row++) {
+        const struct report_summary_row *sr = &rows[i];
+        worksheet_write_string(ws, row, 0, sr->label, NULL);
+        switch (sr->kind) {
+        case RV_COUNT: worksheet_write_number(ws, row, 1, (double)sr->value, NULL); break;
+        case RV_MINUTES:
+            worksheet_write_number(ws, row, 1, report_minutes(sr->value), fm->min);
+            break;
+        case RV_HOURS: worksheet_write_number(ws, row, 1, report_hours(sr->value), fm->min); break;
+        case RV_PERCENT:
+            if (sr->pct >= 0)
+                worksheet_write_number(ws, row, 1, sr->pct / 100.0, fm->pct);
+            break;
+        }
+    }
 }
 
-int report_render_xlsx(const struct report *r, const char *path, char *err, size_t errlen)
+int report_render_xlsx(const struct report *r, const struct report_render_ctx *cx)
 {
+    const char *path = cx->path;
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb) {
-        snprintf(err, errlen, _("cannot create the spreadsheet %s"), path);
+        snprintf(cx->err, cx->errlen, _("cannot create the spreadsheet %s"), path);
         return -EIO;
     }
     struct fmts fm = {
@@ -158,11 +145,7 @@ int report_render_xlsx(const struct report *r, const char *path, char *err, size
 
     summary_sheet(wb, r, &fm);
 
-    lxw_worksheet *ws = sheet(wb, _("By item"));
-    const char *ih[] = {_("Title"), _("Topic"), _("Unit"), _("Source"), _("Planned"),
-                        _("Aired"), _("Not aired"), _("Airings"), _("Minutes"), _("Reasons"),
-                        "UID"};
-    header_row(ws, &fm, ih, ARRAY_SIZE(ih));
+    lxw_worksheet *ws = table_sheet(wb, &fm, REPORT_TABLE_ITEMS);
     worksheet_set_column(ws, 0, 0, 36, NULL);
     worksheet_set_column(ws, 1, 2, 20, NULL);
     worksheet_set_column(ws, 9, 10, 40, NULL);
@@ -177,31 +160,26 @@ int report_render_xlsx(const struct report *r, const char *path, char *err, size
         worksheet_write_number(ws, row, 5, (double)it->aired, NULL);
         worksheet_write_number(ws, row, 6, (double)it->not_aired, NULL);
         worksheet_write_number(ws, row, 7, (double)it->airings, NULL);
-        worksheet_write_number(ws, row, 8, minutes(it->played_ms), fm.min);
+        worksheet_write_number(ws, row, 8, report_minutes(it->played_ms), fm.min);
         worksheet_write_string(ws, row, 9, it->reasons, NULL);
         worksheet_write_string(ws, row, 10, it->uid, NULL);
     }
 
-    ws = sheet(wb, _("By topic"));
-    const char *th[] = {_("Topic"), _("Items"), _("Planned"), _("Aired"), _("Airings"),
-                        _("Minutes")};
-    header_row(ws, &fm, th, ARRAY_SIZE(th));
+    ws = table_sheet(wb, &fm, REPORT_TABLE_TOPICS);
     worksheet_set_column(ws, 0, 0, 30, NULL);
     for (size_t i = 0; i < r->n_topics; i++) {
         const struct report_topic *tp = &r->topics[i];
         lxw_row_t row = (lxw_row_t)(i + 1);
-        worksheet_write_string(ws, row, 0, *tp->topic ? tp->topic : _("(no topic)"), NULL);
+        worksheet_write_string(ws, row, 0, report_topic_label(tp->topic), NULL);
         worksheet_write_number(ws, row, 1, (double)tp->items, NULL);
         worksheet_write_number(ws, row, 2, (double)tp->planned, NULL);
         worksheet_write_number(ws, row, 3, (double)tp->aired, NULL);
         worksheet_write_number(ws, row, 4, (double)tp->airings, NULL);
-        worksheet_write_number(ws, row, 5, minutes(tp->played_ms), fm.min);
+        worksheet_write_number(ws, row, 5, report_minutes(tp->played_ms), fm.min);
     }
 
-    const char *month_sheet = _("By month");
-    lxw_worksheet *wm = sheet(wb, month_sheet);
-    const char *mh[] = {_("Month"), _("Planned"), _("Aired"), _("Airings"), _("Minutes")};
-    header_row(wm, &fm, mh, ARRAY_SIZE(mh));
+    const char *month_sheet = report_table_title(REPORT_TABLE_MONTHS);
+    lxw_worksheet *wm = table_sheet(wb, &fm, REPORT_TABLE_MONTHS);
     lxw_format *monthf = workbook_add_format(wb);
     format_set_num_format(monthf, "mm/yyyy");
     for (size_t i = 0; i < r->n_months; i++) {
@@ -212,23 +190,19 @@ int report_render_xlsx(const struct report *r, const char *path, char *err, size
         worksheet_write_number(wm, row, 1, (double)mo->planned, NULL);
         worksheet_write_number(wm, row, 2, (double)mo->aired, NULL);
         worksheet_write_number(wm, row, 3, (double)mo->airings, NULL);
-        worksheet_write_number(wm, row, 4, minutes(mo->played_ms), fm.min);
+        worksheet_write_number(wm, row, 4, report_minutes(mo->played_ms), fm.min);
     }
     lxw_chart *chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
     lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
     lxw_row_t last = (lxw_row_t)(r->n_months ? r->n_months : 1);
     chart_series_set_categories(series, month_sheet, 1, 0, last, 0);
     chart_series_set_values(series, month_sheet, 1, 3, last, 3);
-    chart_series_set_name(series, _("Airings"));
-    chart_title_set_name(chart, _("Airings by month"));
+    chart_series_set_name(series, report_label(RL_CHART_SERIES));
+    chart_title_set_name(chart, report_label(RL_CHART));
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     worksheet_insert_chart(wm, 1, 6, chart);
 
-    ws = sheet(wb, _("Incidents"));
-    const char *nh[] = {_("Planned start"), _("Title"), _("Source"), _("Attempt"),
-                        _("Status"), _("Played (s)"), _("Reason"), _("Actual start"),
-                        _("Occurrence")};
-    header_row(ws, &fm, nh, ARRAY_SIZE(nh));
+    ws = table_sheet(wb, &fm, REPORT_TABLE_INCIDENTS);
     worksheet_set_column(ws, 0, 0, 20, NULL);
     worksheet_set_column(ws, 1, 1, 36, NULL);
     worksheet_set_column(ws, 6, 6, 40, NULL);
@@ -238,11 +212,11 @@ int report_render_xlsx(const struct report *r, const char *path, char *err, size
         lxw_row_t row = (lxw_row_t)(i + 1);
         lxw_datetime d = local_dt(in->planned_start_ms);
         worksheet_write_datetime(ws, row, 0, &d, fm.datetime);
-        worksheet_write_string(ws, row, 1, *in->title ? in->title : in->uid, NULL);
+        worksheet_write_string(ws, row, 1, report_title_or_uid(in->title, in->uid), NULL);
         worksheet_write_string(ws, row, 2, report_source_label(in->source), NULL);
         worksheet_write_number(ws, row, 3, in->attempt, NULL);
         worksheet_write_string(ws, row, 4, report_status_label(in->status), NULL);
-        worksheet_write_number(ws, row, 5, (double)((in->played_ms + 50) / 100) / 10.0, NULL);
+        worksheet_write_number(ws, row, 5, report_seconds(in->played_ms), NULL);
         worksheet_write_string(ws, row, 6, in->reason, NULL);
         if (in->actual_start_ms >= 0) {
             lxw_datetime a = local_dt(in->actual_start_ms);
@@ -253,7 +227,8 @@ int report_render_xlsx(const struct report *r, const char *path, char *err, size
 
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
-        snprintf(err, errlen, _("cannot write the spreadsheet %s: %s"), path, lxw_strerror(e));
+        snprintf(cx->err, cx->errlen, _("cannot write the spreadsheet %s: %s"), path,
+                 lxw_strerror(e));
         return -EIO;
     }
     return 0;

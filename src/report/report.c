@@ -623,7 +623,10 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     struct report *r = xcalloc(1, sizeof *r);
     struct builder b = {.r = r};
     r->pool = report_pool_new();
-    r->commune = xstrdup(in->commune ? in->commune : "");
+    /* an official report never carries a made-up name: it says what to set */
+    r->commune = xstrdup(in->commune && *in->commune
+                             ? in->commune
+                             : _("(commune not set: set station.commune in loaxa.conf)"));
     r->period = in->period;
     r->as_of_ms = in->as_of_ms;
     r->generated_at_ms = in->generated_at_ms;
@@ -650,9 +653,12 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         o->cancelled_in_plan = po->cancelled;
     }
     b.n_plan_occ = b.n_occ;
+    /* a station's log never counts simulated rows as aired; a simulation's
+     * own log (nothing but simulated rows) is reported as it is */
+    int real = aslog_has_real_rows(log);
     struct aslog_filter f = {.from_ms = r->period.from_ms, .to_ms = r->end_ms,
-                             .counts_only = true};
-    int rc = aslog_query(log, &f, on_row, &b);
+                             .counts_only = true, .real_only = real > 0};
+    int rc = real < 0 ? real : aslog_query(log, &f, on_row, &b);
     if (rc < 0) {
         snprintf(err, errlen, _("cannot read the as-run log: %s"), aslog_errmsg(log));
         goto done;

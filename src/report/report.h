@@ -1,6 +1,6 @@
 /* Periodic reports: what the loudspeakers carried in a period, counted from
- * the as-run log (and the plan's expansion for "planned"), rendered as
- * text, CSV, HTML, XLSX or JSON. */
+ * the as-run log (and the plan's expansion for "planned"), rendered
+ * in one of the formats of formats.c. */
 #ifndef LOAXA_REPORT_H
 #define LOAXA_REPORT_H
 
@@ -15,10 +15,18 @@
 
 struct report;
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML, REPORT_XLSX, REPORT_JSON };
-
-/* "text", "csv", ... -> format; -EINVAL when unknown. */
-int report_format_parse(const char *name, enum report_format *f);
+/* The formats, from one table (formats.c): a new format is a line there
+ * and a renderer file. */
+struct report_format_info {
+    const char *name;    /* "text", "csv", ...: the --format word */
+    bool binary;         /* not for a terminal (a zip file) */
+    const char *help;    /* one line for the usage text, English msgid */
+};
+/* The i-th format in the order of the usage text (0: the default); NULL
+ * past the end. */
+const struct report_format_info *report_format_at(size_t i);
+/* By name; NULL when unknown. */
+const struct report_format_info *report_format_find(const char *name);
 
 /* A plan file named in the header. */
 struct report_plan_file {
@@ -53,11 +61,15 @@ struct report_render_options {
     bool bom;                  /* CSV: start with a UTF-8 BOM for Excel */
 };
 
-/* Writes the report. XLSX needs a file path (libxlsxwriter writes the zip
- * itself); the others write to f. Returns 0 or a negative code + err. */
-int report_render(const struct report *r, enum report_format fmt,
-                  const struct report_render_options *opt, FILE *f, const char *path,
-                  char *err, size_t errlen);
+/* Writes the report in the named format to f, any format (one that the
+ * library writes to a named file goes through a temporary file), or to
+ * the file path. opt may be NULL. Returns 0, or a negative code with a
+ * translated message in err (-EINVAL: unknown format). */
+int report_render(const struct report *r, const char *format,
+                  const struct report_render_options *opt, FILE *f, char *err, size_t errlen);
+int report_render_file(const struct report *r, const char *format,
+                       const struct report_render_options *opt, const char *path, char *err,
+                       size_t errlen);
 
 /* Translated words for a log status ("aired") and a source, for any
  * program that shows log rows to the officer. */

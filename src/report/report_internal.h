@@ -80,23 +80,125 @@ struct report_pool *report_pool_new(void);
 const char *report_pool_strdup(struct report_pool *pl, const char *s);
 void report_pool_free(struct report_pool *pl); /* and pl itself; NULL is fine */
 
-/* Names shared by the renderers. */
+/* Labels: every word a renderer prints is spelled here (labels.c), so the
+ * formats never disagree about what a column or a section is called. */
+
+/* What became of an occurrence. */
 const char *report_outcome_key(enum report_outcome o);   /* "aired", ... (stable) */
 const char *report_outcome_label(enum report_outcome o); /* translated */
+
+/* Fixed words, translated by report_label(). */
+enum report_label {
+    RL_TITLE,           /* the report's title line */
+    RL_PLAN_FILES,      /* "Plan files (SHA-256):" */
+    RL_NO_FILES,        /* "(none)" */
+    RL_NO_TOPIC,        /* a topic cell of an item without categories */
+    RL_NO_INCIDENTS,
+    RL_CHART,           /* the chart of airings by month */
+    RL_CHART_SERIES,
+    RL_FIRST_DAY, RL_LAST_DAY, RL_CUTOFF, RL_REPORTED_UP_TO, RL_MADE_AT,
+    RL_COUNT
+};
+const char *report_label(enum report_label l);
+
+/* The tables every report has, in their order. */
+enum report_table {
+    REPORT_TABLE_SUMMARY, REPORT_TABLE_ITEMS, REPORT_TABLE_TOPICS, REPORT_TABLE_MONTHS,
+    REPORT_TABLE_INCIDENTS, REPORT_TABLE_COUNT
+};
+#define REPORT_MAX_COLS 12
+struct report_columns {
+    const char *title[REPORT_MAX_COLS]; /* translated */
+    size_t n;            /* the columns of the printed table (text, HTML) */
+    size_t n_wide;       /* with a spreadsheet's extra ones (UID, actual start, ...) */
+};
+const char *report_table_title(enum report_table t);   /* "By item", ... translated */
+void report_table_columns(enum report_table t, struct report_columns *c);
+
+/* The summary table as the renderers with labels print it, in order. */
+enum report_value_kind { RV_COUNT, RV_MINUTES, RV_HOURS, RV_PERCENT };
+struct report_summary_row {
+    const char *label;   /* translated */
+    enum report_value_kind kind;
+    int64_t value;       /* a count, or ms for minutes and hours */
+    double pct;          /* RV_PERCENT; < 0 when nothing was due */
+    bool outcome;        /* one of the outcomes, a part of "planned" */
+    bool detail;         /* minutes per source: left out of the printed page */
+};
+#define REPORT_SUMMARY_ROWS (OUT_COUNT + 11)
+size_t report_summary_rows(const struct report *r,
+                           struct report_summary_row rows[REPORT_SUMMARY_ROWS]);
+/* The value as text: "12", "3.5", "1.25", "97.5 %" or "-". */
+void report_summary_value(const struct report_summary_row *row, char buf[32]);
+
+/* "calendar" or "cut-off of Decree 09/2019/ND-CP", translated; and the
+ * stable key ("calendar", "nd09") of the machine formats. */
+const char *report_cutoff_label(enum config_cutoff c);
+const char *report_cutoff_key(enum config_cutoff c);
+/* The topic cell: the topics, or RL_NO_TOPIC. */
+const char *report_topic_label(const char *topic);
+/* A title, or the UID when the item has none. */
+const char *report_title_or_uid(const char *title, const char *uid);
+
+/* The lines under the title, translated, without a newline (malloc'd):
+ * the period, the dates, "reported up to" (NULL unless partial), "made at". */
+char *report_line_period(const struct report *r);
+char *report_line_dates(const struct report *r);
+char *report_line_partial(const struct report *r);
+char *report_line_made(const struct report *r);
+
 /* "Q1 2026", "2026-03", ... in the current language. */
 char *report_period_title(const struct report_period *p);
 /* The Vietnamese legal name of the period ("QUÝ I NĂM 2026"), any language. */
 char *report_period_title_vi(const struct report_period *p);
-/* dd/mm/yyyy */
-void report_fmt_date(struct period_date d, char buf[16]);
+
+/* The heading and signature of a Vietnamese administrative report (form of
+ * Decree 30/2020/ND-CP): Vietnamese in any language, for the printable formats. */
+struct report_vi_form {
+    const char *authority;   /* ỦY BAN NHÂN DÂN (the commune follows) */
+    const char *station;     /* Đài truyền thanh */
+    const char *number, *number_code; /* "Số:", a blank filled by hand, "/BC-ĐTT" */
+    const char *nation, *motto;
+    const char *kind;        /* BÁO CÁO */
+    const char *subject;     /* Kết quả hoạt động truyền thanh (the period follows) */
+    const char *doc_title;   /* Báo cáo (the period follows) */
+    const char *signer, *sign_hint;
+};
+extern const struct report_vi_form report_vi;
+/* "<commune>, ngày dd tháng mm năm yyyy" of the day the report was made. */
+char *report_place_date_vi(const struct report *r);
+
+/* Numbers as every format prints them. */
+void report_fmt_date(struct period_date d, char buf[16]);      /* dd/mm/yyyy */
+void report_fmt_iso_date(struct period_date d, char buf[16]);  /* yyyy-mm-dd */
 /* minutes and hours with one and two decimals */
 void report_fmt_minutes(int64_t ms, char buf[32]);
 void report_fmt_hours(int64_t ms, char buf[32]);
+/* the same as numbers, for the formats that store numbers */
+double report_minutes(int64_t ms);
+double report_hours(int64_t ms);
+double report_seconds(int64_t ms);  /* to a tenth */
 
-int report_render_text(const struct report *r, FILE *f);
-int report_render_csv(const struct report *r, FILE *f, bool bom);
-int report_render_json(const struct report *r, FILE *f, char *err, size_t errlen);
-int report_render_html(const struct report *r, FILE *f);
-int report_render_xlsx(const struct report *r, const char *path, char *err, size_t errlen);
+/* Formats (formats.c): one renderer signature for all. A renderer writes
+ * to cx->f, or, when its format needs a path, the file cx->path; it
+ * returns 0 or a negative code, with a message in cx->err or not (then
+ * report_render says the report could not be written). */
+struct report_render_ctx {
+    FILE *f;
+    const char *path;
+    const struct report_render_options *opt;  /* never NULL */
+    char *err;
+    size_t errlen;
+};
+typedef int report_renderer(const struct report *r, const struct report_render_ctx *cx);
+
+struct report_format_def {
+    struct report_format_info info;
+    bool needs_path;     /* the renderer writes a named file (libxlsxwriter) */
+    report_renderer *render;
+};
+
+report_renderer report_render_text, report_render_csv, report_render_json,
+    report_render_html, report_render_xlsx;
 
 #endif

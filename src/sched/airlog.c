@@ -1,6 +1,8 @@
 /* Row building for the as-run log; see airlog.h. Recording hashes are
  * cached by path, size and mtime: a year of simulate hashes each file once,
- * and the daemon notices a replaced recording. */
+ * and the daemon notices a replaced recording. The daemon hashes off its
+ * loop instead (airlog_set_hasher): a row written before its hashes are
+ * known is remembered and completed by airlog_fill_hashes. */
 #include "sched/airlog.h"
 
 #include <errno.h>
@@ -21,12 +23,24 @@ struct hash_entry {
     char hex[65];
 };
 
+/* A row whose recordings' hashes were not all known when it was written. */
+struct pending_row {
+    int64_t id;
+    char **audio;            /* the item's recordings, as in the plan */
+    size_t n_audio;
+};
+#define AIRLOG_MAX_PENDING 64
+
 struct airlog {
     struct aslog *log;
     char *audio_root;
     struct hash_entry *h;
     size_t n_h, cap_h;
     bool revalidate;         /* stat each time (daemon) or trust the cache (simulate) */
+    airlog_hash_fn hash_fn;  /* NULL: hash here, at once */
+    void *hash_ud;
+    struct pending_row pending[AIRLOG_MAX_PENDING];
+    size_t n_pending;
 };
 
 struct airlog *airlog_new(struct aslog *log, const char *audio_root)
@@ -43,10 +57,25 @@ void airlog_trust_cache(struct airlog *al)
     al->revalidate = false;
 }
 
+void airlog_set_hasher(struct airlog *al, airlog_hash_fn fn, void *ud)
+{
+    al->hash_fn = fn;
+    al->hash_ud = ud;
+}
+
+static void pending_free(struct pending_row *p)
+{
+    for (size_t i = 0; i < p->n_audio; i++)
+        free(p->audio[i]);
+    free(p->audio);
+}
+
 void airlog_free(struct airlog *al)
 {
     if (!al)
         return;
+    for (size_t i = 0; i < al->n_pending; i++)
+        pending_free(&al->pending[i]);
     for (size_t i = 0; i < al->n_h; i++)
         free(al->h[i].path);
     free(al->h);
@@ -73,14 +102,34 @@ int airlog_files(struct airlog *al, const struct plan_item *it, char ***files, s
             airlog_free_files(out, i);
             return rc;
         }
+        char hex[65];
+        if (al->hash_fn) /* asked now, at prepare: known by the start, often */
+            al->hash_fn(al->hash_ud, out[i], hex);
     }
     *files = out;
     *n = it->n_audio;
     return 0;
 }
 
-static const char *sha_of(struct airlog *al, const char *rel)
+/* From the daemon's hasher: the hash, or "" with *known false while it is
+ * still being computed. */
+static const char *sha_from_hasher(struct airlog *al, const char *rel, char hex[65],
+                                   bool *known)
 {
+    char *abs = NULL, err[256];
+    hex[0] = '\0';
+    if (paths_resolve_audio(al->audio_root, rel, &abs, err, sizeof err) < 0)
+        return hex; /* never known: the row's reason says why it failed */
+    if (al->hash_fn(al->hash_ud, abs, hex) == -EAGAIN)
+        *known = false;
+    free(abs);
+    return hex;
+}
+
+static const char *sha_of(struct airlog *al, const char *rel, char hex[65], bool *known)
+{
+    if (al->hash_fn)
+        return sha_from_hasher(al, rel, hex, known);
     struct hash_entry *h = NULL;
     for (size_t i = 0; i < al->n_h && !h; i++)
         if (strcmp(al->h[i].path, rel) == 0)
@@ -116,14 +165,19 @@ static const char *sha_of(struct airlog *al, const char *rel)
 }
 
 /* [{"path":"as written","sha256":"…"}, …]; a file that cannot be resolved
- * keeps an empty hash (the row's reason says why it failed). */
-static char *recordings_json(struct airlog *al, const struct plan_item *it)
+ * keeps an empty hash (the row's reason says why it failed). *known: false
+ * when a hash is still being computed (then empty too). */
+static char *recordings_json(struct airlog *al, const char *const *audio, size_t n,
+                             bool *known)
 {
     json_object *arr = json_object_new_array();
-    for (size_t i = 0; i < it->n_audio; i++) {
+    *known = true;
+    for (size_t i = 0; i < n; i++) {
+        char hex[65];
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "path", json_object_new_string(it->audio[i]));
-        json_object_object_add(o, "sha256", json_object_new_string(sha_of(al, it->audio[i])));
+        json_object_object_add(o, "path", json_object_new_string(audio[i]));
+        json_object_object_add(o, "sha256",
+                               json_object_new_string(sha_of(al, audio[i], hex, known)));
         json_object_array_add(arr, o);
     }
     char *s = xstrdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
@@ -141,7 +195,7 @@ static int priority_of(const struct sched_entry *e)
 }
 
 static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslog_row *r,
-                     char **cats, char **recs)
+                     char **cats, char **recs, bool *known)
 {
     const struct plan_item *it = e->item;
     struct strbuf b = {0};
@@ -151,7 +205,7 @@ static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslo
         strbuf_puts(&b, it->categories[i]);
     }
     *cats = b.s ? strbuf_steal(&b) : xstrdup("");
-    *recs = recordings_json(al, it);
+    *recs = recordings_json(al, it->audio, it->n_audio, known);
     memset(r, 0, sizeof *r);
     r->occ_key = e->key;
     r->uid = it->uid ? it->uid : "";
@@ -170,9 +224,9 @@ static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslo
 /* The whole row: fill_row plus what the caller says. */
 static void fill_final(struct airlog *al, const struct sched_entry *e, enum aslog_status st,
                        const char *reason, const char *device, const char *operator_name,
-                       struct aslog_row *r, char **cats, char **recs)
+                       struct aslog_row *r, char **cats, char **recs, bool *known)
 {
-    fill_row(al, e, r, cats, recs);
+    fill_row(al, e, r, cats, recs, known);
     r->status = st;
     r->reason = reason ? reason : "";
     r->device = device ? device : "";
@@ -184,7 +238,8 @@ int airlog_record(struct airlog *al, const struct sched_entry *e, enum aslog_sta
 {
     struct aslog_row r;
     char *cats, *recs;
-    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs);
+    bool known;
+    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs, &known);
     int rc = aslog_record(al->log, &r);
     free(cats);
     free(recs);
@@ -196,8 +251,21 @@ int airlog_begin(struct airlog *al, const struct sched_entry *e, const char *dev
 {
     struct aslog_row r;
     char *cats, *recs;
-    fill_final(al, e, ASLOG_ON_AIR, "", device, operator_name, &r, &cats, &recs);
+    bool known;
+    fill_final(al, e, ASLOG_ON_AIR, "", device, operator_name, &r, &cats, &recs, &known);
     int rc = aslog_begin(al->log, &r, id);
+    if (rc == 0 && !known) {
+        if (al->n_pending == AIRLOG_MAX_PENDING) { /* the oldest keeps what it has */
+            pending_free(&al->pending[0]);
+            memmove(al->pending, al->pending + 1, --al->n_pending * sizeof *al->pending);
+        }
+        struct pending_row *p = &al->pending[al->n_pending++];
+        p->id = *id;
+        p->n_audio = e->item->n_audio;
+        p->audio = xcalloc(p->n_audio + 1, sizeof *p->audio);
+        for (size_t i = 0; i < p->n_audio; i++)
+            p->audio[i] = xstrdup(e->item->audio[i]);
+    }
     free(cats);
     free(recs);
     return rc;
@@ -209,9 +277,29 @@ struct aslog_row *airlog_row_new(struct airlog *al, const struct sched_entry *e,
 {
     struct aslog_row r;
     char *cats, *recs;
-    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs);
+    bool known;
+    fill_final(al, e, st, reason, device, operator_name, &r, &cats, &recs, &known);
     struct aslog_row *copy = aslog_row_dup(&r);
     free(cats);
     free(recs);
     return copy;
+}
+
+size_t airlog_fill_hashes(struct airlog *al)
+{
+    for (size_t i = 0; i < al->n_pending;) {
+        struct pending_row *p = &al->pending[i];
+        bool known;
+        char *recs = recordings_json(al, (const char *const *)p->audio, p->n_audio, &known);
+        int rc = known ? aslog_set_recordings(al->log, p->id, recs) : -EAGAIN;
+        free(recs);
+        /* written, or the row is gone; a full disk keeps it for later */
+        if (rc == 0 || rc == -ENOENT) {
+            pending_free(p);
+            memmove(p, p + 1, (--al->n_pending - i) * sizeof *p);
+        } else {
+            i++;
+        }
+    }
+    return al->n_pending;
 }

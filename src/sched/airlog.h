@@ -19,9 +19,22 @@ void airlog_free(struct airlog *al);
 /* Hash each recording once and never look again (simulate: no time passes). */
 void airlog_trust_cache(struct airlog *al);
 
+/* The daemon's hashes, computed off its loop: fn gives a file's hash (0),
+ * or -EAGAIN while it is not known yet (it is then computed meanwhile).
+ * Rows are then written at once with the hashes known so far, and an
+ * ON_AIR row lacking some is completed by airlog_fill_hashes. Without it,
+ * each file is hashed here, when a row needs it (simulate). */
+typedef int (*airlog_hash_fn)(void *ud, const char *abs_path, char hex[65]);
+void airlog_set_hasher(struct airlog *al, airlog_hash_fn fn, void *ud);
+/* Writes the hashes now known into the rows written without them; returns
+ * how many rows still wait. Cheap when none waits: call it often. */
+size_t airlog_fill_hashes(struct airlog *al);
+
 /* The recordings of an item as absolute paths under the audio root (and
  * the signature tune's, if any, is not included). Returns 0 or a negative
- * code with err naming the file. Free with airlog_free_files. */
+ * code with err naming the file. Free with airlog_free_files. With a
+ * hasher, their hashes are asked for here (the daemon calls this at
+ * prepare). */
 int airlog_files(struct airlog *al, const struct plan_item *it, char ***files, size_t *n,
                  char *err, size_t errlen);
 void airlog_free_files(char **files, size_t n);

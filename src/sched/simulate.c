@@ -108,10 +108,10 @@ static void sim_action(void *ud, const struct sched_action *a, int64_t now)
     struct sim *sm = ud;
     (void)now;
     if (a->kind == SCHED_MISSED)
-        note(sm, airlog_record(sm->al, a->entry, ASLOG_MISSED, a->reason, "", ""),
+        note(sm, airlog_record(sm->al, a->entry, ASLOG_MISSED, a->reason, "simulate", ""),
              ASLOG_MISSED);
     else if (a->kind == SCHED_CANCELLED)
-        note(sm, airlog_record(sm->al, a->entry, ASLOG_CANCELLED, "", "", ""),
+        note(sm, airlog_record(sm->al, a->entry, ASLOG_CANCELLED, "", "simulate", ""),
              ASLOG_CANCELLED);
 }
 

@@ -6,9 +6,13 @@
 t_setup
 P=tests/fixtures/plans
 L=tests/fixtures/loader
-A=(--audio-root tests/fixtures/audio --from 2026-01-01)
+A=(--audio-root tests/fixtures/audio --from 2026-01-01 --commune "Xã Thử Nghiệm")
 
 expect_rc 0 "$LOAXA" check --from 2026-01-01 && ok "bundled plan is clean"
+# no commune set: a warning (reports would say it is not set), not an error
+grep_in "$T_TMP/out" "warning: station.commune is not set" "commune not set"
+expect_rc 0 "$LOAXA" check --from 2026-01-01 --commune "Xã Thử Nghiệm"
+grep -q "station.commune" "$T_TMP/out" && fail "commune warning although set"
 grep_in "$T_TMP/out" '^[0-9]+ files?, [0-9]+ items?, 0 errors?, ' "bundled summary"
 
 for f in google outlook thunderbird multi-vcalendar dst exdate-other-zone rfc5545-examples; do

@@ -115,3 +115,38 @@ d_pulse_setup() {
     trap 'd_cleanup_pulse' EXIT
 }
 d_cleanup_pulse() { [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null; pulse_stop; t_cleanup; }
+
+# d_latprobe_start [LATPROBE-ARGS...]: polls STATUS on the daemon's socket
+# every 200 ms in the background (tests/e2e/latprobe.py); samples go to
+# $T_TMP/latprobe.samples. A test that stops the daemon on purpose marks it
+# with d_latprobe_down / d_latprobe_up so those polls are not failures.
+D_LATPROBE_PID=
+d_latprobe_start() {
+    rm -f "$T_TMP/latprobe.json" "$T_TMP/latprobe.samples"
+    python3 "$SRCDIR/tests/e2e/latprobe.py" --socket "$T_TMP/loaxad.sock" \
+        --samples "$T_TMP/latprobe.samples" --summary "$T_TMP/latprobe.json" \
+        --down-file "$T_TMP/latprobe.down" "$@" >/dev/null &
+    D_LATPROBE_PID=$!
+    # running once its samples file exists (its signal handler is set by then)
+    local i
+    for i in $(seq 200); do [ -e "$T_TMP/latprobe.samples" ] && return 0; sleep 0.05; done
+    return 1
+}
+d_latprobe_down() { echo "down $(date +%s%3N)" >>"$T_TMP/latprobe.down"; }
+d_latprobe_up() { echo "up $(date +%s%3N)" >>"$T_TMP/latprobe.down"; }
+# d_latprobe_stop: stops the probe and prints its summary (one line of JSON)
+d_latprobe_stop() {
+    [ -n "$D_LATPROBE_PID" ] || return 1
+    kill -TERM "$D_LATPROBE_PID" 2>/dev/null
+    wait "$D_LATPROBE_PID" 2>/dev/null
+    D_LATPROBE_PID=
+    # (a probe killed before it could write its summary: from the samples)
+    [ -s "$T_TMP/latprobe.json" ] || python3 "$SRCDIR/tests/e2e/latprobe.py" summary \
+        --samples "$T_TMP/latprobe.samples" --down-file "$T_TMP/latprobe.down" >"$T_TMP/latprobe.json"
+    cat "$T_TMP/latprobe.json" 2>/dev/null
+}
+# d_latprobe_field FIELD [SUMMARY-FILE]: one field of the last summary
+d_latprobe_field() {
+    python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else v)' \
+        "${2:-$T_TMP/latprobe.json}" "$1"
+}

@@ -131,6 +131,39 @@ EOF
 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format xlsx >"$T_TMP/p.xlsx"
 [ "$(head -c 2 "$T_TMP/p.xlsx")" = "PK" ] && ok "xlsx to stdout" || fail "xlsx to stdout"
 
+# ... and to a pipe it is the same workbook as with -o (the module's
+# temporary file), apart from the creation time.
+"$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format xlsx --lang en \
+    >"$T_TMP/p-en.xlsx"
+if "$PY" - "$T_TMP/q1.xlsx" "$T_TMP/p-en.xlsx" <<'EOF'; then ok "xlsx: pipe = -o"; else fail "xlsx: pipe differs from -o"; fi
+import sys, zipfile
+a, b = (zipfile.ZipFile(p) for p in sys.argv[1:3])
+assert a.namelist() == b.namelist(), (a.namelist(), b.namelist())
+for n in a.namelist():
+    if n != "docProps/core.xml":
+        assert a.read(n) == b.read(n), n
+EOF
+# A binary format is refused on a terminal (asked of the registry, named
+# in the message), and nothing is written.
+if command -v script >/dev/null; then
+    expect_rc 2 script -qec "'$LOAXA' report --plan tests/golden/plan.ics --audio-root tests/fixtures/audio --db '$DB' --period 2026-Q1 --as-of 2026-06-01 --lang en --format xlsx" /dev/null \
+        && grep_in "$T_TMP/out" 'xlsx format is binary' "binary to a terminal" \
+        && ! grep -q 'PK' "$T_TMP/out" && ok "binary format refused on a terminal"
+fi
+# The usage and the errors list every format of the registry.
+expect_rc 0 "$LOAXA" report --help
+for f in text csv html xlsx json; do
+    grep_in "$T_TMP/out" "^  $f +[a-z]" "usage lists $f" || break
+done && ok "usage lists the formats"
+expect_rc 2 "$LOAXA" report "${C[@]}" --period 2026 --format pdf --lang en \
+    && grep_in "$T_TMP/err" 'unknown format "pdf" \(text, csv, html, xlsx, json\)' && ok "bad format lists the formats"
+# An output that cannot be written is an error naming it, in every format.
+for f in text xlsx; do
+    expect_rc 1 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --lang en \
+        --format "$f" -o "$T_TMP/no/such/dir/r.$f" && grep_in "$T_TMP/err" "no/such/dir/r.$f" \
+        && ok "unwritable -o ($f)"
+done
+
 # Vietnamese is the default: the legal heading is rendered directly.
 expect_rc 0 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format html
 grep_in "$T_TMP/out" 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' "vi heading" && ok "vietnamese heading"
@@ -199,4 +232,10 @@ wait "$WPID" || fail "writer"
 expect_rc 0 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format json
 grep_in "$T_TMP/out" '"adhoc_airings": 1001' "after commit" && ok "committed rows counted"
 
+# no commune set: an official report says so instead of carrying a name
+C0=(--plan tests/golden/plan.ics --audio-root tests/fixtures/audio --db "$DB" --commune=)
+if expect_rc 0 "$LOAXA" report "${C0[@]}" --period 2026-Q1 --as-of 2026-06-01; then
+    grep_in "$T_TMP/out" "^\(chưa đặt tên xã: đặt station.commune trong loaxa.conf\)$" "commune not set"
+    grep -q "Vĩnh Lộc" "$T_TMP/out" && fail "a compiled-in commune name"
+fi
 t_done

@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* accepted, yet cannot be sent */
         if (ctl_parse(buf, &b, err, sizeof err) < 0)
             abort();
-        if (a.verb != b.verb || a.level != b.level || strcmp(a.target, b.target) != 0)
+        if (a.verb != b.verb || a.level != b.level || a.offset != b.offset ||
+            strcmp(a.target, b.target) != 0)
             abort();
     }
     free(line);

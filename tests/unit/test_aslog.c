@@ -304,6 +304,45 @@ START_TEST(test_query)
 }
 END_TEST
 
+/* Simulated rows: a station's log sets them aside (the occurrence airs), and
+ * queries may leave them out. */
+START_TEST(test_simulated_rows)
+{
+    struct aslog *log = open_log();
+    ck_assert_int_eq(aslog_has_real_rows(log), 0);
+    struct aslog_row r = row_for("u1/20260302T010000Z", 1772413200000);
+    r.device = ASLOG_DEVICE_SIMULATE;
+    r.status = ASLOG_MISSED;
+    ck_assert_int_eq(aslog_record(log, &r), 0);
+    ck_assert_int_eq(aslog_has_real_rows(log), 0);
+    struct aslog_row real = row_for("u2/20260302T020000Z", 1772416800000);
+    real.status = ASLOG_MISSED;
+    ck_assert_int_eq(aslog_record(log, &real), 0);
+    ck_assert_int_eq(aslog_has_real_rows(log), 1);
+
+    struct collect c = {0};
+    struct aslog_filter f = {.from_ms = -1, .to_ms = -1, .real_only = true};
+    ck_assert_int_eq(aslog_query(log, &f, collect_cb, &c), 0);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_str_eq(c.keys[0], "u2/20260302T020000Z");
+
+    int n = -1;
+    ck_assert_int_eq(aslog_set_aside_simulated(log, &n), 0);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(aslog_occurrence_state(log, "u1/20260302T010000Z", NULL, NULL, NULL),
+                     -ENOENT);
+    ck_assert_int_eq(aslog_occurrence_state(log, "simulate:u1/20260302T010000Z", NULL, NULL,
+                                            NULL), 0);
+    ck_assert_int_eq(aslog_set_aside_simulated(log, &n), 0);
+    ck_assert_int_eq(n, 0); /* once */
+    int64_t id;
+    r.device = "null";
+    r.status = ASLOG_ON_AIR;
+    ck_assert_int_eq(aslog_begin(log, &r, &id), 0); /* now it can air */
+    aslog_close(log);
+}
+END_TEST
+
 START_TEST(test_readonly)
 {
     struct aslog *log = NULL;
@@ -439,6 +478,7 @@ int main(void)
     tcase_add_test(tc, test_progress_then_recover);
     tcase_add_test(tc, test_record_closes);
     tcase_add_test(tc, test_query);
+    tcase_add_test(tc, test_simulated_rows);
     tcase_add_test(tc, test_readonly);
     tcase_add_test(tc, test_migrations);
     tcase_add_test(tc, test_read_while_writing);

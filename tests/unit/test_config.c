@@ -127,6 +127,23 @@ START_TEST(test_time_parse_format)
     ck_assert_str_eq(util_format_iso_local(ms, buf), "2026-03-02T06:30:00+07:00");
     ck_assert_int_eq(util_parse_time("2026-02-30", &ms), -EINVAL);
     ck_assert_int_eq(util_parse_time("tomorrow", &ms), -EINVAL);
+    /* the officer's DD/MM/YYYY, with or without a time */
+    int64_t iso;
+    ck_assert_int_eq(util_parse_time("2026-03-02T06:30", &iso), 0);
+    ck_assert_int_eq(util_parse_time("02/03/2026 06:30", &ms), 0);
+    ck_assert_int_eq(ms, iso);
+    ck_assert_int_eq(util_parse_time("2/3/2026T06:30", &ms), 0);
+    ck_assert_int_eq(ms, iso);
+    ck_assert_int_eq(util_parse_time("30/02/2026", &ms), -EINVAL);
+    ck_assert_int_eq(util_parse_time("02/03/26", &ms), -EINVAL);
+    ck_assert_int_eq(util_parse_time("02/03/2026x", &ms), -EINVAL);
+    /* a date alone as an upper bound: the whole day */
+    ck_assert_int_eq(util_parse_bound("31/12/2026", true, &ms), 0);
+    ck_assert_str_eq(util_format_iso_local(ms, buf), "2027-01-01T00:00:00+07:00");
+    ck_assert_int_eq(util_parse_bound("2026-12-31", false, &ms), 0);
+    ck_assert_str_eq(util_format_iso_local(ms, buf), "2026-12-31T00:00:00+07:00");
+    ck_assert_int_eq(util_parse_bound("2026-12-31T10:00", true, &ms), 0);
+    ck_assert_str_eq(util_format_iso_local(ms, buf), "2026-12-31T10:00:00+07:00");
     ck_assert_int_lt(util_set_timezone("Mars/Olympus"), 0);
 }
 END_TEST

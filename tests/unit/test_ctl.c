@@ -1,6 +1,7 @@
 /* The control protocol: request lines both ways, refusal of bad ones, and
  * a real socket: listen, a client call, the operator from SO_PEERCRED,
- * a stale socket replaced and a live one left alone. */
+ * a stale socket replaced and a live one left alone; replies that never
+ * wait on a client that does not read, and their bound. */
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
@@ -49,6 +50,162 @@ START_TEST(test_parse_format)
 }
 END_TEST
 
+START_TEST(test_parse_errors)
+{
+    struct ctl_request r, back;
+    char err[256], line[CTL_MAX_LINE];
+    ck_assert_int_eq(ctl_parse("ERRORS", &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.verb, CTL_ERRORS);
+    ck_assert_uint_eq(r.offset, 0);
+    ck_assert_int_eq(ctl_parse("ERRORS 120\r\n", &r, err, sizeof err), 0);
+    ck_assert_uint_eq(r.offset, 120);
+    ck_assert_int_eq(ctl_format(&r, line, sizeof line), 0);
+    ck_assert_str_eq(line, "ERRORS 120");
+    ck_assert_int_eq(ctl_parse(line, &back, err, sizeof err), 0);
+    ck_assert_uint_eq(back.offset, 120);
+    ck_assert_int_eq(ctl_parse("ERRORS 999999999", &r, err, sizeof err), 0);
+    ck_assert_uint_eq(r.offset, CTL_MAX_OFFSET);
+    const char *bad[] = {"ERRORS ", "ERRORS x", "ERRORS -1", "ERRORS +1", "ERRORS 1 2",
+                         "ERRORS 1234567890", "ERRORS 0x10", "errors", "ERRORS  1"};
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+        ck_assert_msg(ctl_parse(bad[i], &r, err, sizeof err) == -EINVAL, "%s", bad[i]);
+    struct ctl_request far = {.verb = CTL_ERRORS, .offset = CTL_MAX_OFFSET + 1u};
+    ck_assert_int_eq(ctl_format(&far, line, sizeof line), -EINVAL);
+}
+END_TEST
+
+/* A listening socket, a client connected to it, and the daemon's side. */
+struct pair {
+    char dir[32];
+    char *path;
+    int lfd, cfd;
+    struct ctl_conn *c;
+};
+
+static void pair_open(struct pair *p)
+{
+    char err[512];
+    bool refused;
+    strcpy(p->dir, "/tmp/loaxa-ctl-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(p->dir));
+    p->path = xasprintf("%s/ctl.sock", p->dir);
+    p->lfd = ctl_listen(p->path, NULL, err, sizeof err);
+    ck_assert_msg(p->lfd >= 0, "%s", err);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", p->path);
+    p->cfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_eq(connect(p->cfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    struct pollfd q = {.fd = p->lfd, .events = POLLIN};
+    poll(&q, 1, 10000);
+    p->c = ctl_accept(p->lfd, NULL, &refused, err, sizeof err);
+    ck_assert_ptr_nonnull(p->c);
+}
+
+static void pair_close(struct pair *p)
+{
+    ctl_conn_free(p->c);
+    if (p->cfd >= 0)
+        close(p->cfd);
+    close(p->lfd);
+    unlink(p->path);
+    rmdir(p->dir);
+    free(p->path);
+}
+
+/* Everything the client gets until EOF, flushing the daemon's side
+ * whenever the client has drained what was there. */
+static char *drain(struct pair *p, size_t *len)
+{
+    struct strbuf in = {0};
+    char buf[8192];
+    int done = 0;
+    for (;;) {
+        ssize_t r = recv(p->cfd, buf, sizeof buf, MSG_DONTWAIT);
+        if (r > 0) {
+            strbuf_add(&in, buf, (size_t)r);
+            continue;
+        }
+        if (r == 0)
+            break;
+        ck_assert_int_eq(errno, EAGAIN);
+        if (!done)
+            done = ctl_conn_flush(p->c);
+        ck_assert_int_ge(done, 0);
+        struct pollfd q = {.fd = p->cfd, .events = POLLIN};
+        poll(&q, 1, 10000);
+    }
+    *len = in.len;
+    return in.s ? strbuf_steal(&in) : xstrdup("");
+}
+
+START_TEST(test_reply_does_not_wait)
+{
+    struct pair p;
+    pair_open(&p);
+    /* a small send buffer: the answer cannot go out at once */
+    int sz = 4096;
+    setsockopt(ctl_conn_fd(p.c), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+    size_t n = 200000;
+    char *text = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 26);
+    text[n] = '\0';
+    text[1000] = '\n'; /* folded into a space */
+    /* the client reads nothing yet: the reply is queued, not waited on */
+    ctl_conn_reply(p.c, true, text);
+    ck_assert(ctl_conn_pending(p.c));
+    ck_assert_int_eq(ctl_conn_flush(p.c), 0);
+    ctl_conn_reply(p.c, false, "a second reply is ignored");
+    size_t len;
+    char *got = drain(&p, &len);
+    ck_assert(!ctl_conn_pending(p.c));
+    ck_assert_uint_eq(len, n + 4);
+    text[1000] = ' ';
+    ck_assert(memcmp(got, "OK ", 3) == 0 && memcmp(got + 3, text, n) == 0 && got[n + 3] == '\n');
+    free(got);
+    free(text);
+    pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_reply_bounded)
+{
+    struct pair p;
+    pair_open(&p);
+    char *text = xmalloc(CTL_MAX_REPLY + 1);
+    memset(text, 'x', CTL_MAX_REPLY);
+    text[CTL_MAX_REPLY] = '\0';
+    ctl_conn_reply(p.c, true, text);
+    size_t len;
+    char *got = drain(&p, &len);
+    char want[128];
+    snprintf(want, sizeof want, "ERR the answer is longer than %d bytes\n", CTL_MAX_REPLY);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(text);
+    pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_reply_peer_gone)
+{
+    struct pair p;
+    pair_open(&p);
+    int sz = 4096;
+    setsockopt(ctl_conn_fd(p.c), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+    char *text = xmalloc(100001);
+    memset(text, 'y', 100000);
+    text[100000] = '\0';
+    ctl_conn_reply(p.c, true, text);
+    ck_assert(ctl_conn_pending(p.c));
+    close(p.cfd);
+    p.cfd = -1;
+    ck_assert_int_lt(ctl_conn_flush(p.c), 0);
+    free(text);
+    pair_close(&p);
+}
+END_TEST
+
 struct server {
     int lfd;
     char got[CTL_MAX_LINE];
@@ -82,6 +239,53 @@ static void *serve_one(void *ud)
     ctl_conn_free(c);
     return NULL;
 }
+
+/* Answers without reading the request, then closes: the client then
+ * sees a reset after the answer line (the unread request). Written
+ * without a shutdown first, so the client cannot see an end of file
+ * before the reset. */
+static void *serve_unread(void *ud)
+{
+    struct server *sv = ud;
+    char err[256];
+    bool refused;
+    struct pollfd p = {.fd = sv->lfd, .events = POLLIN};
+    poll(&p, 1, 10000);
+    struct ctl_conn *c = ctl_accept(sv->lfd, NULL, &refused, err, sizeof err);
+    ck_assert_ptr_nonnull(c);
+    struct pollfd q = {.fd = ctl_conn_fd(c), .events = POLLIN};
+    poll(&q, 1, 10000); /* the request is there, and stays unread */
+    ck_assert_int_eq(send(ctl_conn_fd(c), "ERR busy\n", 9, MSG_NOSIGNAL), 9);
+    ctl_conn_free(c);
+    return NULL;
+}
+
+START_TEST(test_call_reset_after_answer)
+{
+    char dir[] = "/tmp/loaxa-ctl-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *path = xasprintf("%s/ctl.sock", dir);
+    char err[512];
+    struct server sv = {0};
+    sv.lfd = ctl_listen(path, NULL, err, sizeof err);
+    ck_assert_msg(sv.lfd >= 0, "%s", err);
+    pthread_t th;
+    pthread_create(&th, NULL, serve_unread, &sv);
+    struct ctl_request r = {.verb = CTL_STATUS};
+    bool ok = true;
+    char *text = NULL;
+    int rc = ctl_call(path, &r, 10000, &ok, &text, err, sizeof err);
+    pthread_join(th, NULL);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert(!ok);
+    ck_assert_str_eq(text, "busy");
+    free(text);
+    close(sv.lfd);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+END_TEST
 
 START_TEST(test_socket_roundtrip)
 {
@@ -173,6 +377,11 @@ int main(void)
     Suite *su = suite_create("ctl");
     TCase *tc = tcase_create("protocol");
     tcase_add_test(tc, test_parse_format);
+    tcase_add_test(tc, test_parse_errors);
+    tcase_add_test(tc, test_reply_does_not_wait);
+    tcase_add_test(tc, test_reply_bounded);
+    tcase_add_test(tc, test_reply_peer_gone);
+    tcase_add_test(tc, test_call_reset_after_answer);
     tcase_add_test(tc, test_socket_roundtrip);
     tcase_add_test(tc, test_call_wedged);
     suite_add_tcase(su, tc);

@@ -13,6 +13,7 @@
 #include "aslog/aslog.h"
 #include "core/util.h"
 #include "report/report.h"
+#include "report/report_internal.h"
 
 static char dir[64], path[128];
 
@@ -81,7 +82,7 @@ static json_object *render_json(struct report *rep)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     char err[256];
-    ck_assert_int_eq(report_render(rep, REPORT_JSON, NULL, f, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(report_render(rep, "json", NULL, f, err, sizeof err), 0);
     fclose(f);
     json_object *j = json_tokener_parse(buf);
     free(buf);
@@ -203,6 +204,145 @@ START_TEST(test_counting)
 }
 END_TEST
 
+/* A small report, for the formats. */
+static struct report *small_report(struct aslog **log)
+{
+    char err[256];
+    ck_assert_int_eq(aslog_open(path, log, err, sizeof err), 0);
+    static struct plan_occurrence o[3];
+    o[0] = occ(&item_a, "2026-01-05T06:00", false);
+    o[1] = occ(&item_a, "2026-01-06T06:00", false);
+    o[2] = occ(&item_b, "2026-02-02T06:00", false);
+    row(*log, &o[0], "Tin <một> & \"hai\"", ASLOG_AIRED, 60000, ASLOG_SOURCE_PLAN, false);
+    row(*log, &o[1], "Tin một", ASLOG_INTERRUPTED, 6000, ASLOG_SOURCE_PLAN, false);
+    struct report_input in = {.commune = "Xã Thử", .as_of_ms = t("2026-06-01T00:00"),
+                              .generated_at_ms = t("2026-06-01T00:00"), .occ = o,
+                              .n_occ = ARRAY_SIZE(o)};
+    ck_assert_int_eq(period_parse("2026-Q1", CONFIG_CUTOFF_CALENDAR, &in.period, err,
+                                  sizeof err), 0);
+    struct report *rep = NULL;
+    ck_assert_int_eq(report_build(&in, *log, &rep, err, sizeof err), 0);
+    return rep;
+}
+
+static char *slurp(const char *p, size_t *len)
+{
+    char *data;
+    ck_assert_int_eq(util_read_file(p, 0, &data, len), 0);
+    return data;
+}
+
+/* Every format of the registry renders to a stream and to a file, the same
+ * bytes (a zip for the binary ones); nothing outside the table is needed. */
+START_TEST(test_every_format)
+{
+    struct aslog *log;
+    struct report *rep = small_report(&log);
+    const struct report_format_info *fi;
+    size_t n = 0;
+    for (size_t i = 0; (fi = report_format_at(i)); i++, n++) {
+        ck_assert_ptr_eq(report_format_find(fi->name), fi);
+        ck_assert(fi->help && *fi->help);
+        char *buf = NULL, err[256] = "";
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        struct report_render_options opt = {.bom = true};
+        ck_assert_msg(report_render(rep, fi->name, &opt, f, err, sizeof err) == 0, "%s: %s",
+                      fi->name, err);
+        fclose(f);
+        ck_assert_msg(len > 100, "%s: %zu bytes", fi->name, len);
+        char file[192];
+        snprintf(file, sizeof file, "%s/report.%s", dir, fi->name);
+        ck_assert_msg(report_render_file(rep, fi->name, &opt, file, err, sizeof err) == 0,
+                      "%s: %s", fi->name, err);
+        size_t flen;
+        char *fdata = slurp(file, &flen);
+        if (fi->binary) {
+            ck_assert_msg(memcmp(buf, "PK", 2) == 0, "%s is not a zip", fi->name);
+            ck_assert_msg(memcmp(fdata, "PK", 2) == 0, "%s file is not a zip", fi->name);
+        } else {
+            ck_assert_msg(memchr(buf, '\0', len) == NULL, "%s: a NUL byte", fi->name);
+            ck_assert_msg(flen == len && memcmp(buf, fdata, len) == 0,
+                          "%s: the file differs from the stream", fi->name);
+        }
+        free(fdata);
+        free(buf);
+    }
+    ck_assert_int_ge(n, 5);
+    report_free(rep);
+    aslog_close(log);
+}
+END_TEST
+
+/* Unknown formats and failing outputs come back as codes with a message;
+ * a full disk is seen for the formats written through a temporary file too. */
+START_TEST(test_format_errors)
+{
+    struct aslog *log;
+    struct report *rep = small_report(&log);
+    char err[256] = "";
+    ck_assert_ptr_null(report_format_find("pdf"));
+    ck_assert_ptr_null(report_format_find(NULL));
+    ck_assert_ptr_null(report_format_at(1000));
+    ck_assert_int_eq(report_render(rep, "pdf", NULL, stdout, err, sizeof err), -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "pdf"));
+    err[0] = '\0';
+    ck_assert_int_eq(report_render_file(rep, "pdf", NULL, "/nonexistent", err, sizeof err),
+                     -EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "pdf"));
+
+    const struct report_format_info *fi;
+    for (size_t i = 0; (fi = report_format_at(i)); i++) {
+        char file[192];
+        snprintf(file, sizeof file, "%s/no/such/dir/report.%s", dir, fi->name);
+        err[0] = '\0';
+        ck_assert_msg(report_render_file(rep, fi->name, NULL, file, err, sizeof err) < 0,
+                      "%s: wrote into a missing directory", fi->name);
+        ck_assert_msg(err[0] != '\0', "%s: no message", fi->name);
+        FILE *full = fopen("/dev/full", "w");
+        if (!full)
+            continue;
+        err[0] = '\0';
+        ck_assert_msg(report_render(rep, fi->name, NULL, full, err, sizeof err) < 0,
+                      "%s: a full disk not seen", fi->name);
+        ck_assert_msg(err[0] != '\0', "%s: no message", fi->name);
+        fclose(full);
+    }
+    report_free(rep);
+    aslog_close(log);
+}
+END_TEST
+
+/* The words the renderers share: every table titled, every column named,
+ * the summary rows all fit (a row added without room would be lost). */
+START_TEST(test_labels)
+{
+    struct aslog *log;
+    struct report *rep = small_report(&log);
+    for (int t = 0; t < REPORT_TABLE_COUNT; t++) {
+        ck_assert(*report_table_title((enum report_table)t));
+        struct report_columns c;
+        report_table_columns((enum report_table)t, &c);
+        ck_assert_uint_ge(c.n, 2);
+        ck_assert_uint_ge(c.n_wide, c.n);
+        for (size_t i = 0; i < c.n_wide; i++)
+            ck_assert(c.title[i] && *c.title[i]);
+    }
+    for (int l = 0; l < RL_COUNT; l++)
+        ck_assert(*report_label((enum report_label)l));
+    struct report_summary_row rows[REPORT_SUMMARY_ROWS];
+    ck_assert_uint_eq(report_summary_rows(rep, rows), REPORT_SUMMARY_ROWS);
+    ck_assert_str_eq(rows[0].label, "Planned occurrences");
+    char v[32];
+    report_summary_value(&rows[0], v);
+    ck_assert_str_eq(v, "3");
+    ck_assert_str_eq(report_status_label("on_air"), "on air");
+    ck_assert_str_eq(report_status_label("unknown-status"), "unknown-status");
+    report_free(rep);
+    aslog_close(log);
+}
+END_TEST
+
 int main(void)
 {
     setenv("TZ", "Asia/Ho_Chi_Minh", 1);
@@ -210,6 +350,9 @@ int main(void)
     TCase *tc = tcase_create("count");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_counting);
+    tcase_add_test(tc, test_every_format);
+    tcase_add_test(tc, test_format_errors);
+    tcase_add_test(tc, test_labels);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

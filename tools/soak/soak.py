@@ -14,9 +14,11 @@
       malformed and oversized requests to the control socket; prints
       "sent=N ok=A err=B closed=C" (a reply other than OK/ERR is counted bad=).
   soak.py check --db DB --t0 EPOCH --items N --spacing S --from MS --to MS
-                --state FILE [--loaxa BIN]
+                --state FILE [--loaxa BIN] [--latprobe JSON] [--latprobe-quiet JSON]
       checks the as-run log after the soak and prints the summary block;
-      exit 1 when a check fails.
+      exit 1 when a check fails. The latency probe's summaries (latprobe.py)
+      give the worst STATUS answer time and the unanswered polls; they are
+      judged unless the state says answer_info_only.
 """
 
 import argparse
@@ -370,6 +372,40 @@ def cmd_check(a):
           % (kept, inv))
     check("malformed control requests answered ERR or closed",
           int(st.get("fuzz_bad", 0)) == 0, "%s bad replies" % st.get("fuzz_bad", 0))
+    # the loop-latency probe: STATUS every 200 ms through the whole soak
+    probe, probe_q = None, None
+    for path, dst in ((a.latprobe, "all"), (a.latprobe_quiet, "quiet")):
+        if path and os.path.exists(path):
+            try:
+                with open(path) as f:
+                    v = json.loads(f.read() or "null")
+            except ValueError:
+                v = None
+            if dst == "all":
+                probe = v
+            else:
+                probe_q = v
+    ans_bound = int(st.get("answer_bound_ms", 250))
+    if a.latprobe:
+        if not probe:
+            check("the latency probe ran", False, "no summary in %s" % a.latprobe)
+        else:
+            ok_ans = probe["answered"] > 0 and probe["worst_ms"] <= ans_bound
+            ok_fail = probe["failures"] == 0
+            name1 = ("every STATUS answered within %d ms (probe worst %s ms)"
+                     % (ans_bound, probe["worst_ms"]))
+            name2 = ("no STATUS poll unanswered outside the soak's own restarts (%d failed)"
+                     % probe["failures"])
+            if st.get("answer_info_only"):
+                notes.append("%s: not judged (%s)" % (name1, st["answer_info_only"]))
+                notes.append("%s: not judged (%s)" % (name2, st["answer_info_only"]))
+            else:
+                check(name1, ok_ans, "%d polls slower than 250 ms; the worst at %s UTC" % (
+                    probe["over_250"],
+                    dt.datetime.fromtimestamp((probe["worst_at"] or 0) / 1000,
+                                              dt.timezone.utc).strftime("%H:%M:%S.%f")[:-3]))
+                check(name2, ok_fail, "by outcome: %s" % json.dumps(probe["by_outcome"]))
+
     rss0, rss1 = int(st.get("rss_start_kb", 0)), int(st.get("rss_end_kb", 0))
     pct, slack = float(st.get("rss_pct", 20)), int(st.get("rss_slack_kb", 2048))
     limit = int(rss0 * (1 + pct / 100)) + slack
@@ -448,6 +484,21 @@ def cmd_check(a):
     out.append("RSS (VmRSS, last instance pid %s): %s kB after warm-up, %s kB at the end" % (
         g("rss_pid"), rss0, rss1))
     out.append("max late start at the end: %s ms" % (max(late) if late else "-"))
+    if probe:
+        worst_at = "-"
+        if probe.get("worst_at"):
+            worst_at = dt.datetime.fromtimestamp(probe["worst_at"] / 1000, dt.timezone.utc
+                                                 ).strftime("%H:%M:%S")
+        out.append("status probe (STATUS every 200 ms): %d polls, %d answered; median %s ms,"
+                   " p99 %s ms, worst %s ms (at %s UTC); %d slower than 250 ms; failed %d %s;"
+                   " %d during the soak's own kills/restarts" % (
+                       probe["polls"], probe["answered"], probe["median_ms"], probe["p99_ms"],
+                       probe["worst_ms"], worst_at, probe["over_250"], probe["failures"],
+                       json.dumps({k: v for k, v in probe["by_outcome"].items() if k != "ok"},
+                                  sort_keys=True), probe["down"]))
+        if probe_q:
+            out.append("status probe in the quiet tail: %d polls, worst %s ms, failed %d" % (
+                probe_q["polls"], probe_q["worst_ms"], probe_q["failures"]))
     fails = 0
     for name, ok, detail in checks:
         out.append("%s  %s%s" % ("PASS" if ok else "FAIL", name,
@@ -488,6 +539,8 @@ def main():
     c.add_argument("--daemon-log")
     c.add_argument("--adhoc-keys")
     c.add_argument("--kills")
+    c.add_argument("--latprobe", help="the latency probe's summary (JSON)")
+    c.add_argument("--latprobe-quiet", help="its summary over the quiet tail")
     a = ap.parse_args()
     if a.cmd == "plan":
         cmd_plan(a)
