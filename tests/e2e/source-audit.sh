@@ -106,6 +106,35 @@ for a in "${ALLOW[@]}"; do
     grep -qE "#[[:space:]]*include[[:space:]]*$pat" "$SRCDIR/src/$f" 2>/dev/null \
         || fail "ALLOW \"$a\" is no longer needed: delete it"
 done
+# The build links the same graph: each library module's static_library in
+# its meson.build takes exactly the modules USES (and ALLOW) give it, and
+# only external libraries it owns (meson variable -> header as in OWNER).
+declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
+    [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
+    [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/')
+mfails=$T_FAILS
+for mod in "${!USES[@]}"; do
+    case $mod in cli|daemon) continue ;; esac  # programs: src/meson.build
+    mb="$SRCDIR/src/$mod/meson.build"
+    # the static_library(...) call: from its line to the "<mod>_mod =" line
+    call=$(sed -n "/static_library(/,/^${mod}_mod *=/p" "$mb" | sed '$d' | sed 's/#.*//')
+    got=$(printf '%s\n' "$call" | grep -oE '\b[a-z]+_mod\b' | sed 's/_mod$//' | sort -u)
+    want=$(for w in ${USES[$mod]}; do echo "$w"; done
+           for a in "${ALLOW[@]}"; do
+               case $a in "$mod/"*) w=${a#* }; [ -d "$SRCDIR/src/$w" ] && echo "$w" ;; esac
+           done | sort -u)
+    got=$(echo $got) want=$(echo $(printf '%s\n' $want | sort -u))
+    [ "$got" = "$want" ] || fail "src/$mod/meson.build links modules [$got], USES says [$want]"
+    for var in $(printf '%s\n' "$call" | grep -oE '\b[a-z0-9]+\b' | sort -u); do
+        hdr=${MESON_LIB[$var]:-}
+        [ -n "$hdr" ] || continue
+        okd=0
+        for place in ${OWNER[$hdr]}; do case $place in "$mod/"*) okd=1 ;; esac; done
+        for a in "${ALLOW[@]}"; do case $a in "$mod/"*" $hdr") okd=1 ;; esac; done
+        [ $okd = 1 ] || fail "src/$mod/meson.build gives $mod $var, which only ${OWNER[$hdr]} may use"
+    done
+done
+[ "$T_FAILS" -eq "$mfails" ] && ok "each module's meson.build links the same graph"
 # The audit catches what it should: a copy of the tree with violations.
 mkdir -p "$T_TMP/src" && cp -r "$SRCDIR/src/." "$T_TMP/src/"
 printf '#include <sqlite3.h>\n' >>"$T_TMP/src/report/report.c"
