@@ -134,6 +134,12 @@ for mod in "${!USES[@]}"; do
         [ $okd = 1 ] || fail "src/$mod/meson.build gives $mod $var, which only ${OWNER[$hdr]} may use"
     done
 done
+for prog in cli daemon; do # their module lists, in src/meson.build
+    got=$(echo $(grep -E "^${prog}_deps *=" "$SRCDIR/src/meson.build" | grep -oE '\b[a-z]+_mod\b' |
+                 sed 's/_mod$//' | sort -u))
+    want=$(echo $(printf '%s\n' ${USES[$prog]} | sort -u))
+    [ "$got" = "$want" ] || fail "src/meson.build gives $prog modules [$got], USES says [$want]"
+done
 [ "$T_FAILS" -eq "$mfails" ] && ok "each module's meson.build links the same graph"
 # The audit catches what it should: a copy of the tree with violations.
 mkdir -p "$T_TMP/src" && cp -r "$SRCDIR/src/." "$T_TMP/src/"
