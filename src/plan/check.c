@@ -104,8 +104,12 @@ static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
         struct rec_cache *r = probe_cached(c, it->pub.audio[i]);
         char name[256];
         if (report && r->abs && paths_link_name(it->pub.audio[i], name, sizeof name)) {
-            char *m = xasprintf(_("ATTACH \"%s\" is a link, never fetched: the recording "
-                                  "aired is the file %s"), it->pub.audio[i], r->abs);
+            const char *a = it->pub.audio[i];
+            char *m = strncmp(a, "file:", 5) == 0 && a[5] != '/'
+                          ? xasprintf(_("ATTACH with FILENAME \"%s\": the recording aired is "
+                                        "the file %s"), name, r->abs)
+                          : xasprintf(_("ATTACH \"%s\" is a link, never fetched: the recording "
+                                        "aired is the file %s"), a, r->abs);
             add(c, it, it->attach_lines[i], PLAN_WARNING, m);
             free(m);
         }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/i18n.h"
 #include "core/paths.h"
@@ -45,6 +46,40 @@ static void line_name_of(const char *s, char *out, size_t outlen)
         i++;
     }
     out[i] = '\0';
+}
+
+/* The FILENAME (or X-FILENAME) parameter of a content line, unquoted. */
+static bool attach_filename(const char *line, char *out, size_t outlen)
+{
+    bool q = false;
+    for (const char *s = line; *s; s++) {
+        if (*s == '"')
+            q = !q;
+        if (!q && *s == ':')
+            break; /* the value: a URL may hold ";FILENAME=" */
+        if (q || *s != ';')
+            continue;
+        const char *v = NULL;
+        if (strncasecmp(s + 1, "FILENAME=", 9) == 0)
+            v = s + 10;
+        else if (strncasecmp(s + 1, "X-FILENAME=", 11) == 0)
+            v = s + 12;
+        if (!v)
+            continue;
+        size_t n;
+        if (*v == '"') {
+            v++;
+            n = strcspn(v, "\"");
+        } else {
+            n = strcspn(v, ";:");
+        }
+        if (n == 0 || n >= outlen)
+            return false;
+        memcpy(out, v, n);
+        out[n] = '\0';
+        return true;
+    }
+    return false;
 }
 
 static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
@@ -147,7 +182,25 @@ static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
         }
         e->audio = xrealloc(e->audio, (e->n_audio + 1) * sizeof *e->audio);
         e->attach_lines = xrealloc(e->attach_lines, (e->n_audio + 1) * sizeof(int));
-        e->audio[e->n_audio] = xstrdup(url);
+        char fname[256], lname[256];
+        if (paths_link_name(url, lname, sizeof lname) &&
+            attach_filename(ics_line_text(cx->doc, m), fname, sizeof fname)) {
+            /* Google Calendar attaches Drive links (.../view?usp=drive_web)
+             * with the file's name in FILENAME (Outlook: X-FILENAME): the
+             * recording is the file of that name, as a link's last part */
+            struct strbuf b = {0};
+            strbuf_puts(&b, "file:");
+            for (const char *c = fname; *c; c++)
+                if (*c == '%' || *c == '?' || *c == '#' || *c == '/' || *c == '\\')
+                    strbuf_printf(&b, "%%%02X", (unsigned char)*c);
+                else
+                    strbuf_add(&b, c, 1);
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_NOTE,
+                          _("the link \"%.80s\" is never fetched: the recording is the file "
+                            "named by its FILENAME, \"%s\", under the audio root"), url, fname);
+            e->audio[e->n_audio] = strbuf_steal(&b);
+        } else
+            e->audio[e->n_audio] = xstrdup(url);
         e->attach_lines[e->n_audio++] = ics_line_no(cx->doc, m);
         break;
     }

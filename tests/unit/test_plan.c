@@ -1052,6 +1052,10 @@ START_TEST(test_attach_links)
     char *text = xasprintf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
                            "BEGIN:VEVENT\r\nUID:g@t\r\nDTSTART:20260301T010000Z\r\n"
                            "ATTACH;FMTTYPE=audio/wav:https://drive.google.com/x/tone.wav\r\n"
+                           "END:VEVENT\r\n"
+                           "BEGIN:VEVENT\r\nUID:d@t\r\nDTSTART:20260302T010000Z\r\n"
+                           "ATTACH;FILENAME=\"long.wav\";FMTTYPE=audio/wav:https://drive.google"
+                           ".com/file/d/1aB/view?usp=drive_web\r\n"
                            "END:VEVENT\r\nEND:VCALENDAR\r\n");
     char *path = write_tmp(text);
     struct plan *p = load1(path, root);
@@ -1064,6 +1068,10 @@ START_TEST(test_attach_links)
     if (!has_diag(p, 7, PLAN_WARNING, want))
         dump_diags(p);
     ck_assert(has_diag(p, 7, PLAN_WARNING, want));
+    /* Google's Drive links: the file named by FILENAME */
+    ck_assert_ptr_nonnull(plan_find_uid(p, "d@t"));
+    ck_assert(has_diag(p, 12, PLAN_NOTE, "\"long.wav\""));
+    ck_assert(has_diag(p, 12, PLAN_WARNING, "/test/long.wav"));
     plan_free(p);
     unlink(path);
     free(path), free(text), free(want), free(tone);
