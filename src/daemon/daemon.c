@@ -513,8 +513,7 @@ int daemon_run(struct daemon *d)
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
                     if (a->p && (a->row_id >= 0 || a->unlogged))
-                        airing_log_end(d, a, ASLOG_INTERRUPTED, "shutdown", -1, now_ms(d), -1,
-                                       0);
+                        airing_log_cut(d, a, "shutdown");
                     if (a->p)
                         airing_drop(a);
                 }
@@ -524,6 +523,9 @@ int daemon_run(struct daemon *d)
         int timeout = conns_expire(d);
         if (hash_wait && (timeout < 0 || timeout > 1000))
             timeout = 1000;
+        int air_wait = airing_tick(d); /* progress rows, outputs that do not answer */
+        if (air_wait >= 0 && (timeout < 0 || air_wait < timeout))
+            timeout = air_wait;
         if (d->n_backlog) {
             int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
             if (left <= 0 && backlog_flush(d))
@@ -541,7 +543,7 @@ int daemon_run(struct daemon *d)
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
-        /* player ends are not read here: airing_check_players() asks each player */
+        /* player signals (prepared, ended) are read by airing_check_players() */
         n += conns_fill(d, pfd + n);
         int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR) {
@@ -711,6 +713,9 @@ void daemon_fini(struct daemon *d)
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p)
             airing_drop(&d->air[i]);
+    /* streams still closing on their players' threads: a bounded wait */
+    if (player_wait_teardowns(2000) > 0)
+        dlog(LOG_WARNING, _("an audio output did not close; leaving it"));
     conns_free(d->conns);
     if (d->lfd >= 0) {
         close(d->lfd);

@@ -24,6 +24,7 @@ struct rec_cache {
     char *rel;
     int rc;              /* 0, or negative */
     int64_t ms;
+    int64_t short_ms;    /* a WAV cut short: what its header claims beyond the data */
     char why[512];
     char *abs;           /* the file chosen, when resolved */
 };
@@ -53,6 +54,7 @@ static struct rec_cache *probe_cached(struct checker *c, const char *rel)
         r->rc = probe_recording(abs, &info, r->why, sizeof r->why);
         r->ms = r->rc == 0 ? info.duration_ms : -1;
         r->abs = xstrdup(abs);
+        r->short_ms = r->rc == 0 ? probe_short_ms(&info) : 0;
         if (r->rc < 0 && r->rc != -ENOENT)
             r->rc = -EIO; /* decoding problem: keep apart from "missing" */
     } else if (r->rc == -ENOENT) {
@@ -116,6 +118,13 @@ static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
         if (r->rc == 0) {
             if (total >= 0)
                 total += r->ms;
+            if (report && r->short_ms > 0) {
+                char *m = xasprintf(_("recording \"%s\" is %.1f s shorter than its header says "
+                                      "(truncated?): it airs only what is there"),
+                                    it->pub.audio[i], (double)r->short_ms / 1000.0);
+                add(c, it, it->attach_lines[i], PLAN_WARNING, m);
+                free(m);
+            }
             continue;
         }
         total = -1;
