@@ -174,7 +174,10 @@ static int link_target(const char *root, const char *root_real, const char *rel,
             p += strcspn(p, "/"); /* "", "localhost" */
         }
         char dec[PATH_MAX];
+        /* with a ".." component it is judged by its name only, as paths are */
         if (p[0] == '/' && pct_decode(p, strcspn(p, "?#"), dec, sizeof dec) &&
+            !strstr(dec, "/../") &&
+            (strlen(dec) < 3 || strcmp(dec + strlen(dec) - 3, "/..") != 0) &&
             realpath(dec, real) && paths_within(root_real, real)) {
             *relout = xstrdup(real);
             return 0;

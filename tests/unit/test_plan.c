@@ -1006,6 +1006,15 @@ START_TEST(test_attach_links)
     ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), 0);
     ck_assert(strstr(abs, "/test/long.wav") != NULL);
     free(abs), free(fu);
+    /* a ".." in it: judged by the name alone (long.wav is in test/, found) */
+    fu = xasprintf("file://%s/test/../test/long.wav", root);
+    ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), 0);
+    ck_assert(strstr(abs, "/test/long.wav") != NULL);
+    free(abs), free(fu);
+    fu = xasprintf("file://%s/../audio/test/x/../../../../etc/passwd", root);
+    ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), -EACCES);
+    ck_assert_ptr_null(abs);
+    free(fu);
     static const struct {
         const char *rel, *needle;
     } refused[] = {
