@@ -135,8 +135,8 @@ for mod in "${!USES[@]}"; do
     done
 done
 for prog in cli daemon; do # their module lists, in src/meson.build
-    got=$(echo $(grep -E "^${prog}_deps *=" "$SRCDIR/src/meson.build" | grep -oE '\b[a-z]+_mod\b' |
-                 sed 's/_mod$//' | sort -u))
+    got=$(echo $(sed -n "/^${prog}_deps *=/,/]/p" "$SRCDIR/src/meson.build" |
+                 grep -oE '\b[a-z]+_mod\b' | sed 's/_mod$//' | sort -u))
     want=$(echo $(printf '%s\n' ${USES[$prog]} | sort -u))
     [ "$got" = "$want" ] || fail "src/meson.build gives $prog modules [$got], USES says [$want]"
 done
