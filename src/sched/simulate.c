@@ -12,7 +12,7 @@
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/util.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 #include "sched/simrun.h"
 
 struct dur_cache {

@@ -14,7 +14,7 @@
 #include "aslog/aslog.h"
 #include "core/hash.h"
 #include "daemon/hasher.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_ABCD "88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589"

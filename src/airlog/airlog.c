@@ -3,7 +3,7 @@
  * and the daemon notices a replaced recording. The daemon hashes off its
  * loop instead (airlog_set_hasher): a row written before its hashes are
  * known is remembered and completed by airlog_fill_hashes. */
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 
 #include <errno.h>
 #include <stdbool.h>
