@@ -10,7 +10,7 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "sched/sched.h"
-#include "sched/simrun.h"
+#include "sim/simrun.h"
 
 #define T0 1800000000000LL /* an arbitrary instant, ms */
 #define SEC 1000LL

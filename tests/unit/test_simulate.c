@@ -12,7 +12,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "plan/plan.h"
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 struct rows {
     struct aslog_row *r;

@@ -1,7 +1,7 @@
 /* The simulation behind `loaxa simulate` (see simulate.h): sched + simrun
  * with a virtual player whose programmes last as long as their recordings
  * (probe_recording, cached), and airlog for the rows. */
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "core/paths.h"
 #include "core/util.h"
 #include "airlog/airlog.h"
-#include "sched/simrun.h"
+#include "sim/simrun.h"
 
 struct dur_cache {
     char *rel;
