@@ -109,7 +109,7 @@ static json_object *entry_json(const struct sched_entry *e)
     json_object_object_add(o, "uid", jstr(e->item->uid));
     json_object_object_add(o, "title", jstr(e->item->summary));
     json_object_object_add(o, "level", jstr(ctl_level_name(e->level)));
-    json_object_object_add(o, "source", jstr(aslog_source_name(e->source)));
+    json_object_object_add(o, "source", jstr(aslog_source_name(airlog_source(e->source))));
     json_object_object_add(o, "planned_start", jtime(e->start_ms));
     return o;
 }

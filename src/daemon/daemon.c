@@ -650,7 +650,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = d->started_ms,
         /* watchdog: the defaults (30 s or 10% over, then 5 s) */

@@ -178,7 +178,7 @@ static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan
     e->end_ms = o->end_ms;
     e->deadline_ms = o->start_ms + s->o.grace_ms;
     e->level = o->item->level;
-    e->source = ASLOG_SOURCE_PLAN;
+    e->source = SCHED_SOURCE_PLAN;
     e->cancelled = o->cancelled;
     e->state = SCHED_PENDING;
 }
@@ -236,7 +236,7 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
      * place for the new time. */
     for (size_t i = 0; i < s->n_extra;) {
         struct sched_entry *e = s->extra[i];
-        if (e->source != ASLOG_SOURCE_PLAN) {
+        if (e->source != SCHED_SOURCE_PLAN) {
             i++;
             continue;
         }
@@ -279,7 +279,7 @@ struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *ite
     e->start_ms = e->end_ms = now_ms;
     e->deadline_ms = now_ms + s->o.grace_ms;
     e->level = level;
-    e->source = level == PLAN_LEVEL_EMERGENCY ? ASLOG_SOURCE_EMERGENCY : ASLOG_SOURCE_ADHOC;
+    e->source = level == PLAN_LEVEL_EMERGENCY ? SCHED_SOURCE_EMERGENCY : SCHED_SOURCE_ADHOC;
     e->state = SCHED_PENDING;
     extra_add(s, e);
     return e;
@@ -377,7 +377,7 @@ static const char *missed_reason(const struct sched *s, const struct sched_entry
  * while the hold lasts: not started, not written off (see jump_hold_ms). */
 static bool held(const struct sched *s, const struct sched_entry *e, int64_t now)
 {
-    return now < s->hold_until && e->source == ASLOG_SOURCE_PLAN &&
+    return now < s->hold_until && e->source == SCHED_SOURCE_PLAN &&
            e->deadline_ms > s->jump_from;
 }
 
@@ -594,9 +594,9 @@ struct sched_entry *sched_stop_current(struct sched *s)
 void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t played_ms,
                  int64_t now_ms)
 {
-    if (preempted && s->o.preempt != CONFIG_PREEMPT_DROP) {
+    if (preempted && s->o.preempt != SCHED_CUT_DROP) {
         e->requeued++;
-        e->skip_ms = s->o.preempt == CONFIG_PREEMPT_RESUME ? e->skip_ms + played_ms : 0;
+        e->skip_ms = s->o.preempt == SCHED_CUT_RESUME ? e->skip_ms + played_ms : 0;
         e->deadline_ms = now_ms + s->o.grace_ms;
         e->state = SCHED_PENDING;
         e->watch_ms = 0;

@@ -179,7 +179,7 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = INT64_MIN, /* the simulated daemon runs the whole time */
     };

@@ -138,7 +138,7 @@ START_TEST(test_row_completed_later)
                            .audio = audio, .n_audio = 1};
     struct sched_entry e = {.key = "u/20260101T000000Z", .item = &it,
                             .start_ms = 1767225600000, .end_ms = 1767225660000,
-                            .source = ASLOG_SOURCE_PLAN};
+                            .source = SCHED_SOURCE_PLAN};
     known_now = 0;
     int64_t id = -1;
     ck_assert_int_eq(airlog_begin(al, &e, "null", "", &id), 0);
