@@ -37,7 +37,7 @@ static void entry_free(struct sched_entry *e)
 {
     if (!e)
         return;
-    sched_item_free(e->own);
+    plan_item_free(e->own);
     free(e);
 }
 
@@ -51,58 +51,6 @@ void sched_free(struct sched *s)
     entry_free(s->zombie);
     free(s->arr);
     free(s);
-}
-
-/* ---- item copies ---- */
-
-static char **dup_strv(const char *const *v, size_t n)
-{
-    char **out = xcalloc(n + 1, sizeof *out);
-    for (size_t i = 0; i < n; i++)
-        out[i] = xstrdup(v[i] ? v[i] : "");
-    return out;
-}
-
-static void free_strv(const char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free((char *)v[i]);
-    free((void *)v);
-}
-
-static char *dup_opt(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-struct plan_item *sched_item_clone(const struct plan_item *it)
-{
-    struct plan_item *c = xcalloc(1, sizeof *c);
-    *c = *it;
-    c->uid = dup_opt(it->uid);
-    c->file = dup_opt(it->file);
-    c->summary = dup_opt(it->summary);
-    c->description = dup_opt(it->description);
-    c->unit = dup_opt(it->unit);
-    c->signature_tune = dup_opt(it->signature_tune);
-    c->categories = (const char *const *)dup_strv(it->categories, it->n_categories);
-    c->audio = (const char *const *)dup_strv(it->audio, it->n_audio);
-    return c;
-}
-
-void sched_item_free(struct plan_item *it)
-{
-    if (!it)
-        return;
-    free((char *)it->uid);
-    free((char *)it->file);
-    free((char *)it->summary);
-    free((char *)it->description);
-    free((char *)it->unit);
-    free((char *)it->signature_tune);
-    free_strv(it->categories, it->n_categories);
-    free_strv(it->audio, it->n_audio);
-    free(it);
 }
 
 /* ---- the extra list ---- */
@@ -151,7 +99,7 @@ static struct sched_entry *detach(struct sched *s, struct sched_entry *e)
         return e;
     struct sched_entry *h = xmalloc(sizeof *h);
     *h = *e;
-    h->own = sched_item_clone(e->item);
+    h->own = plan_item_dup(e->item);
     h->item = h->own;
     e->state = SCHED_DONE;
     extra_add(s, h);
@@ -274,7 +222,7 @@ struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *ite
     int64_t t = now_ms > s->last_adhoc_ms ? now_ms : s->last_adhoc_ms + 1;
     s->last_adhoc_ms = t;
     snprintf(e->key, sizeof e->key, "adhoc/%lld", (long long)t);
-    e->own = sched_item_clone(item);
+    e->own = plan_item_dup(item);
     e->item = e->own;
     e->start_ms = e->end_ms = now_ms;
     e->deadline_ms = now_ms + s->o.grace_ms;

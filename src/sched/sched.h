@@ -182,9 +182,4 @@ size_t sched_upcoming(const struct sched *s, int64_t now_ms, const struct sched_
                       size_t max);
 size_t sched_pending_count(const struct sched *s);
 
-/* Deep copy of an item (for ad hoc and for programmes that must outlive a
- * plan reload); sched_item_free frees it. */
-struct plan_item *sched_item_clone(const struct plan_item *it);
-void sched_item_free(struct plan_item *it);
-
 #endif
