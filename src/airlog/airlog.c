@@ -211,7 +211,7 @@ static int priority_of(const struct sched_entry *e)
     if (e->source == SCHED_SOURCE_PLAN)
         return e->item->priority;
     /* ad hoc: the PRIORITY value that means the requested level */
-    return e->level == PLAN_LEVEL_EMERGENCY ? 1 : e->level == PLAN_LEVEL_PRIORITY ? 3 : 0;
+    return plan_level_priority(e->level);
 }
 
 static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslog_row *r,

@@ -1,8 +1,8 @@
 /* Deep copies of plan items, for what must outlive a plan reload (ad hoc
- * airings, prepared programmes). Every field is copied by name, never by
- * `*c = *it`: a new pointer field left out is then missing in the copy
- * (and test_programme's check of shared pointers fails), never a silent
- * use-after-free once the plan is freed. */
+ * airings, prepared programmes), and the PRIORITY a level means. Every
+ * field is copied by name, never by `*c = *it`: a new pointer field left
+ * out is then missing in the copy (and test_programme's check of shared
+ * pointers fails), never a silent use-after-free once the plan is freed. */
 #include <stdlib.h>
 
 #include "core/util.h"
@@ -62,4 +62,9 @@ void plan_item_free(struct plan_item *it)
     free_strv(it->audio, it->n_audio);
     free((char *)it->signature_tune);
     free(it);
+}
+
+int plan_level_priority(enum plan_level level)
+{
+    return level == PLAN_LEVEL_EMERGENCY ? 1 : level == PLAN_LEVEL_PRIORITY ? 3 : 0;
 }

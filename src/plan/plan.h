@@ -43,6 +43,10 @@ struct plan_item {
 struct plan_item *plan_item_dup(const struct plan_item *it);
 void plan_item_free(struct plan_item *it);
 
+/* The PRIORITY value that means a level (1, 3, 0), for what has no
+ * PRIORITY as written (ad hoc airings). */
+int plan_level_priority(enum plan_level level);
+
 /* One airing the plan asks for. */
 struct plan_occurrence {
     const struct plan_item *item; /* the override's item when one applies */

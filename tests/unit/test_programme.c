@@ -71,6 +71,9 @@ END_TEST
 
 START_TEST(test_length_rules)
 {
+    ck_assert_int_eq(plan_level_priority(PLAN_LEVEL_EMERGENCY), 1);
+    ck_assert_int_eq(plan_level_priority(PLAN_LEVEL_PRIORITY), 3);
+    ck_assert_int_eq(plan_level_priority(PLAN_LEVEL_NORMAL), 0);
     ck_assert_ptr_null(programme_tune("none", "t.wav"));
     ck_assert_ptr_null(programme_tune(NULL, ""));
     ck_assert_str_eq(programme_tune(NULL, "t.wav"), "t.wav");
