@@ -288,7 +288,7 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         if (late > 0)
             snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
         else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
-                 a->e->source == ASLOG_SOURCE_PLAN)
+                 a->e->source == SCHED_SOURCE_PLAN)
             snprintf(reason, sizeof reason, "%s",
                      a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
         else if (a->short_ms > 0)
