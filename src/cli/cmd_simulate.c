@@ -14,7 +14,7 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "plan/plan.h"
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 static void usage(FILE *f)
 {

@@ -95,7 +95,8 @@ static struct ctl_status_entry status_entry(const struct sched_entry *e,
 {
     return (struct ctl_status_entry){
         .key = e->key, .uid = e->item->uid, .title = e->item->summary,
-        .level = ctl_level_name(e->level), .source = aslog_source_name(e->source),
+        .level = ctl_level_name(e->level),
+        .source = aslog_source_name(airlog_source(e->source)),
         .planned_start = stime(t, e->start_ms),
     };
 }
@@ -200,8 +201,7 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
             .uid = "", .file = "", .summary = base ? base + 1 : req->target,
             .description = "", .unit = "", .audio = audio, .n_audio = 1,
             .level = req->level, .approved = true,
-            .priority = req->level == PLAN_LEVEL_EMERGENCY ? 1
-                        : req->level == PLAN_LEVEL_PRIORITY ? 3 : 0,
+            .priority = plan_level_priority(req->level),
         };
         e = sched_add_adhoc(d->s, &adhoc, req->level, lclock_now_ms(d->clk));
     } else if (it) {
