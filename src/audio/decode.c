@@ -29,27 +29,27 @@ struct decoder {
 };
 
 /* Containers people bring that libsndfile does not decode, by their
- * magic bytes. */
+ * magic bytes (format names are the same in every language). */
 static const char *container_name(const unsigned char *b, size_t n)
 {
     static const unsigned char asf[] = {0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11};
     if (n >= 12 && memcmp(b + 4, "ftyp", 4) == 0) {
         if (memcmp(b + 8, "3gp", 3) == 0 || memcmp(b + 8, "3g2", 3) == 0)
             return _("3GP (AAC or AMR)");
-        return _("MP4/M4A (AAC)");
+        return "MP4/M4A (AAC)";
     }
     if (n >= sizeof asf && memcmp(b, asf, sizeof asf) == 0)
-        return _("WMA/ASF");
+        return "WMA/ASF";
     if (n >= 5 && memcmp(b, "#!AMR", 5) == 0)
-        return _("AMR");
+        return "AMR";
     if (n >= 4 && memcmp(b, "\x1a\x45\xdf\xa3", 4) == 0)
-        return _("WebM/Matroska");
+        return "WebM/Matroska";
     if (n >= 4 && memcmp(b, ".RMF", 4) == 0)
-        return _("RealAudio");
+        return "RealAudio";
     if (n >= 2 && b[0] == 0xFF && (b[1] & 0xF6) == 0xF0) /* ADTS: layer bits 00 */
-        return _("AAC");
+        return "AAC";
     if (n >= 3 && (memcmp(b, "ID3", 3) == 0 || (b[0] == 0xFF && (b[1] & 0xE0) == 0xE0)))
-        return _("MP3");
+        return "MP3";
     if (n >= 4 && memcmp(b, "OggS", 4) == 0)
         return _("Ogg (with a codec this build cannot decode)");
     return NULL;
