@@ -22,6 +22,10 @@ static const char *const late_slow = N_("started late: the audio output was slow
 static const char *const no_answer = N_("the audio output did not answer");
 static const char *const slow = N_("the audio output was slow to start");
 static const char *const short_recording = N_("recording shorter than its header");
+/* later than planned although started when asked: queued behind what was
+ * on air, or asked late (a restart or a clock step within grace) */
+static const char *const late_queued = N_("started late: the programme before it was on air");
+static const char *const late_grace = N_("started late, within the grace period");
 
 static const char *const no_device_hint =
     N_("no output device was found; set [audio] device (--device) to a device name, "
@@ -309,6 +313,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         /* never a plain "aired" for a late start or a cut-short file */
         if (late > 0)
             snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
+        else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
+                 a->e->source == ASLOG_SOURCE_PLAN)
+            snprintf(reason, sizeof reason, "%s",
+                     a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
         else if (a->short_ms > 0)
             snprintf(reason, sizeof reason, "%s", short_recording);
         break;
@@ -345,6 +353,7 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
              a->e->key, (double)late / 1000.0, _(blame_output ? no_answer : slow));
     if (rep->end != PLAYER_PREEMPTED || d->cfg->preempt == CONFIG_PREEMPT_DROP)
         airing_forget_adhoc(d, a->e->key);
+    d->last_end_ms = now_ms(d);
     sched_ended(d->s, a->e, rep->end == PLAYER_PREEMPTED, rep->played_ms, now_ms(d));
     airing_drop(a);
 }

@@ -121,6 +121,7 @@ struct daemon {
     bool quit;
     int64_t quit_deadline_mono;
     int64_t started_ms;
+    int64_t last_end_ms;          /* when the last airing ended (late-start reasons) */
 };
 
 /* daemon.c */
