@@ -43,6 +43,7 @@ lang_cmds() { # each: exit status, then the command
 1 log --db $T_TMP/none.db
 2 log --db $T_TMP/none.db --from someday
 2 simulate --from 2026-12-01
+0 simulate --from 2026-03-02 --to 2026-03-03
 CMDS
 }
 while read -r want args; do
