@@ -15,7 +15,7 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "plan/plan.h"
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 static void usage(FILE *f)
 {

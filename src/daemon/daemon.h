@@ -13,7 +13,7 @@
 #include "core/config.h"
 #include "ctl/ctl.h"
 #include "plan/plan.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 #include "sched/sched.h"
 
 /* A programme with a player: prepared, on air, or fading out. */
