@@ -51,7 +51,7 @@ static void print_text(const struct ctl_status *st)
         char el[32], rem[32];
         mmss(cur->elapsed_ms, el);
         printf(_("On air:  %s (%s, %s)\n"), str(cur->e.title), str(cur->e.key),
-               str(cur->e.source));
+               i18n_keyword(str(cur->e.source)));
         if (cur->starts_in_ms >= 0) {
             mmss(cur->starts_in_ms + 999, rem);
             printf(_("         starts in %s\n"), rem);
@@ -66,7 +66,7 @@ static void print_text(const struct ctl_status *st)
         printf(_("Next:\n"));
         for (size_t i = 0; i < st->n_next; i++)
             printf("  %s  %s  [%s]\n", str(st->next[i].planned_start), str(st->next[i].title),
-                   str(st->next[i].level));
+                   i18n_keyword(str(st->next[i].level)));
     } else {
         printf(_("Next:    nothing in the next two days\n"));
     }
@@ -104,8 +104,9 @@ static int errors_page(const struct loaxa_config *cfg, unsigned offset,
     char err[1024], *ans = NULL;
     bool ok = false;
     for (int attempt = 0;; attempt++) {
-        if (ctl_call(cfg->socket_path, &req, 15000, &ok, &ans, err, sizeof err) < 0) {
-            fprintf(stderr, "loaxa status: %s\n", err);
+        int rc = ctl_call(cfg->socket_path, &req, 15000, &ok, &ans, err, sizeof err);
+        if (rc < 0) {
+            ctlcmd_print_error("status", cfg, rc, err);
             return -1;
         }
         if (ok)

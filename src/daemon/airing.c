@@ -320,7 +320,7 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
                    rep->underruns);
     if (rep->first_frame_ms >= 0)
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
-             a->e->item->summary, a->e->key, aslog_status_name(st),
+             a->e->item->summary, a->e->key, i18n_keyword(aslog_status_name(st)),
              (long long)(rep->first_frame_ms - a->asked_start_ms), (long long)rep->played_ms);
     if (late > 0)
         dlog(LOG_WARNING, _("%s (%s) started %.1f s late: %s"), a->e->item->summary,
