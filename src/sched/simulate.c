@@ -11,6 +11,7 @@
 #include "audio/probe.h"
 #include "core/i18n.h"
 #include "core/paths.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "sched/airlog.h"
 #include "sched/simrun.h"
@@ -66,7 +67,7 @@ static int64_t sim_duration(void *ud, const struct sched_entry *e, const char **
     const struct plan_item *it = e->item;
     int64_t total = 0;
     if (it->n_audio == 0) {
-        *why = _("no recordings");
+        *why = REASON_NO_RECORDINGS;
         return -1;
     }
     for (size_t i = 0; i < it->n_audio; i++) {
@@ -147,7 +148,7 @@ static void sim_end(void *ud, const struct sched_entry *e, int64_t start, int64_
         }
     }
     enum aslog_status st = preempted ? ASLOG_INTERRUPTED : ASLOG_AIRED;
-    const char *why = preempted ? N_("preempted by an emergency") : "";
+    const char *why = preempted ? REASON_PREEMPTED : "";
     note(sm, aslog_finish(sm->log, id, st, why, start, end,
                           played, 0), st);
 }
@@ -156,6 +157,9 @@ static void sim_failed(void *ud, const struct sched_entry *e, int64_t now, const
 {
     struct sim *sm = ud;
     (void)now;
+    char buf[400];
+    if (strcmp(why, REASON_NO_RECORDINGS) != 0) /* an error: stored under its msgid */
+        why = reason_with(buf, sizeof buf, REASON_PREPARE_FAILED, why);
     note(sm, airlog_record(sm->al, e, ASLOG_FAILED, why, "simulate", ""), ASLOG_FAILED);
 }
 
