@@ -661,7 +661,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .jump_hold_ms = SCHED_JUMP_HOLD_MS,
     };
     d->s = sched_new(&so);
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     if (!(d->planner = planner_new(cfg->plan_path, &po))) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;
