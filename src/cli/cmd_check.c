@@ -94,6 +94,7 @@ int cmd_check(int argc, char **argv, struct loaxa_config *cfg)
     }
     struct plan_check_options co = {
         .audio_root = cfg->audio_root,
+        .signature_tune = cfg->signature_tune,
         .hours_start_min = cfg->hours_start_min,
         .hours_end_min = cfg->hours_end_min,
         .max_session_min = cfg->max_session_min,

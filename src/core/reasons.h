@@ -48,6 +48,11 @@
 #define REASON_LATE_NO_ANSWER N_("started late: the audio output did not answer")
 /* aired: its first frame came late because the output was slow to start */
 #define REASON_LATE_SLOW N_("started late: the audio output was slow to start")
+/* aired late although started when asked: queued behind the one on air */
+#define REASON_LATE_QUEUED N_("started late: the programme before it was on air")
+/* aired late although started when asked: asked late (a restart or a
+ * clock step) within the grace period */
+#define REASON_LATE_GRACE N_("started late, within the grace period")
 /* aired: a recording held less audio than its header says (truncated) */
 #define REASON_SHORT_RECORDING N_("recording shorter than its header")
 /* failed: the output never answered within the grace period */

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio/probe.h"
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
+#include "programme/programme.h"
 
 /* Reasons stored in the log (core/reasons.h), translated when shown. */
 static const char *const late_no_answer = REASON_LATE_NO_ANSWER;
@@ -23,6 +23,8 @@ static const char *const late_slow = REASON_LATE_SLOW;
 static const char *const no_answer = REASON_NO_ANSWER;
 static const char *const slow = N_("the audio output was slow to start");
 static const char *const short_recording = REASON_SHORT_RECORDING;
+static const char *const late_queued = REASON_LATE_QUEUED;
+static const char *const late_grace = REASON_LATE_GRACE;
 
 static const char *const no_device_hint = REASON_NO_DEVICE;
 
@@ -72,19 +74,6 @@ void airing_forget_adhoc(struct daemon *d, const char *key)
     }
 }
 
-static char *resolve_tune(struct daemon *d, const struct plan_item *it)
-{
-    const char *sig = it->signature_tune ? it->signature_tune : d->cfg->signature_tune;
-    char *abs = NULL, err[256];
-    if (!sig || !*sig || strcmp(sig, "none") == 0)
-        return NULL;
-    if (paths_resolve_audio(d->cfg->audio_root, sig, &abs, err, sizeof err) < 0) {
-        dlog(LOG_WARNING, _("signature tune left out: %s"), err);
-        return NULL;
-    }
-    return abs;
-}
-
 int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_status st,
                       const char *reason, const char *device)
 {
@@ -128,23 +117,6 @@ void airing_record_failed(struct daemon *d, const struct sched_entry *e, const c
                         reason_label(reason, buf, sizeof buf));
 }
 
-/* A recording's length from its header (-1: unreadable); *short_ms grows
- * by what a cut-short WAV lacks. Non-blocking: probe refuses FIFOs. */
-static int64_t probe_ms(const char *path, int64_t *short_ms, const char **short_file)
-{
-    struct probe_info pi;
-    char perr[256];
-    if (probe_recording(path, &pi, perr, sizeof perr) < 0)
-        return -1;
-    int64_t s = probe_short_ms(&pi);
-    if (s > 0) {
-        *short_ms += s;
-        if (!*short_file)
-            *short_file = path;
-    }
-    return pi.duration_ms;
-}
-
 void airing_prepare(struct daemon *d, struct sched_entry *e)
 {
     struct airing *a = NULL;
@@ -154,7 +126,7 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     char err[1024] = "", reason[1400];
     char **files = NULL;
     size_t n = 0;
-    char *tune = NULL;
+    struct programme prog = {0};
     struct player *p = NULL;
     int rc = 0;
     if (!a) {
@@ -168,16 +140,28 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
             reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
-    int64_t dur = 0, short_ms = 0;
+    /* what it airs and for how long: the model simulate and check use */
+    struct programme_settings pst = {d->cfg->audio_root, d->cfg->signature_tune};
+    if ((rc = programme_build(e->item, &pst, e->skip_ms, NULL, NULL, &prog, err,
+                              sizeof err)) < 0) {
+        reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
+        goto fail;
+    }
+    int64_t short_ms = 0;
     const char *short_file = NULL;
-    for (size_t i = 0; i < n && dur >= 0; i++) {
-        int64_t ms = probe_ms(files[i], &short_ms, &short_file);
-        dur = ms < 0 ? -1 : dur + ms;
+    for (size_t i = 0; i < prog.n; i++) {
+        if (prog.src[i].kind == PROGRAMME_RECORDING && prog.src[i].short_ms > 0) {
+            short_ms += prog.src[i].short_ms;
+            if (!short_file)
+                short_file = prog.src[i].path;
+        }
     }
     if (short_ms > 0)
         dlog(LOG_WARNING, _("%s (%s): %s is %lld ms shorter than its header says (truncated?)"),
              e->item->summary, e->key, short_file, (long long)short_ms);
-    tune = resolve_tune(d, e->item);
+    if (prog.tune_err[0])
+        dlog(LOG_WARNING, _("signature tune left out: %s"), prog.tune_err);
+    const char *tune = programme_tune_path(&prog);
     char *cache = xasprintf("%s.loudness", d->cfg->db_path);
     struct player_opts po = {
         .device = d->cfg->device,
@@ -208,18 +192,10 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     a->ready_ms = -1;
     a->progress_mono = -1;
     a->short_ms = short_ms;
-    a->duration_ms = dur >= 0 ? dur - e->skip_ms : -1;
+    a->duration_ms = prog.recordings_ms;
     /* the watchdog's expected length: every item the player will play,
      * signature tunes included (one before unless resuming, one after) */
-    int64_t len = -1;
-    if (dur >= 0) {
-        int64_t none = 0, tune_ms = 0;
-        const char *nf = NULL;
-        if (tune && (tune_ms = probe_ms(tune, &none, &nf)) < 0)
-            tune_ms = 0;
-        len = dur - (e->skip_ms > 0 ? e->skip_ms : 0) + tune_ms * (e->skip_ms > 0 ? 1 : 2);
-    }
-    a->length_ms = len > 0 ? len : 0;
+    a->length_ms = prog.length_ms > 0 ? prog.length_ms : 0;
     /* while the output has not answered, the watchdog allows the grace
      * period too: a late start within grace is a start, not an overrun */
     sched_set_length(d->s, e, a->length_ms > 0 ? a->length_ms + (int64_t)d->cfg->grace_min
@@ -227,12 +203,12 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
                                               : 0);
     util_strlcpy(a->operator_name, airing_operator(d, e->key), sizeof a->operator_name);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     return;
 fail:
     player_free(p);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     airing_record_failed(d, e, reason);
     airing_forget_adhoc(d, e->key);
     sched_failed(d->s, e);
@@ -321,6 +297,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         /* never a plain "aired" for a late start or a cut-short file */
         if (late > 0)
             snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
+        else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
+                 a->e->source == SCHED_SOURCE_PLAN)
+            snprintf(reason, sizeof reason, "%s",
+                     a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
         else if (a->short_ms > 0)
             snprintf(reason, sizeof reason, "%s", short_recording);
         break;
@@ -350,13 +330,14 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
                    rep->underruns);
     if (rep->first_frame_ms >= 0)
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
-             a->e->item->summary, a->e->key, aslog_status_name(st),
+             a->e->item->summary, a->e->key, i18n_keyword(aslog_status_name(st)),
              (long long)(rep->first_frame_ms - a->asked_start_ms), (long long)rep->played_ms);
     if (late > 0)
         dlog(LOG_WARNING, _("%s (%s) started %.1f s late: %s"), a->e->item->summary,
              a->e->key, (double)late / 1000.0, _(blame_output ? no_answer : slow));
     if (rep->end != PLAYER_PREEMPTED || d->cfg->preempt == CONFIG_PREEMPT_DROP)
         airing_forget_adhoc(d, a->e->key);
+    d->last_end_ms = now_ms(d);
     sched_ended(d->s, a->e, rep->end == PLAYER_PREEMPTED, rep->played_ms, now_ms(d));
     airing_drop(a);
 }

@@ -66,7 +66,8 @@ static void append(struct daemon *d, struct backlog_op op)
 {
     if (d->n_backlog == BACKLOG_MAX) {
         dlog(LOG_ERR, _("as-run log row lost for %s (%s): the log has been unwritable too long"),
-             d->backlog[0].row->occ_key, aslog_status_name(d->backlog[0].row->status));
+             d->backlog[0].row->occ_key,
+             i18n_keyword(aslog_status_name(d->backlog[0].row->status)));
         journal_drop(d->jn, d->backlog[0].jticket);
         free(d->backlog[0].row);
         memmove(d->backlog, d->backlog + 1, --d->n_backlog * sizeof *d->backlog);
@@ -193,7 +194,8 @@ void backlog_fini(struct daemon *d)
             kept++;
         else
             dlog(LOG_ERR, _("as-run log row lost for %s (%s): %s"), d->backlog[i].row->occ_key,
-                 aslog_status_name(d->backlog[i].row->status), aslog_errmsg(d->log));
+                 i18n_keyword(aslog_status_name(d->backlog[i].row->status)),
+                 aslog_errmsg(d->log));
         free(d->backlog[i].row);
     }
     if (kept)

@@ -15,6 +15,7 @@
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan_internal.h"
+#include "programme/programme.h"
 
 /* `loaxa check` looks at this many airings at most: a year of a sane plan
  * is a few thousand; a FREQ=MINUTELY rule makes half a million. */
@@ -134,15 +135,33 @@ static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
     return total;
 }
 
+/* The signature tune's length as the programme model counts it (0: none,
+ * or unreadable: the player leaves it out). */
+static int64_t tune_ms(struct checker *c, const struct plan_item_full *it)
+{
+    const char *rel = programme_tune(it->pub.signature_tune, c->opt->signature_tune);
+    if (!rel)
+        return 0;
+    struct rec_cache *r = probe_cached(c, rel);
+    return r->rc == 0 && r->ms > 0 ? r->ms : 0;
+}
+
 static void check_item(struct checker *c, struct plan_item_full *it)
 {
     char *m;
-    int64_t total = check_recordings(c, it);
+    int64_t tune = tune_ms(c, it);
+    /* the programme's length, as loaxad and simulate count it */
+    int64_t total = programme_length(check_recordings(c, it), tune, 0);
     c->dur[it->live_index] = total;
     if (total > 0 && it->slot_ms >= 0 && total > it->slot_ms) {
-        m = xasprintf(_("the recordings last %lld s but the slot is %lld s: the end will be "
-                        "cut or run over"), (long long)((total + 999) / 1000),
-                      (long long)(it->slot_ms / 1000));
+        if (tune > 0)
+            m = xasprintf(_("the programme lasts %lld s with its signature tunes but the slot "
+                            "is %lld s: the end will be cut or run over"),
+                          (long long)((total + 999) / 1000), (long long)(it->slot_ms / 1000));
+        else
+            m = xasprintf(_("the recordings last %lld s but the slot is %lld s: the end will be "
+                            "cut or run over"), (long long)((total + 999) / 1000),
+                          (long long)(it->slot_ms / 1000));
         add(c, it, it->line_slot ? it->line_slot : it->pub.line, PLAN_WARNING, m);
         free(m);
     }
