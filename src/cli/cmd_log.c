@@ -12,6 +12,7 @@
 #include "aslog/aslog.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "report/report.h"
@@ -120,8 +121,8 @@ static int on_row(const struct aslog_row *r, void *ud)
          * the locale's language (csv and json keep the stored keywords). */
         s[5] = report_status_label(s[5]);
         s[6] = report_source_label(r->source);
-        if (*s[12])
-            s[12] = _(s[12]);
+        char why[1400];
+        s[12] = reason_label(s[12], why, sizeof why);
         for (int i = 0; i < NCOL; i++)
             st->cell[(size_t)(st->n - 1) * NCOL + (size_t)i] = xstrdup(s[i]);
     }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
@@ -218,7 +219,7 @@ static void replayed(void *ud, int ticket, const struct journal_meta *m,
     case JOURNAL_STARTED:
         /* on air when the daemon stopped, as aslog_recover says it */
         r.status = ASLOG_INTERRUPTED;
-        r.reason = "daemon stopped";
+        r.reason = REASON_DAEMON_STOPPED;
         r.actual_end_ms = -1;
         op.from_start = true;
         break;
