@@ -27,6 +27,7 @@
 #include "daemon/hasher.h"
 #include "daemon/journal.h"
 #include "daemon/planner.h"
+#include "sched/simulate.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
@@ -383,6 +384,9 @@ static void drive(struct daemon *d)
         case SCHED_OVERRUN:
             airing_overrun(d, act.entry);
             break;
+        case SCHED_SLOT_END:
+            airing_slot_end(d, act.entry, act.at_ms);
+            break;
         case SCHED_STALLED:
             airing_abandon(d, act.entry, act.reason);
             break;
@@ -659,6 +663,11 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
          * may still drop a prepared programme with nothing logged */
         .arm_ms = (int64_t)cfg->latency_ms + 1000,
         .jump_hold_ms = SCHED_JUMP_HOLD_MS,
+        /* enforced, not only warned about by check (see loaxad(8)) */
+        .hours_start_min = cfg->hours_start_min,
+        .hours_end_min = cfg->hours_end_min,
+        .local_min = simulate_local_min,
+        .slot_cut = cfg->overrun == CONFIG_OVERRUN_CUT,
     };
     d->s = sched_new(&so);
     struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};

@@ -160,6 +160,8 @@ void airing_check_players(struct daemon *d);
 int airing_tick(struct daemon *d);
 void airing_check_device(struct daemon *d);
 void airing_overrun(struct daemon *d, struct sched_entry *e);
+/* The slot ends at end_ms: fade the programme out so its sound ends there. */
+void airing_slot_end(struct daemon *d, struct sched_entry *e, int64_t end_ms);
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);
 
 /* backlog.c */
