@@ -1,0 +1,51 @@
+# What `check` warns about, the real loaxad enforces (issue 18): a
+# programme longer than its slot (DURATION) is faded out at the slot's end
+# and logged aired with that reason; an item outside the broadcast hours is
+# not aired (logged missed), an emergency then still airs.
+. "$SRCDIR/tests/e2e/lib.sh"
+. "$SRCDIR/tests/e2e/daemon-lib.sh"
+t_setup
+trap d_cleanup EXIT
+d_setup
+K="substr(occ_key,1,instr(occ_key,'/')-1)"
+
+# plan_ev UID OFFSET PRIORITY FILE [DURATION]
+plan_ev() {
+    printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\n' "$1" "$(d_time "$2")"
+    [ -n "${5:-}" ] && printf 'DURATION:%s\r\n' "$5"
+    printf 'SUMMARY:Item %s\r\nPRIORITY:%s\r\nSTATUS:CONFIRMED\r\nATTACH:%s\r\nEND:VEVENT\r\n' "$1" "$3" "$4"
+}
+plan_write() {
+    { printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e//EN\r\n'; cat; printf 'END:VCALENDAR\r\n'; } \
+        >"$T_TMP/plan/.p.tmp" && mv "$T_TMP/plan/.p.tmp" "$T_TMP/plan/p.ics"
+}
+
+# --- a 60 s recording in a 3 s slot: cut at the slot's end, aired
+D_NOW=$(date +%s)
+plan_ev slot 3 0 long.wav PT3S | plan_write
+d_start || t_done
+d_wait_sql "select status||':'||reason from airing where $K = 'slot'" \
+    "aired:cut at the end of its slot" 20 && ok "cut at the end of its slot, logged aired"
+played=$(d_sql "select played_ms from airing where $K = 'slot'")
+echo "played: ${played} ms of a 3000 ms slot"
+[ "${played:-0}" -gt 1500 ] && [ "${played:-0}" -le 3500 ] || fail "played $played ms in a 3 s slot"
+grep_in "$T_TMP/loaxad.log" 'longer than its slot'
+d_stop
+[ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
+
+# --- broadcast hours that exclude now: the normal item is missed with the
+# reason, never shown as next; the emergency airs
+m=$(( 10#$(TZ=Asia/Ho_Chi_Minh date +%H) * 60 + 10#$(TZ=Asia/Ho_Chi_Minh date +%M) ))
+if [ "$m" -lt 720 ]; then hours=20:00-21:00; else hours=01:00-02:00; fi
+D_NOW=$(date +%s)
+{ plan_ev out 3 0 tone.wav; plan_ev em 4 1 tone.wav; } | plan_write
+d_start --broadcast-hours "$hours" || t_done
+expect_rc 0 "$LOAXA" status --json
+grep -q '"key":"out/' "$T_TMP/out" && fail "status names an item that will not air"
+grep -q '"key":"em/' "$T_TMP/out" || fail "status does not name the emergency"
+d_wait_sql "select status||':'||reason from airing where $K = 'out'" \
+    "missed:outside the broadcast hours" 20 && ok "outside the hours: missed"
+d_wait_sql "select status from airing where $K = 'em'" "aired" 20 && ok "the emergency airs"
+d_stop
+[ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
+t_done
