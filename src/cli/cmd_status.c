@@ -82,9 +82,20 @@ static void print_text(json_object *o)
     if (json_object_object_get_ex(o, "plan", &v)) {
         printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(v, "path"), num(v, "items", 0),
                str(v, "loaded"));
-        json_object *errs;
+        json_object *errs, *b;
+        json_object *fl;
+        if (json_object_object_get_ex(v, "files", &fl))
+            for (size_t i = 0; i < json_object_array_length(fl); i++)
+                printf("         %s\n", json_object_get_string(json_object_array_get_idx(fl, i)));
+        bool failed = json_object_object_get_ex(v, "last_read_failed", &b) &&
+                      json_object_get_boolean(b);
         if (num(v, "error_count", 0) > 0 && json_object_object_get_ex(v, "errors", &errs)) {
-            printf(_("         the last reload was refused; still airing the last good plan:\n"));
+            if (failed)
+                printf(_("         the plan cannot be read; still airing the plan loaded "
+                         "above:\n"));
+            else
+                printf(_("         the plan has errors: their items are left out, the valid "
+                         "items air:\n"));
             size_t shown = json_object_array_length(errs);
             for (size_t i = 0; i < shown; i++)
                 printf("         %s\n",

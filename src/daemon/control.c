@@ -155,6 +155,14 @@ static char *status_json(struct daemon *d)
     json_object_object_add(pl, "items", json_object_new_int(items));
     json_object_object_add(pl, "loaded", jtime(d->plan ? d->plan_loaded_ms : -1));
     json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
+    /* what is airing, truly: the files of the plan in the scheduler, whether
+     * items were left out for errors, whether a newer read failed */
+    json_object *fa = json_object_new_array();
+    for (size_t i = 0; d->plan && i < plan_file_count(d->plan); i++)
+        json_object_array_add(fa, jstr(plan_file_path(d->plan, i)));
+    json_object_object_add(pl, "files", fa);
+    json_object_object_add(pl, "left_out", json_object_new_int(d->plan ? d->plan_left_out : 0));
+    json_object_object_add(pl, "last_read_failed", json_object_new_boolean(d->plan_read_failed));
     /* the first ones; ERRORS has them all */
     json_object *ea = json_object_new_array();
     errors_index(d);

@@ -130,15 +130,17 @@ static int64_t lookback_from(struct daemon *d, int64_t now)
     return latest >= 0 && latest < late ? latest - grace : late;
 }
 
-/* Asks the planner to read the plan again; returns the load's number. At
- * start, and while there is no plan, a plan with errors airs its good
- * items; later it is refused and the last good plan keeps airing. */
+/* Asks the planner to read the plan again; returns the load's number.
+ * One rule at start and on reload: a plan with errors airs its valid items
+ * (the items with errors are left out, as `loaxa check` says), and status
+ * says so. Only a plan that cannot be read at all (a folder gone, no file)
+ * leaves the last plan airing. */
 unsigned long daemon_reload(struct daemon *d, bool startup)
 {
     int64_t now = now_ms(d);
     int64_t from = startup ? lookback_from(d, now)
                            : now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
-    d->load_asked = planner_load(d->planner, startup || !d->plan, from, now + WINDOW_MS);
+    d->load_asked = planner_load(d->planner, true, from, now + WINDOW_MS);
     return d->load_asked;
 }
 
@@ -174,39 +176,27 @@ static void on_load(struct daemon *d, struct planner_job *j)
     char msg[4096];
     bool first = d->load_done == 0, ok = false;
     d->load_done = j->seq;
-    if (j->errors) {
-        free(d->plan_errors);
-        d->plan_errors = xstrdup(j->errors);
-        d->n_plan_errors = (int)j->n_errors;
-    }
-    if (j->refused) {
-        snprintf(msg, sizeof msg,
-                 _("the plan has %zu error(s); still airing the last good plan: %s"),
-                 j->n_errors, j->errors);
-        dlog(LOG_ERR, "%s", msg);
-    } else if (!j->plan) {
+    if (!j->plan) {
         snprintf(msg, sizeof msg, _("cannot read the plan %s: %s"), d->cfg->plan_path,
-                 j->msg ? j->msg : "?");
+                 j->refused && j->errors ? j->errors : j->msg ? j->msg : "?");
         /* in status too: a plan folder deleted, unreadable */
         free(d->plan_errors);
         d->plan_errors = xstrdup(msg);
         d->n_plan_errors = 1;
+        d->plan_read_failed = true;
         dlog(LOG_ERR, "%s", msg);
         if (d->plan)
-            dlog(LOG_ERR, _("still airing the last good plan"));
+            dlog(LOG_ERR, _("still airing the last plan read"));
         else if (first)
             /* keep running: the control socket answers, and the plan is
              * read as soon as it appears */
             dlog(LOG_WARNING, _("no plan yet; waiting for %s"), d->cfg->plan_path);
     } else {
-        if (j->n_errors) /* at start there is no better plan: air its good items */
-            dlog(LOG_ERR, _("the plan has %zu error(s); its valid items will air: %s"),
-                 j->n_errors, j->errors);
-        else {
-            free(d->plan_errors);
-            d->plan_errors = NULL;
-            d->n_plan_errors = 0;
-        }
+        free(d->plan_errors);
+        d->plan_errors = j->n_errors ? xstrdup(j->errors) : NULL;
+        d->n_plan_errors = (int)j->n_errors;
+        d->plan_left_out = (int)j->n_errors;
+        d->plan_read_failed = false;
         struct plan *old = d->plan;
         d->plan = j->plan;
         j->plan = NULL;
@@ -214,11 +204,21 @@ static void on_load(struct daemon *d, struct planner_job *j)
         window_apply(d, j);
         planner_retire(d->planner, old); /* sched's entries now point into the new one */
         d->plan_loaded_ms = now_ms(d);
-        snprintf(msg, sizeof msg,
-                 _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
-                 plan_item_count(d->plan), plan_file_count(d->plan), d->n_occ);
-        dlog(LOG_INFO, "%s", msg);
-        ok = true;
+        if (j->n_errors) {
+            /* RELOAD answers ERR (loaxa reload exits 1), yet the plan is in */
+            snprintf(msg, sizeof msg,
+                     _("the plan has %zu error(s); its valid items air (%zu item(s) from "
+                       "%zu file(s)), the items with errors are left out: %s"),
+                     j->n_errors, plan_item_count(d->plan), plan_file_count(d->plan),
+                     j->errors);
+            dlog(LOG_ERR, "%s", msg);
+        } else {
+            snprintf(msg, sizeof msg,
+                     _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
+                     plan_item_count(d->plan), plan_file_count(d->plan), d->n_occ);
+            dlog(LOG_INFO, "%s", msg);
+            ok = true;
+        }
     }
     answer_reloads(d, j->seq, ok, msg);
 }

@@ -93,8 +93,11 @@ struct daemon {
     size_t n_occ;
     int64_t win_from, win_to;     /* the occurrences loaded */
     int64_t plan_loaded_ms;
-    char *plan_errors;            /* the last rejected reload's errors, or NULL */
+    char *plan_errors;            /* the airing plan's errors (their items left out), or
+                                   * why the last read failed; NULL: none */
     int n_plan_errors;
+    int plan_left_out;            /* errors of the airing plan: its items left out */
+    bool plan_read_failed;        /* the last read failed: the plan airing is older */
 
     struct airing air[DAEMON_MAX_AIRINGS];
     struct adhoc_op *adhoc;
