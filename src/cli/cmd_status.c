@@ -77,7 +77,7 @@ static void print_text(json_object *o)
                    str(e, "level"));
         }
     } else {
-        printf(_("Next:    nothing in the next two days\n"));
+        printf(_("Next:    nothing planned\n"));
     }
     if (json_object_object_get_ex(o, "plan", &v)) {
         printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(v, "path"), num(v, "items", 0),

@@ -147,6 +147,20 @@ static char *status_json(struct daemon *d)
     json_object *next = json_object_new_array();
     for (size_t i = 0; i < n; i++)
         json_object_array_add(next, entry_json(up[i]));
+    if (n == 0 && d->plan && d->next_of == d->plan) { /* beyond the loaded window */
+        const struct plan_occurrence *no = &d->next_occ;
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "key", jstr(no->key));
+        json_object_object_add(e, "uid", jstr(no->item->uid));
+        json_object_object_add(e, "title", jstr(no->item->summary));
+        json_object_object_add(e, "level", jstr(ctl_level_name(no->item->level)));
+        json_object_object_add(e, "source", jstr(aslog_source_name(ASLOG_SOURCE_PLAN)));
+        json_object_object_add(e, "planned_start", jtime(no->start_ms));
+        json_object_array_add(next, e);
+    } else if (n == 0 && d->plan && !d->next_asked && !d->next_of &&
+               !d->next_none) {
+        daemon_next_check(d); /* the window emptied since: look beyond it */
+    }
     json_object_object_add(o, "next", next);
 
     json_object *pl = json_object_new_object();

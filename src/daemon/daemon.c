@@ -89,6 +89,69 @@ static void window_ask(struct daemon *d, int64_t from, int64_t to)
         d->expanding = true;
 }
 
+#define NEXT_HORIZON_MS (400 * DAY_MS) /* how far the next airing is looked for */
+
+/* In the worker: would this occurrence air (the core's rules for a plan
+ * entry: approval, broadcast hours)? Reads only the settings. */
+static bool next_airs_cb(void *ud, const struct plan_occurrence *o)
+{
+    const struct daemon *d = ud;
+    if (d->cfg->require_approval && !o->item->approved)
+        return false;
+    if (o->item->level == PLAN_LEVEL_EMERGENCY)
+        return true;
+    int m = simulate_local_min(NULL, o->start_ms);
+    return m >= d->cfg->hours_start_min && m < d->cfg->hours_end_min;
+}
+
+static void say_next(struct daemon *d, const char *title, const char *key, int64_t at)
+{
+    char when[UTIL_TIME_BUF];
+    d->next_said = true;
+    dlog(LOG_NOTICE, _("next airing: %s (%s) at %s"), title, key,
+         util_format_iso_local(at, when));
+}
+
+/* After a new window: the start line names the next airing, and when the
+ * window holds none the planner looks beyond it (status shows that one). */
+void daemon_next_check(struct daemon *d)
+{
+    const struct sched_entry *up[1];
+    d->next_of = NULL;
+    d->next_asked = d->next_none = false;
+    if (!d->plan)
+        return;
+    if (sched_upcoming(d->s, now_ms(d), up, 1) == 1) {
+        if (!d->next_said)
+            say_next(d, up[0]->item->summary, up[0]->key, up[0]->start_ms);
+        return;
+    }
+    d->next_asked = true;
+    planner_next(d->planner, d->plan, d->win_to, d->win_to + NEXT_HORIZON_MS, next_airs_cb, d);
+}
+
+static void on_next(struct daemon *d, struct planner_job *j)
+{
+    if (j->of != d->plan)
+        return;
+    d->next_asked = false;
+    if (j->rc < 0)
+        return;
+    if (j->n_occ == 1) {
+        d->next_occ = j->occ[0];
+        d->next_of = d->plan;
+        if (!d->next_said)
+            say_next(d, d->next_occ.item->summary, d->next_occ.key, d->next_occ.start_ms);
+        return;
+    }
+    d->next_none = true;
+    if (!d->next_said) {
+        d->next_said = true;
+        dlog(LOG_NOTICE, _("no airing is planned in the next %d days"),
+             (int)(NEXT_HORIZON_MS / DAY_MS));
+    }
+}
+
 static void window_apply(struct daemon *d, struct planner_job *j)
 {
     sched_load(d->s, j->occ, j->n_occ, logged_cb, d);
@@ -98,6 +161,7 @@ static void window_apply(struct daemon *d, struct planner_job *j)
     j->occ = NULL;
     d->win_from = j->from_ms;
     d->win_to = j->to_ms;
+    daemon_next_check(d);
 }
 
 static bool loading(const struct daemon *d)
@@ -229,6 +293,8 @@ static void on_planner(struct daemon *d)
     while ((j = planner_take(d->planner))) {
         if (j->load) {
             on_load(d, j);
+        } else if (j->next) {
+            on_next(d, j);
         } else if (j->of == d->plan) { /* else: a plan replaced since */
             d->expanding = false;
             if (j->rc < 0) {

@@ -92,6 +92,13 @@ struct daemon {
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
     size_t n_occ;
     int64_t win_from, win_to;     /* the occurrences loaded */
+    /* the first airing after the window (planner_next), for status and the
+     * start line when the window holds none; valid while next_of == plan */
+    struct plan_occurrence next_occ;
+    const struct plan *next_of;
+    bool next_asked;              /* a planner_next is under way */
+    bool next_none;               /* it found none within its horizon */
+    bool next_said;               /* the start's "next airing" line is written */
     int64_t plan_loaded_ms;
     char *plan_errors;            /* the airing plan's errors (their items left out), or
                                    * why the last read failed; NULL: none */
@@ -136,6 +143,9 @@ void daemon_fini(struct daemon *d);
  * (the caller must not free it). */
 unsigned long daemon_reload(struct daemon *d, bool startup);
 bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c);
+/* The window holds no airing ahead: asks the planner for the next one
+ * beyond it (next_occ), at most one request at a time. */
+void daemon_next_check(struct daemon *d);
 void daemon_note_failure(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct airing *daemon_on_air(struct daemon *d);

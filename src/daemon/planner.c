@@ -31,6 +31,11 @@ struct planner {
     unsigned long seq;            /* of the waiting load (want_load) or the last one */
     int64_t from_ms, to_ms;       /* of the waiting request */
     const struct plan *expand_of;
+    bool want_next;               /* planner_next's request */
+    const struct plan *next_of;
+    int64_t next_from, next_to;
+    planner_airs_fn next_airs;
+    void *next_ud;
     struct planner_job **done;
     size_t n_done, cap_done;
     struct retired *retired;
@@ -101,12 +106,39 @@ static void run_load(struct planner *pl, struct planner_job *j, bool accept_erro
     j->plan = np;
 }
 
+#define NEXT_STEP_MS (7 * 86400 * 1000LL)
+
+static void run_next(struct planner_job *j, planner_airs_fn airs, void *ud)
+{
+    for (int64_t from = j->from_ms; from < j->to_ms; from += NEXT_STEP_MS) {
+        int64_t to = from + NEXT_STEP_MS < j->to_ms ? from + NEXT_STEP_MS : j->to_ms;
+        struct plan_occurrence *occ = NULL;
+        size_t n = 0;
+        j->rc = plan_expand(j->of, from, to, &occ, &n);
+        if (j->rc < 0) {
+            j->msg = xstrdup(strerror(-j->rc));
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!occ[i].cancelled && (!airs || airs(ud, &occ[i]))) {
+                j->occ = xmalloc(sizeof *j->occ);
+                *j->occ = occ[i];
+                j->n_occ = 1;
+                free(occ);
+                return;
+            }
+        }
+        free(occ);
+    }
+}
+
 static void *worker(void *arg)
 {
     struct planner *pl = arg;
     pthread_mutex_lock(&pl->mu);
     for (;;) {
-        while (!pl->quit && !pl->want_load && !pl->want_expand && !pl->retired)
+        while (!pl->quit && !pl->want_load && !pl->want_expand && !pl->want_next &&
+               !pl->retired)
             pthread_cond_wait(&pl->cv, &pl->mu);
         if (pl->quit)
             break;
@@ -127,15 +159,25 @@ static void *worker(void *arg)
             j->seq = pl->seq;
             pl->want_load = false;
             pl->running_load = true;
-        } else {
+        } else if (pl->want_expand) {
             j->of = pl->expand_of;
             pl->want_expand = false;
+        } else {
+            j->next = true;
+            j->of = pl->next_of;
+            j->from_ms = pl->next_from;
+            j->to_ms = pl->next_to;
+            pl->want_next = false;
         }
+        planner_airs_fn airs = pl->next_airs;
+        void *airs_ud = pl->next_ud;
         pl->running = true;
         pthread_mutex_unlock(&pl->mu);
 
         if (j->load) {
             run_load(pl, j, accept);
+        } else if (j->next) {
+            run_next(j, airs, airs_ud);
         } else {
             j->rc = plan_expand(j->of, j->from_ms, j->to_ms, &j->occ, &j->n_occ);
             if (j->rc < 0)
@@ -254,6 +296,20 @@ int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms,
     return rc;
 }
 
+void planner_next(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms,
+                  planner_airs_fn airs, void *ud)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->want_next = true;
+    pl->next_of = plan;
+    pl->next_from = from_ms;
+    pl->next_to = to_ms;
+    pl->next_airs = airs;
+    pl->next_ud = ud;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+}
+
 void planner_retire(struct planner *pl, struct plan *plan)
 {
     if (!plan)
@@ -263,6 +319,8 @@ void planner_retire(struct planner *pl, struct plan *plan)
     pthread_mutex_lock(&pl->mu);
     if (pl->want_expand && pl->expand_of == plan)
         pl->want_expand = false; /* retired first: it must not run on a freed plan */
+    if (pl->want_next && pl->next_of == plan)
+        pl->want_next = false;
     r->next = pl->retired;
     pl->retired = r;
     pthread_cond_signal(&pl->cv);

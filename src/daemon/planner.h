@@ -23,6 +23,8 @@ struct planner;
 
 struct planner_job {
     bool load;                    /* read the plan anew, else expand `of` */
+    bool next;                    /* planner_next: occ[0] (n_occ 1) is the first that
+                                   * airs from from_ms on, n_occ 0 none before to_ms */
     unsigned long seq;            /* loads: planner_load's number */
     struct plan *plan;            /* load: the new plan (the caller's now); NULL when
                                    * it could not be read or was refused */
@@ -57,6 +59,15 @@ unsigned long planner_load(struct planner *pl, bool accept_errors, int64_t from_
  * load is waiting or under way (it brings a window of its own); a waiting
  * expansion is replaced. */
 int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms);
+
+/* Looks for the first occurrence of plan at or after from_ms (before
+ * to_ms) that airs (airs(ud, o) true; it is called in the worker, so it
+ * must only read what does not change), a week at a time: the next airing
+ * however far beyond the loaded window. A waiting one is replaced; loads
+ * and expansions go first. */
+typedef bool (*planner_airs_fn)(void *ud, const struct plan_occurrence *o);
+void planner_next(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms,
+                  planner_airs_fn airs, void *ud);
 
 /* Hands a plan back to be freed in the worker. */
 void planner_retire(struct planner *pl, struct plan *plan);

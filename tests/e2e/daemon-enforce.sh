@@ -1,7 +1,8 @@
 # What `check` warns about, the real loaxad enforces (issue 18): a
 # programme longer than its slot (DURATION) is faded out at the slot's end
 # and logged aired with that reason; an item outside the broadcast hours is
-# not aired (logged missed), an emergency then still airs.
+# not aired (logged missed), an emergency then still airs; the next airing
+# is named however far ahead it is.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/daemon-lib.sh"
 t_setup
@@ -46,6 +47,18 @@ grep -q '"key":"em/' "$T_TMP/out" || fail "status does not name the emergency"
 d_wait_sql "select status||':'||reason from airing where $K = 'out'" \
     "missed:outside the broadcast hours" 20 && ok "outside the hours: missed"
 d_wait_sql "select status from airing where $K = 'em'" "aired" 20 && ok "the emergency airs"
+d_stop
+[ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
+
+# --- the next airing however far: 40 days ahead, beyond the loaded window
+# (two days), named by status and by the start's "next airing" line
+D_NOW=$(date +%s)
+plan_ev far $((40 * 86400)) 0 tone.wav | plan_write
+: >"$T_TMP/loaxad.log"
+d_start || t_done
+d_wait_status '"next":\[\{"key":"far/' 10 && ok "status names an airing 40 days ahead"
+expect_rc 0 "$LOAXA" status && grep_in "$T_TMP/out" 'Item far'
+grep_in "$T_TMP/loaxad.log" 'next airing: Item far \(far/'
 d_stop
 [ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
 t_done
