@@ -93,6 +93,9 @@ static void print_text(json_object *o)
             if (failed)
                 printf(_("         the plan cannot be read; still airing the plan loaded "
                          "above:\n"));
+            else if (num(v, "left_out", 0) == 0)
+                printf(_("         recordings missing or unreadable (those airings will "
+                         "fail):\n"));
             else
                 printf(_("         the plan has errors: their items are left out, the valid "
                          "items air:\n"));

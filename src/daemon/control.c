@@ -176,6 +176,8 @@ static char *status_json(struct daemon *d)
         json_object_array_add(fa, jstr(plan_file_path(d->plan, i)));
     json_object_object_add(pl, "files", fa);
     json_object_object_add(pl, "left_out", json_object_new_int(d->plan ? d->plan_left_out : 0));
+    json_object_object_add(pl, "bad_recordings",
+                           json_object_new_int(d->plan ? d->plan_bad_recordings : 0));
     json_object_object_add(pl, "last_read_failed", json_object_new_boolean(d->plan_read_failed));
     /* the first ones; ERRORS has them all */
     json_object *ea = json_object_new_array();

@@ -256,10 +256,20 @@ static void on_load(struct daemon *d, struct planner_job *j)
              * read as soon as it appears */
             dlog(LOG_WARNING, _("no plan yet; waiting for %s"), d->cfg->plan_path);
     } else {
+        /* the plan's errors, then its recordings that cannot air (checked
+         * by the planner at each load: in status at once, not at air time) */
         free(d->plan_errors);
-        d->plan_errors = j->n_errors ? xstrdup(j->errors) : NULL;
-        d->n_plan_errors = (int)j->n_errors;
+        d->plan_errors = NULL;
+        if (j->n_errors || j->n_recordings)
+            d->plan_errors = xasprintf("%s%s%s", j->errors ? j->errors : "",
+                                       j->errors && j->recordings ? "\n" : "",
+                                       j->recordings ? j->recordings : "");
+        d->n_plan_errors = (int)(j->n_errors + j->n_recordings);
         d->plan_left_out = (int)j->n_errors;
+        d->plan_bad_recordings = (int)j->n_recordings;
+        if (j->n_recordings)
+            dlog(LOG_ERR, _("%zu recording(s) of the plan cannot air: %s"), j->n_recordings,
+                 j->recordings);
         d->plan_read_failed = false;
         struct plan *old = d->plan;
         d->plan = j->plan;

@@ -104,6 +104,7 @@ struct daemon {
                                    * why the last read failed; NULL: none */
     int n_plan_errors;
     int plan_left_out;            /* errors of the airing plan: its items left out */
+    int plan_bad_recordings;      /* its ATTACHes that cannot air (after the errors) */
     bool plan_read_failed;        /* the last read failed: the plan airing is older */
 
     struct airing air[DAEMON_MAX_AIRINGS];

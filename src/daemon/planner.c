@@ -8,9 +8,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "audio/probe.h"
+#include "core/i18n.h"
+#include "core/paths.h"
 #include "core/util.h"
 
 struct retired {
@@ -18,8 +24,25 @@ struct retired {
     struct retired *next;
 };
 
+/* A recording's verdict, kept across loads (worker only): by ATTACH value,
+ * with the file's identity when it was judged. */
+struct rec {
+    char *rel;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    bool probed;                  /* the identity is of a probed file */
+    unsigned long gen;            /* the load that last looked */
+    char *why;                    /* NULL: fine */
+};
+#define REC_CACHE_MAX 65536       /* distinct ATTACH values kept; past it, start again */
+
 struct planner {
     char *path;
+    struct rec *recs;             /* open addressing, cap a power of 2 */
+    size_t n_recs, cap_recs;
+    unsigned long rec_gen;
     struct plan_options po;       /* strings owned */
     int efd;
     pthread_t thread;
@@ -51,8 +74,135 @@ static void free_retired(struct retired *r)
     }
 }
 
+static void recs_clear(struct planner *pl)
+{
+    for (size_t i = 0; i < pl->cap_recs; i++) {
+        free(pl->recs[i].rel);
+        free(pl->recs[i].why);
+    }
+    free(pl->recs);
+    pl->recs = NULL;
+    pl->n_recs = pl->cap_recs = 0;
+}
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static struct rec *rec_get(struct planner *pl, const char *rel)
+{
+    if (pl->n_recs >= REC_CACHE_MAX)
+        recs_clear(pl);
+    if (pl->n_recs * 2 >= pl->cap_recs) {
+        size_t cap = pl->cap_recs ? pl->cap_recs * 2 : 64;
+        struct rec *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < pl->cap_recs; i++) {
+            if (!pl->recs[i].rel)
+                continue;
+            size_t k = hash_str(pl->recs[i].rel) & (cap - 1);
+            while (t[k].rel)
+                k = (k + 1) & (cap - 1);
+            t[k] = pl->recs[i];
+        }
+        free(pl->recs);
+        pl->recs = t;
+        pl->cap_recs = cap;
+    }
+    size_t k = hash_str(rel) & (pl->cap_recs - 1);
+    while (pl->recs[k].rel) {
+        if (strcmp(pl->recs[k].rel, rel) == 0)
+            return &pl->recs[k];
+        k = (k + 1) & (pl->cap_recs - 1);
+    }
+    pl->recs[k].rel = xstrdup(rel);
+    pl->n_recs++;
+    return &pl->recs[k];
+}
+
+static void rec_verdict(struct rec *r, char *why)
+{
+    free(r->why);
+    r->why = why;
+    r->probed = false;
+}
+
+/* Judges one ATTACH value now: resolved under the audio root, a regular
+ * file, readable, and its header readable (probe_recording, skipped when
+ * the file is the one probed before). */
+static void rec_check(struct planner *pl, struct rec *r)
+{
+    char err[512] = "", *abs = NULL;
+    int rc = paths_resolve_audio(pl->po.audio_root, r->rel, &abs, err, sizeof err);
+    struct stat st;
+    if (rc == -EACCES) { /* refused: the plan's own error at this ATTACH */
+        free(r->why);
+        r->why = NULL;
+        r->probed = false;
+    } else if (rc == -ENOENT) {
+        rec_verdict(r, xasprintf(_("recording \"%s\" not found under the audio root %s"),
+                                 r->rel, pl->po.audio_root));
+    } else if (rc < 0) {
+        rec_verdict(r, xasprintf(_("recording \"%s\" cannot be read: %s"), r->rel,
+                                 strerror(-rc)));
+    } else if (stat(abs, &st) < 0) {
+        rec_verdict(r, xasprintf(_("recording \"%s\" cannot be read: %s"), r->rel,
+                                 strerror(errno)));
+    } else if (!S_ISREG(st.st_mode)) {
+        rec_verdict(r, xasprintf(_("recording \"%s\" is not a regular file"), r->rel));
+    } else if (r->probed && r->dev == st.st_dev && r->ino == st.st_ino &&
+               r->size == st.st_size && r->mtime.tv_sec == st.st_mtim.tv_sec &&
+               r->mtime.tv_nsec == st.st_mtim.tv_nsec && access(abs, R_OK) == 0) {
+        /* the file probed before, unchanged: its verdict stands */
+    } else if (access(abs, R_OK) < 0) {
+        rec_verdict(r, xasprintf(_("recording \"%s\" cannot be read: %s"), r->rel,
+                                 strerror(errno)));
+    } else {
+        struct probe_info pi;
+        free(r->why);
+        r->why = NULL;
+        if (probe_recording(abs, &pi, err, sizeof err) < 0)
+            r->why = xasprintf(_("recording \"%s\": %s"), r->rel, err);
+        r->probed = true;
+        r->dev = st.st_dev;
+        r->ino = st.st_ino;
+        r->size = st.st_size;
+        r->mtime = st.st_mtim;
+    }
+    free(abs);
+}
+
+/* The recordings of every item of np, each distinct one judged once. */
+static void check_recordings(struct planner *pl, const struct plan *np, struct planner_job *j)
+{
+    if (!pl->po.audio_root)
+        return;
+    struct strbuf b = {0};
+    unsigned long gen = ++pl->rec_gen;
+    for (size_t i = 0; i < plan_item_count(np); i++) {
+        const struct plan_item *it = plan_item_at(np, i);
+        for (size_t a = 0; a < it->n_audio; a++) {
+            struct rec *r = rec_get(pl, it->audio[a]);
+            if (r->gen != gen) {
+                rec_check(pl, r);
+                r->gen = gen;
+            }
+            if (!r->why)
+                continue;
+            strbuf_printf(&b, "%s%s:%d: %s", b.len ? "\n" : "", it->file,
+                          plan_item_attach_line(it, a), r->why);
+            j->n_recordings++;
+        }
+    }
+    j->recordings = b.len ? strbuf_steal(&b) : NULL;
+}
+
 static void destroy(struct planner *pl)
 {
+    recs_clear(pl);
     for (size_t i = 0; i < pl->n_done; i++) {
         plan_free(pl->done[i]->plan);
         planner_job_free(pl->done[i]);
@@ -103,6 +253,7 @@ static void run_load(struct planner *pl, struct planner_job *j, bool accept_erro
         plan_free(np);
         return;
     }
+    check_recordings(pl, np, j);
     j->plan = np;
 }
 
@@ -351,5 +502,6 @@ void planner_job_free(struct planner_job *j)
     free(j->occ);
     free(j->errors);
     free(j->msg);
+    free(j->recordings);
     free(j);
 }

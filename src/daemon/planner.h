@@ -37,6 +37,12 @@ struct planner_job {
     size_t n_errors;              /* load: the plan's errors, one a line in errors */
     char *errors;
     char *msg;                    /* rc < 0: why (translated), or NULL */
+    /* load: recordings of the plan's items that are missing, not regular
+     * files, unreadable or not readable as audio (a header check), one a
+     * line, "file:line: message" at the ATTACH; checked at each load (the
+     * header probed again only when a file's size, mtime or inode changed) */
+    size_t n_recordings;
+    char *recordings;
 };
 
 /* paths and opts are copied. */

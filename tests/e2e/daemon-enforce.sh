@@ -2,7 +2,8 @@
 # programme longer than its slot (DURATION) is faded out at the slot's end
 # and logged aired with that reason; an item outside the broadcast hours is
 # not aired (logged missed), an emergency then still airs; the next airing
-# is named however far ahead it is.
+# is named however far ahead it is; recordings that cannot air are in
+# status as soon as the plan is loaded.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/daemon-lib.sh"
 t_setup
@@ -59,6 +60,25 @@ d_start || t_done
 d_wait_status '"next":\[\{"key":"far/' 10 && ok "status names an airing 40 days ahead"
 expect_rc 0 "$LOAXA" status && grep_in "$T_TMP/out" 'Item far'
 grep_in "$T_TMP/loaxad.log" 'next airing: Item far \(far/'
+d_stop
+[ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
+
+# --- recordings checked when the plan is loaded: a missing one and one
+# that is not audio are errors in status at once (file:line of the ATTACH),
+# long before their airing; a reload after the file appears clears it
+D_NOW=$(date +%s)
+echo "not audio" >"$T_TMP/audio/text.wav"
+{ plan_ev miss 3600 0 missing.wav; plan_ev txt 3700 0 text.wav; } | plan_write
+d_start || t_done
+d_wait_status '"error_count":2' 10 && ok "two recordings that cannot air, in status at start"
+expect_rc 0 "$LOAXA" status --json
+grep_in "$T_TMP/out" 'p.ics:11: recording .{1,2}missing.wav.{1,2} not found under the audio root'
+grep_in "$T_TMP/out" 'p.ics:20: recording .{1,2}text.wav.{1,2}: .*not a recording'
+grep_in "$T_TMP/out" '"bad_recordings":2'
+expect_rc 0 "$LOAXA" status && grep_in "$T_TMP/out" 'recordings missing or unreadable'
+cp "$T_TMP/audio/tone.wav" "$T_TMP/audio/missing.wav"
+expect_rc 0 "$LOAXA" reload
+d_wait_status '"error_count":1' 10 && ok "the recording put in place: one error left"
 d_stop
 [ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
 t_done
