@@ -36,6 +36,7 @@
 #define REVOKE_MARGIN_MS 200        /* beyond the output latency: a revoke too late */
 #define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
+#define RECHECK_MS (5 * 60000)       /* recordings checked again this often */
 
 static int64_t now_ms(const struct daemon *d)
 {
@@ -235,6 +236,25 @@ bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c)
     return true;
 }
 
+/* The plan's errors, then its recordings that cannot air (checked by the
+ * planner at each load and every RECHECK_MS: in status at once, not at
+ * air time). */
+static void set_recordings(struct daemon *d, const struct planner_job *j)
+{
+    const char *own = d->plan_own_errors;
+    free(d->plan_errors);
+    d->plan_errors = NULL;
+    if (own || j->recordings)
+        d->plan_errors = xasprintf("%s%s%s", own ? own : "", own && j->recordings ? "\n" : "",
+                                   j->recordings ? j->recordings : "");
+    if (j->n_recordings && (!j->recheck || (int)j->n_recordings != d->plan_bad_recordings))
+        dlog(LOG_ERR, _("%zu recording(s) of the plan cannot air: %s"), j->n_recordings,
+             j->recordings);
+    d->n_plan_errors = d->plan_left_out + (int)j->n_recordings;
+    d->plan_bad_recordings = (int)j->n_recordings;
+    d->recheck_mono = lclock_mono_ms(d->clk) + RECHECK_MS;
+}
+
 static void on_load(struct daemon *d, struct planner_job *j)
 {
     char msg[4096];
@@ -256,21 +276,11 @@ static void on_load(struct daemon *d, struct planner_job *j)
              * read as soon as it appears */
             dlog(LOG_WARNING, _("no plan yet; waiting for %s"), d->cfg->plan_path);
     } else {
-        /* the plan's errors, then its recordings that cannot air (checked
-         * by the planner at each load: in status at once, not at air time) */
-        free(d->plan_errors);
-        d->plan_errors = NULL;
-        if (j->n_errors || j->n_recordings)
-            d->plan_errors = xasprintf("%s%s%s", j->errors ? j->errors : "",
-                                       j->errors && j->recordings ? "\n" : "",
-                                       j->recordings ? j->recordings : "");
-        d->n_plan_errors = (int)(j->n_errors + j->n_recordings);
+        free(d->plan_own_errors);
+        d->plan_own_errors = j->errors ? xstrdup(j->errors) : NULL;
         d->plan_left_out = (int)j->n_errors;
-        d->plan_bad_recordings = (int)j->n_recordings;
-        if (j->n_recordings)
-            dlog(LOG_ERR, _("%zu recording(s) of the plan cannot air: %s"), j->n_recordings,
-                 j->recordings);
         d->plan_read_failed = false;
+        set_recordings(d, j);
         struct plan *old = d->plan;
         d->plan = j->plan;
         j->plan = NULL;
@@ -303,6 +313,9 @@ static void on_planner(struct daemon *d)
     while ((j = planner_take(d->planner))) {
         if (j->load) {
             on_load(d, j);
+        } else if (j->recheck) {
+            if (j->of == d->plan && !d->plan_read_failed)
+                set_recordings(d, j);
         } else if (j->next) {
             on_next(d, j);
         } else if (j->of == d->plan) { /* else: a plan replaced since */
@@ -387,6 +400,10 @@ static void drive(struct daemon *d)
         lclock_mono_ms(d->clk) >= d->expand_retry_mono)
         window_ask(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
                    now + WINDOW_MS);
+    if (!d->quit && d->plan && !loading(d) && lclock_mono_ms(d->clk) >= d->recheck_mono) {
+        d->recheck_mono = lclock_mono_ms(d->clk) + RECHECK_MS;
+        planner_recheck(d->planner, d->plan);
+    }
     for (int guard = 0; guard < 100000; guard++) {
         struct sched_action act;
         now = now_ms(d);
@@ -403,6 +420,11 @@ static void drive(struct daemon *d)
             int64_t retry = d->expand_retry_mono - lclock_mono_ms(d->clk);
             if (retry > 0 && refill < now + retry)
                 refill = now + retry; /* the last expansion failed: not before then */
+            if (d->plan) { /* the recordings' next check wakes the loop too */
+                int64_t rc = now + (d->recheck_mono - lclock_mono_ms(d->clk));
+                if (rc < refill)
+                    refill = rc;
+            }
             arm_timer(d, act.at_ms < refill ? act.at_ms : refill, now);
             return;
         }
@@ -818,6 +840,7 @@ void daemon_fini(struct daemon *d)
     hasher_free(d->hasher);
     aslog_close(d->log);
     free(d->plan_errors);
+    free(d->plan_own_errors);
     free(d->adhoc);
     free(d->plan_dir);
 }

@@ -105,6 +105,8 @@ struct daemon {
     int n_plan_errors;
     int plan_left_out;            /* errors of the airing plan: its items left out */
     int plan_bad_recordings;      /* its ATTACHes that cannot air (after the errors) */
+    char *plan_own_errors;        /* the airing plan's errors alone (for a recheck) */
+    int64_t recheck_mono;         /* the recordings are checked again from then on */
     bool plan_read_failed;        /* the last read failed: the plan airing is older */
 
     struct airing air[DAEMON_MAX_AIRINGS];

@@ -54,6 +54,8 @@ struct planner {
     unsigned long seq;            /* of the waiting load (want_load) or the last one */
     int64_t from_ms, to_ms;       /* of the waiting request */
     const struct plan *expand_of;
+    bool want_recheck;            /* planner_recheck's request */
+    const struct plan *recheck_of;
     bool want_next;               /* planner_next's request */
     const struct plan *next_of;
     int64_t next_from, next_to;
@@ -289,7 +291,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&pl->mu);
     for (;;) {
         while (!pl->quit && !pl->want_load && !pl->want_expand && !pl->want_next &&
-               !pl->retired)
+               !pl->want_recheck && !pl->retired)
             pthread_cond_wait(&pl->cv, &pl->mu);
         if (pl->quit)
             break;
@@ -313,6 +315,10 @@ static void *worker(void *arg)
         } else if (pl->want_expand) {
             j->of = pl->expand_of;
             pl->want_expand = false;
+        } else if (pl->want_recheck) {
+            j->recheck = true;
+            j->of = pl->recheck_of;
+            pl->want_recheck = false;
         } else {
             j->next = true;
             j->of = pl->next_of;
@@ -327,6 +333,8 @@ static void *worker(void *arg)
 
         if (j->load) {
             run_load(pl, j, accept);
+        } else if (j->recheck) {
+            check_recordings(pl, j->of, j);
         } else if (j->next) {
             run_next(j, airs, airs_ud);
         } else {
@@ -447,6 +455,15 @@ int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms,
     return rc;
 }
 
+void planner_recheck(struct planner *pl, const struct plan *plan)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->want_recheck = true;
+    pl->recheck_of = plan;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+}
+
 void planner_next(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms,
                   planner_airs_fn airs, void *ud)
 {
@@ -472,6 +489,8 @@ void planner_retire(struct planner *pl, struct plan *plan)
         pl->want_expand = false; /* retired first: it must not run on a freed plan */
     if (pl->want_next && pl->next_of == plan)
         pl->want_next = false;
+    if (pl->want_recheck && pl->recheck_of == plan)
+        pl->want_recheck = false;
     r->next = pl->retired;
     pl->retired = r;
     pthread_cond_signal(&pl->cv);

@@ -23,6 +23,7 @@ struct planner;
 
 struct planner_job {
     bool load;                    /* read the plan anew, else expand `of` */
+    bool recheck;                 /* planner_recheck: recordings of `of` (below) */
     bool next;                    /* planner_next: occ[0] (n_occ 1) is the first that
                                    * airs from from_ms on, n_occ 0 none before to_ms */
     unsigned long seq;            /* loads: planner_load's number */
@@ -74,6 +75,11 @@ int planner_expand(struct planner *pl, const struct plan *plan, int64_t from_ms,
 typedef bool (*planner_airs_fn)(void *ud, const struct plan_occurrence *o);
 void planner_next(struct planner *pl, const struct plan *plan, int64_t from_ms, int64_t to_ms,
                   planner_airs_fn airs, void *ud);
+
+/* Checks the recordings of plan again (they may have been put in place or
+ * removed since the load: the audio root is not watched). Loads, then
+ * expansions go first; a waiting one is replaced. */
+void planner_recheck(struct planner *pl, const struct plan *plan);
 
 /* Hands a plan back to be freed in the worker. */
 void planner_retire(struct planner *pl, struct plan *plan);
