@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio/probe.h"
 #include "core/i18n.h"
 #include "core/paths.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
+#include "programme/programme.h"
 
 /* Reasons stored in the log as English msgids, translated when shown. */
 static const char *const late_no_answer = N_("started late: the audio output did not answer");
@@ -22,6 +22,10 @@ static const char *const late_slow = N_("started late: the audio output was slow
 static const char *const no_answer = N_("the audio output did not answer");
 static const char *const slow = N_("the audio output was slow to start");
 static const char *const short_recording = N_("recording shorter than its header");
+/* later than planned although started when asked: queued behind what was
+ * on air, or asked late (a restart or a clock step within grace) */
+static const char *const late_queued = N_("started late: the programme before it was on air");
+static const char *const late_grace = N_("started late, within the grace period");
 
 static const char *const no_device_hint =
     N_("no output device was found; set [audio] device (--device) to a device name, "
@@ -73,19 +77,6 @@ void airing_forget_adhoc(struct daemon *d, const char *key)
     }
 }
 
-static char *resolve_tune(struct daemon *d, const struct plan_item *it)
-{
-    const char *sig = it->signature_tune ? it->signature_tune : d->cfg->signature_tune;
-    char *abs = NULL, err[256];
-    if (!sig || !*sig || strcmp(sig, "none") == 0)
-        return NULL;
-    if (paths_resolve_audio(d->cfg->audio_root, sig, &abs, err, sizeof err) < 0) {
-        dlog(LOG_WARNING, _("signature tune left out: %s"), err);
-        return NULL;
-    }
-    return abs;
-}
-
 int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_status st,
                       const char *reason, const char *device)
 {
@@ -127,23 +118,6 @@ void airing_record_failed(struct daemon *d, const struct sched_entry *e, const c
     daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key, reason);
 }
 
-/* A recording's length from its header (-1: unreadable); *short_ms grows
- * by what a cut-short WAV lacks. Non-blocking: probe refuses FIFOs. */
-static int64_t probe_ms(const char *path, int64_t *short_ms, const char **short_file)
-{
-    struct probe_info pi;
-    char perr[256];
-    if (probe_recording(path, &pi, perr, sizeof perr) < 0)
-        return -1;
-    int64_t s = probe_short_ms(&pi);
-    if (s > 0) {
-        *short_ms += s;
-        if (!*short_file)
-            *short_file = path;
-    }
-    return pi.duration_ms;
-}
-
 void airing_prepare(struct daemon *d, struct sched_entry *e)
 {
     struct airing *a = NULL;
@@ -153,7 +127,7 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     char err[1024] = "", reason[1400];
     char **files = NULL;
     size_t n = 0;
-    char *tune = NULL;
+    struct programme prog = {0};
     struct player *p = NULL;
     int rc = 0;
     if (!a) {
@@ -164,16 +138,28 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
         snprintf(reason, sizeof reason, "%s", n == 0 && rc == 0 ? _("no recordings") : err);
         goto fail;
     }
-    int64_t dur = 0, short_ms = 0;
+    /* what it airs and for how long: the model simulate and check use */
+    struct programme_settings pst = {d->cfg->audio_root, d->cfg->signature_tune};
+    if ((rc = programme_build(e->item, &pst, e->skip_ms, NULL, NULL, &prog, err,
+                              sizeof err)) < 0) {
+        snprintf(reason, sizeof reason, "%s", err);
+        goto fail;
+    }
+    int64_t short_ms = 0;
     const char *short_file = NULL;
-    for (size_t i = 0; i < n && dur >= 0; i++) {
-        int64_t ms = probe_ms(files[i], &short_ms, &short_file);
-        dur = ms < 0 ? -1 : dur + ms;
+    for (size_t i = 0; i < prog.n; i++) {
+        if (prog.src[i].kind == PROGRAMME_RECORDING && prog.src[i].short_ms > 0) {
+            short_ms += prog.src[i].short_ms;
+            if (!short_file)
+                short_file = prog.src[i].path;
+        }
     }
     if (short_ms > 0)
         dlog(LOG_WARNING, _("%s (%s): %s is %lld ms shorter than its header says (truncated?)"),
              e->item->summary, e->key, short_file, (long long)short_ms);
-    tune = resolve_tune(d, e->item);
+    if (prog.tune_err[0])
+        dlog(LOG_WARNING, _("signature tune left out: %s"), prog.tune_err);
+    const char *tune = programme_tune_path(&prog);
     char *cache = xasprintf("%s.loudness", d->cfg->db_path);
     struct player_opts po = {
         .device = d->cfg->device,
@@ -204,18 +190,10 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     a->ready_ms = -1;
     a->progress_mono = -1;
     a->short_ms = short_ms;
-    a->duration_ms = dur >= 0 ? dur - e->skip_ms : -1;
+    a->duration_ms = prog.recordings_ms;
     /* the watchdog's expected length: every item the player will play,
      * signature tunes included (one before unless resuming, one after) */
-    int64_t len = -1;
-    if (dur >= 0) {
-        int64_t none = 0, tune_ms = 0;
-        const char *nf = NULL;
-        if (tune && (tune_ms = probe_ms(tune, &none, &nf)) < 0)
-            tune_ms = 0;
-        len = dur - (e->skip_ms > 0 ? e->skip_ms : 0) + tune_ms * (e->skip_ms > 0 ? 1 : 2);
-    }
-    a->length_ms = len > 0 ? len : 0;
+    a->length_ms = prog.length_ms > 0 ? prog.length_ms : 0;
     /* while the output has not answered, the watchdog allows the grace
      * period too: a late start within grace is a start, not an overrun */
     sched_set_length(d->s, e, a->length_ms > 0 ? a->length_ms + (int64_t)d->cfg->grace_min
@@ -223,12 +201,12 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
                                               : 0);
     util_strlcpy(a->operator_name, airing_operator(d, e->key), sizeof a->operator_name);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     return;
 fail:
     player_free(p);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     airing_record_failed(d, e, reason);
     airing_forget_adhoc(d, e->key);
     sched_failed(d->s, e);
@@ -309,6 +287,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         /* never a plain "aired" for a late start or a cut-short file */
         if (late > 0)
             snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
+        else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
+                 a->e->source == SCHED_SOURCE_PLAN)
+            snprintf(reason, sizeof reason, "%s",
+                     a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
         else if (a->short_ms > 0)
             snprintf(reason, sizeof reason, "%s", short_recording);
         break;
@@ -349,6 +331,7 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
              a->e->key, (double)late / 1000.0, _(blame_output ? no_answer : slow));
     if (rep->end != PLAYER_PREEMPTED || d->cfg->preempt == CONFIG_PREEMPT_DROP)
         airing_forget_adhoc(d, a->e->key);
+    d->last_end_ms = now_ms(d);
     sched_ended(d->s, a->e, rep->end == PLAYER_PREEMPTED, rep->played_ms, now_ms(d));
     airing_drop(a);
 }

@@ -33,7 +33,6 @@
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
-#define REVOKE_MARGIN_MS 200        /* beyond the output latency: a revoke too late */
 #define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 #define RECHECK_MS (5 * 60000)       /* recordings checked again this often */
@@ -449,14 +448,13 @@ static void drive(struct daemon *d)
         case SCHED_REVOKE: /* armed, not started: stopped; airing_check_players closes it */
             if (!(a = airing_find(d, act.entry))) {
                 sched_revoked(d->s, act.entry);
-            } else if (now + d->cfg->latency_ms + REVOKE_MARGIN_MS >= act.entry->start_ms) {
-                /* its first frames may be on their way to the device: it
-                 * has started, and stays (the core logs the moved one) */
+            } else if (!player_disarm(a->p)) {
+                /* its first sample is out: it has started, and stays (the
+                 * core logs the moved one) */
                 dlog(LOG_NOTICE, _("%s (%s) is starting; it stays on air although the plan "
                                    "moved it"), act.entry->item->summary, act.entry->key);
             } else {
-                a->revoked = true;
-                player_stop(a->p, PLAYER_STOPPED);
+                a->revoked = true; /* ends with nothing played: row cancelled */
             }
             break;
         case SCHED_DISCARD: /* prepared, not started: no row to write */
@@ -752,7 +750,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = d->started_ms,
         /* watchdog: the defaults (30 s or 10% over, then 5 s) */
@@ -768,7 +766,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .slot_cut = cfg->overrun == CONFIG_OVERRUN_CUT,
     };
     d->s = sched_new(&so);
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     if (!(d->planner = planner_new(cfg->plan_path, &po))) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;

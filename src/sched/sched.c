@@ -37,7 +37,7 @@ static void entry_free(struct sched_entry *e)
 {
     if (!e)
         return;
-    sched_item_free(e->own);
+    plan_item_free(e->own);
     free(e);
 }
 
@@ -51,58 +51,6 @@ void sched_free(struct sched *s)
     entry_free(s->zombie);
     free(s->arr);
     free(s);
-}
-
-/* ---- item copies ---- */
-
-static char **dup_strv(const char *const *v, size_t n)
-{
-    char **out = xcalloc(n + 1, sizeof *out);
-    for (size_t i = 0; i < n; i++)
-        out[i] = xstrdup(v[i] ? v[i] : "");
-    return out;
-}
-
-static void free_strv(const char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free((char *)v[i]);
-    free((void *)v);
-}
-
-static char *dup_opt(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-struct plan_item *sched_item_clone(const struct plan_item *it)
-{
-    struct plan_item *c = xcalloc(1, sizeof *c);
-    *c = *it;
-    c->uid = dup_opt(it->uid);
-    c->file = dup_opt(it->file);
-    c->summary = dup_opt(it->summary);
-    c->description = dup_opt(it->description);
-    c->unit = dup_opt(it->unit);
-    c->signature_tune = dup_opt(it->signature_tune);
-    c->categories = (const char *const *)dup_strv(it->categories, it->n_categories);
-    c->audio = (const char *const *)dup_strv(it->audio, it->n_audio);
-    return c;
-}
-
-void sched_item_free(struct plan_item *it)
-{
-    if (!it)
-        return;
-    free((char *)it->uid);
-    free((char *)it->file);
-    free((char *)it->summary);
-    free((char *)it->description);
-    free((char *)it->unit);
-    free((char *)it->signature_tune);
-    free_strv(it->categories, it->n_categories);
-    free_strv(it->audio, it->n_audio);
-    free(it);
 }
 
 /* ---- the extra list ---- */
@@ -151,7 +99,7 @@ static struct sched_entry *detach(struct sched *s, struct sched_entry *e)
         return e;
     struct sched_entry *h = xmalloc(sizeof *h);
     *h = *e;
-    h->own = sched_item_clone(e->item);
+    h->own = plan_item_dup(e->item);
     h->item = h->own;
     e->state = SCHED_DONE;
     extra_add(s, h);
@@ -178,7 +126,7 @@ static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan
     e->end_ms = o->end_ms;
     e->deadline_ms = o->start_ms + s->o.grace_ms;
     e->level = o->item->level;
-    e->source = ASLOG_SOURCE_PLAN;
+    e->source = SCHED_SOURCE_PLAN;
     e->cancelled = o->cancelled;
     e->state = SCHED_PENDING;
     if (s->o.local_min && e->level != PLAN_LEVEL_EMERGENCY) {
@@ -240,7 +188,7 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
      * place for the new time. */
     for (size_t i = 0; i < s->n_extra;) {
         struct sched_entry *e = s->extra[i];
-        if (e->source != ASLOG_SOURCE_PLAN) {
+        if (e->source != SCHED_SOURCE_PLAN) {
             i++;
             continue;
         }
@@ -278,12 +226,12 @@ struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *ite
     int64_t t = now_ms > s->last_adhoc_ms ? now_ms : s->last_adhoc_ms + 1;
     s->last_adhoc_ms = t;
     snprintf(e->key, sizeof e->key, "adhoc/%lld", (long long)t);
-    e->own = sched_item_clone(item);
+    e->own = plan_item_dup(item);
     e->item = e->own;
     e->start_ms = e->end_ms = now_ms;
     e->deadline_ms = now_ms + s->o.grace_ms;
     e->level = level;
-    e->source = level == PLAN_LEVEL_EMERGENCY ? ASLOG_SOURCE_EMERGENCY : ASLOG_SOURCE_ADHOC;
+    e->source = level == PLAN_LEVEL_EMERGENCY ? SCHED_SOURCE_EMERGENCY : SCHED_SOURCE_ADHOC;
     e->state = SCHED_PENDING;
     extra_add(s, e);
     return e;
@@ -382,7 +330,7 @@ static const char *missed_reason(const struct sched *s, const struct sched_entry
  * while the hold lasts: not started, not written off (see jump_hold_ms). */
 static bool held(const struct sched *s, const struct sched_entry *e, int64_t now)
 {
-    return now < s->hold_until && e->source == ASLOG_SOURCE_PLAN &&
+    return now < s->hold_until && e->source == SCHED_SOURCE_PLAN &&
            e->deadline_ms > s->jump_from;
 }
 
@@ -633,9 +581,9 @@ struct sched_entry *sched_stop_current(struct sched *s)
 void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t played_ms,
                  int64_t now_ms)
 {
-    if (preempted && s->o.preempt != CONFIG_PREEMPT_DROP) {
+    if (preempted && s->o.preempt != SCHED_CUT_DROP) {
         e->requeued++;
-        e->skip_ms = s->o.preempt == CONFIG_PREEMPT_RESUME ? e->skip_ms + played_ms : 0;
+        e->skip_ms = s->o.preempt == SCHED_CUT_RESUME ? e->skip_ms + played_ms : 0;
         e->deadline_ms = now_ms + s->o.grace_ms;
         e->state = SCHED_PENDING;
         e->watch_ms = 0;

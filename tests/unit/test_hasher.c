@@ -14,7 +14,7 @@
 #include "aslog/aslog.h"
 #include "core/hash.h"
 #include "daemon/hasher.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_ABCD "88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589"
@@ -138,7 +138,7 @@ START_TEST(test_row_completed_later)
                            .audio = audio, .n_audio = 1};
     struct sched_entry e = {.key = "u/20260101T000000Z", .item = &it,
                             .start_ms = 1767225600000, .end_ms = 1767225660000,
-                            .source = ASLOG_SOURCE_PLAN};
+                            .source = SCHED_SOURCE_PLAN};
     known_now = 0;
     int64_t id = -1;
     ck_assert_int_eq(airlog_begin(al, &e, "null", "", &id), 0);

@@ -1,7 +1,8 @@
 /* The simulation behind `loaxa simulate` (see simulate.h): sched + simrun
- * with a virtual player whose programmes last as long as their recordings
- * (probe_recording, cached), and airlog for the rows. */
-#include "sched/simulate.h"
+ * with a virtual player whose programmes last as long as the programme
+ * model says (programme_build, headers probed once), and airlog for the
+ * rows. */
+#include "sim/simulate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,14 +12,15 @@
 
 #include "audio/probe.h"
 #include "core/i18n.h"
-#include "core/paths.h"
 #include "core/util.h"
-#include "sched/airlog.h"
-#include "sched/simrun.h"
+#include "airlog/airlog.h"
+#include "programme/programme.h"
+#include "sim/simrun.h"
 
 struct dur_cache {
-    char *rel;
-    int64_t ms;          /* -1: cannot be read */
+    char *abs;
+    int rc;
+    struct probe_info pi;
     char why[256];
 };
 
@@ -33,60 +35,56 @@ struct sim {
         const struct sched_entry *e;
         int64_t id;
     } rows[4];               /* the rows on air: the cut one and the emergency */
+    char why[512];       /* the last failed programme's reason */
     int rc;              /* first write error */
     char *err;
     size_t errlen;
 };
 
-static const struct dur_cache *probe_cached(struct sim *sm, const char *rel)
+/* probe_recording, once per file: no time passes in a simulation. */
+static int probe_cached(void *ud, const char *abs, struct probe_info *pi, char *err,
+                        size_t errlen)
 {
-    for (size_t i = 0; i < sm->n_d; i++)
-        if (strcmp(sm->d[i].rel, rel) == 0)
-            return &sm->d[i];
-    if (sm->n_d == sm->cap_d) {
-        sm->cap_d = sm->cap_d ? sm->cap_d * 2 : 16;
-        sm->d = xrealloc(sm->d, sm->cap_d * sizeof *sm->d);
+    struct sim *sm = ud;
+    struct dur_cache *c = NULL;
+    for (size_t i = 0; i < sm->n_d && !c; i++)
+        if (strcmp(sm->d[i].abs, abs) == 0)
+            c = &sm->d[i];
+    if (!c) {
+        if (sm->n_d == sm->cap_d) {
+            sm->cap_d = sm->cap_d ? sm->cap_d * 2 : 16;
+            sm->d = xrealloc(sm->d, sm->cap_d * sizeof *sm->d);
+        }
+        c = &sm->d[sm->n_d++];
+        memset(c, 0, sizeof *c);
+        c->abs = xstrdup(abs);
+        c->rc = probe_recording(abs, &c->pi, c->why, sizeof c->why);
     }
-    struct dur_cache *c = &sm->d[sm->n_d++];
-    memset(c, 0, sizeof *c);
-    c->rel = xstrdup(rel);
-    char *abs = NULL;
-    struct probe_info pi;
-    if (paths_resolve_audio(sm->cfg->audio_root, rel, &abs, c->why, sizeof c->why) < 0 ||
-        probe_recording(abs, &pi, c->why, sizeof c->why) < 0)
-        c->ms = -1;
-    else
-        c->ms = pi.duration_ms;
-    free(abs);
-    return c;
+    *pi = c->pi;
+    snprintf(err, errlen, "%s", c->why);
+    return c->rc;
 }
 
+/* The programme's length as loaxad computes it (programme_build); one
+ * that cannot air, or whose recordings cannot be read, fails. */
 static int64_t sim_duration(void *ud, const struct sched_entry *e, const char **why)
 {
     struct sim *sm = ud;
-    const struct plan_item *it = e->item;
-    int64_t total = 0;
-    if (it->n_audio == 0) {
-        *why = _("no recordings");
+    struct programme_settings st = {sm->cfg->audio_root, sm->cfg->signature_tune};
+    struct programme p;
+    int64_t len;
+    if (programme_build(e->item, &st, e->skip_ms, probe_cached, sm, &p, sm->why,
+                        sizeof sm->why) < 0) {
+        *why = sm->why;
         return -1;
     }
-    for (size_t i = 0; i < it->n_audio; i++) {
-        const struct dur_cache *c = probe_cached(sm, it->audio[i]);
-        if (c->ms < 0) {
-            *why = c->why;
-            return -1;
-        }
-        total += c->ms;
+    len = p.length_ms;
+    if (len < 0) {
+        snprintf(sm->why, sizeof sm->why, "%s", p.why);
+        *why = sm->why;
     }
-    /* the signature tune opens and closes the programme, as on air */
-    const char *sig = it->signature_tune ? it->signature_tune : sm->cfg->signature_tune;
-    if (sig && *sig && strcmp(sig, "none") != 0) {
-        const struct dur_cache *c = probe_cached(sm, sig);
-        if (c->ms > 0)
-            total += 2 * c->ms;
-    }
-    total -= e->skip_ms;
-    return total > 0 ? total : 0;
+    programme_clear(&p);
+    return len;
 }
 
 /* The process TZ is the station's zone (loaxa.c and loaxad set it). */
@@ -193,7 +191,7 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = INT64_MIN, /* the simulated daemon runs the whole time */
         .hours_start_min = cfg->hours_start_min,
@@ -224,7 +222,7 @@ out:
     sched_free(s);
     airlog_free(sm.al);
     for (size_t i = 0; i < sm.n_d; i++)
-        free(sm.d[i].rel);
+        free(sm.d[i].abs);
     free(sm.d);
     free(occ);
     return rc;
