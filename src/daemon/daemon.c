@@ -27,7 +27,7 @@
 #include "daemon/hasher.h"
 #include "daemon/journal.h"
 #include "daemon/planner.h"
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */

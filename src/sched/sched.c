@@ -534,7 +534,7 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
             prep->started_ms = act->at_ms ? act->at_ms : now;
             prep->slot_end_ms = 0;
             int64_t slot = prep->end_ms - prep->start_ms - prep->skip_ms;
-            if (s->o.slot_cut && prep->source == ASLOG_SOURCE_PLAN &&
+            if (s->o.slot_cut && prep->source == SCHED_SOURCE_PLAN &&
                 prep->level != PLAN_LEVEL_EMERGENCY && prep->end_ms > prep->start_ms &&
                 slot > 0)
                 prep->slot_end_ms = prep->started_ms + slot;

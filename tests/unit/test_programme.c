@@ -165,6 +165,10 @@ START_TEST(test_check_simulate_model_agree)
     free(cfg.audio_root);
     cfg.audio_root = xstrdup(root);
     cfg.require_approval = false;
+    /* the model's length, not the enforcement: any hour, the slot not cut */
+    cfg.hours_start_min = 0;
+    cfg.hours_end_min = 24 * 60;
+    cfg.overrun = CONFIG_OVERRUN_RUN;
     struct aslog *log;
     ck_assert_msg(aslog_open(db, &log, err, sizeof err) == 0, "%s", err);
     struct simulate_summary sum;
