@@ -87,18 +87,21 @@ static void print_text(json_object *o)
         if (json_object_object_get_ex(v, "files", &fl))
             for (size_t i = 0; i < json_object_array_length(fl); i++)
                 printf("         %s\n", json_object_get_string(json_object_array_get_idx(fl, i)));
-        bool failed = json_object_object_get_ex(v, "last_read_failed", &b) &&
-                      json_object_get_boolean(b);
+        bool refused = json_object_object_get_ex(v, "refused", &b) && json_object_get_boolean(b);
+        bool copy = json_object_object_get_ex(v, "saved_copy", &b) && json_object_get_boolean(b);
         if (num(v, "error_count", 0) > 0 && json_object_object_get_ex(v, "errors", &errs)) {
-            if (failed)
-                printf(_("         the plan cannot be read; still airing the plan loaded "
-                         "above:\n"));
-            else if (num(v, "left_out", 0) == 0)
+            if (refused && copy)
+                printf(_("         the plan has errors; airing the last good plan (its saved "
+                         "copy, above):\n"));
+            else if (refused)
+                printf(_("         the last reload was refused; still airing the last good "
+                         "plan:\n"));
+            else if (num(v, "left_out", 0) > 0)
+                printf(_("         the plan has errors and there was no good plan: its valid "
+                         "items air, the items with errors are left out:\n"));
+            else
                 printf(_("         recordings missing or unreadable (those airings will "
                          "fail):\n"));
-            else
-                printf(_("         the plan has errors: their items are left out, the valid "
-                         "items air:\n"));
             size_t shown = json_object_array_length(errs);
             for (size_t i = 0; i < shown; i++)
                 printf("         %s\n",

@@ -178,7 +178,8 @@ static char *status_json(struct daemon *d)
     json_object_object_add(pl, "left_out", json_object_new_int(d->plan ? d->plan_left_out : 0));
     json_object_object_add(pl, "bad_recordings",
                            json_object_new_int(d->plan ? d->plan_bad_recordings : 0));
-    json_object_object_add(pl, "last_read_failed", json_object_new_boolean(d->plan_read_failed));
+    json_object_object_add(pl, "refused", json_object_new_boolean(d->plan_refused));
+    json_object_object_add(pl, "saved_copy", json_object_new_boolean(d->plan_fallback));
     /* the first ones; ERRORS has them all */
     json_object *ea = json_object_new_array();
     errors_index(d);

@@ -195,16 +195,16 @@ static int64_t lookback_from(struct daemon *d, int64_t now)
 }
 
 /* Asks the planner to read the plan again; returns the load's number.
- * One rule at start and on reload: a plan with errors airs its valid items
- * (the items with errors are left out, as `loaxa check` says), and status
- * says so. Only a plan that cannot be read at all (a folder gone, no file)
- * leaves the last plan airing. */
+ * One rule at start and on reload: a plan with errors is refused and the
+ * last good plan airs: on reload the one airing, at start its copy (kept
+ * in <db>.plan/ at each good load). Only when there never was a good plan
+ * do the valid items of a plan with errors air (there is no better). */
 unsigned long daemon_reload(struct daemon *d, bool startup)
 {
     int64_t now = now_ms(d);
     int64_t from = startup ? lookback_from(d, now)
                            : now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
-    d->load_asked = planner_load(d->planner, true, from, now + WINDOW_MS);
+    d->load_asked = planner_load(d->planner, false, from, now + WINDOW_MS);
     return d->load_asked;
 }
 
@@ -259,17 +259,26 @@ static void on_load(struct daemon *d, struct planner_job *j)
     char msg[4096];
     bool first = d->load_done == 0, ok = false;
     d->load_done = j->seq;
-    if (!j->plan) {
+    if (j->refused) {
+        snprintf(msg, sizeof msg,
+                 _("the plan has %zu error(s); still airing the last good plan: %s"),
+                 j->n_errors, j->errors);
+        free(d->plan_errors);
+        d->plan_errors = xstrdup(j->errors);
+        d->n_plan_errors = (int)j->n_errors;
+        d->plan_refused = true;
+        dlog(LOG_ERR, "%s", msg);
+    } else if (!j->plan) {
         snprintf(msg, sizeof msg, _("cannot read the plan %s: %s"), d->cfg->plan_path,
-                 j->refused && j->errors ? j->errors : j->msg ? j->msg : "?");
+                 j->msg ? j->msg : "?");
         /* in status too: a plan folder deleted, unreadable */
         free(d->plan_errors);
         d->plan_errors = xstrdup(msg);
         d->n_plan_errors = 1;
-        d->plan_read_failed = true;
+        d->plan_refused = true;
         dlog(LOG_ERR, "%s", msg);
         if (d->plan)
-            dlog(LOG_ERR, _("still airing the last plan read"));
+            dlog(LOG_ERR, _("still airing the last good plan"));
         else if (first)
             /* keep running: the control socket answers, and the plan is
              * read as soon as it appears */
@@ -277,9 +286,12 @@ static void on_load(struct daemon *d, struct planner_job *j)
     } else {
         free(d->plan_own_errors);
         d->plan_own_errors = j->errors ? xstrdup(j->errors) : NULL;
-        d->plan_left_out = (int)j->n_errors;
-        d->plan_read_failed = false;
+        d->plan_left_out = j->fallback ? 0 : (int)j->n_errors;
+        d->plan_refused = j->fallback;
+        d->plan_fallback = j->fallback;
         set_recordings(d, j);
+        if (j->fallback)
+            d->n_plan_errors = (int)(j->n_errors + j->n_recordings);
         struct plan *old = d->plan;
         d->plan = j->plan;
         j->plan = NULL;
@@ -287,13 +299,15 @@ static void on_load(struct daemon *d, struct planner_job *j)
         window_apply(d, j);
         planner_retire(d->planner, old); /* sched's entries now point into the new one */
         d->plan_loaded_ms = now_ms(d);
-        if (j->n_errors) {
-            /* RELOAD answers ERR (loaxa reload exits 1), yet the plan is in */
+        if (j->fallback) {
             snprintf(msg, sizeof msg,
-                     _("the plan has %zu error(s); its valid items air (%zu item(s) from "
-                       "%zu file(s)), the items with errors are left out: %s"),
-                     j->n_errors, plan_item_count(d->plan), plan_file_count(d->plan),
-                     j->errors);
+                     _("the plan has %zu error(s); airing the last good plan (its copy, "
+                       "%zu item(s)): %s"), j->n_errors, plan_item_count(d->plan), j->errors);
+            dlog(LOG_ERR, "%s", msg);
+        } else if (j->n_errors) {
+            snprintf(msg, sizeof msg,
+                     _("the plan has %zu error(s) and there is no good plan to air instead; "
+                       "its valid items air: %s"), j->n_errors, j->errors);
             dlog(LOG_ERR, "%s", msg);
         } else {
             snprintf(msg, sizeof msg,
@@ -313,7 +327,7 @@ static void on_planner(struct daemon *d)
         if (j->load) {
             on_load(d, j);
         } else if (j->recheck) {
-            if (j->of == d->plan && !d->plan_read_failed)
+            if (j->of == d->plan && !d->plan_refused)
                 set_recordings(d, j);
         } else if (j->next) {
             on_next(d, j);
@@ -768,7 +782,10 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
     d->s = sched_new(&so);
     struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
                               .no_emergency_from_priority = !cfg->emergency_from_priority};
-    if (!(d->planner = planner_new(cfg->plan_path, &po))) {
+    char *save = xasprintf("%s.plan", cfg->db_path); /* the last good plan's copy */
+    d->planner = planner_new(cfg->plan_path, &po, save);
+    free(save);
+    if (!d->planner) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;
     }

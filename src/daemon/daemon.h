@@ -107,7 +107,10 @@ struct daemon {
     int plan_bad_recordings;      /* its ATTACHes that cannot air (after the errors) */
     char *plan_own_errors;        /* the airing plan's errors alone (for a recheck) */
     int64_t recheck_mono;         /* the recordings are checked again from then on */
-    bool plan_read_failed;        /* the last read failed: the plan airing is older */
+    bool plan_refused;            /* the newest plan was refused (errors) or could not be
+                                   * read: the plan airing is the last good one */
+    bool plan_fallback;           /* the plan airing is the last good plan's copy, read
+                                   * at start instead of a plan with errors */
 
     struct airing air[DAEMON_MAX_AIRINGS];
     struct adhoc_op *adhoc;

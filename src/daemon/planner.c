@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
@@ -40,6 +41,8 @@ struct rec {
 
 struct planner {
     char *path;
+    char *save_dir;               /* the last good plan's copy, or NULL */
+    bool have_good;               /* worker: a good plan (or the copy) was delivered */
     struct rec *recs;             /* open addressing, cap a power of 2 */
     size_t n_recs, cap_recs;
     unsigned long rec_gen;
@@ -216,9 +219,79 @@ static void destroy(struct planner *pl)
     if (pl->efd >= 0)
         close(pl->efd);
     free(pl->path);
+    free(pl->save_dir);
     free((char *)pl->po.default_tz);
     free((char *)pl->po.audio_root);
     free(pl);
+}
+
+/* Keeps a copy of a good plan's files in save_dir (each written to a
+ * temporary name and renamed; files of an older copy removed), so a start
+ * on a plan with errors can air it. Best effort: a failure costs only the
+ * fallback. */
+static void save_plan(struct planner *pl, const struct plan *np)
+{
+    if (!pl->save_dir)
+        return;
+    if (mkdir(pl->save_dir, 0750) < 0 && errno != EEXIST)
+        return;
+    struct strbuf keep = {0};
+    for (size_t i = 0; i < plan_file_count(np); i++) {
+        const char *src = plan_file_path(np, i), *base = strrchr(src, '/');
+        base = base ? base + 1 : src;
+        char *dst = xasprintf("%s/%03zu-%s", pl->save_dir, i, base);
+        char *tmp = xasprintf("%s/.tmp", pl->save_dir);
+        FILE *in = fopen(src, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+        bool ok = in && out;
+        char buf[65536];
+        size_t n;
+        while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            ok = fwrite(buf, 1, n, out) == n;
+        ok = ok && !ferror(in);
+        if (in)
+            fclose(in);
+        if (out && fclose(out) != 0)
+            ok = false;
+        if (ok && rename(tmp, dst) == 0)
+            strbuf_printf(&keep, "/%s/", strrchr(dst, '/') + 1);
+        else
+            unlink(tmp);
+        free(dst);
+        free(tmp);
+    }
+    DIR *dir = opendir(pl->save_dir);
+    struct dirent *de;
+    while (dir && (de = readdir(dir))) {
+        size_t l = strlen(de->d_name);
+        char *pat = xasprintf("/%s/", de->d_name);
+        if (l > 4 && strcmp(de->d_name + l - 4, ".ics") == 0 &&
+            (!keep.s || !strstr(keep.s, pat))) {
+            char *old = xasprintf("%s/%s", pl->save_dir, de->d_name);
+            unlink(old);
+            free(old);
+        }
+        free(pat);
+    }
+    if (dir)
+        closedir(dir);
+    free(keep.s);
+}
+
+/* The saved copy, when it reads without errors. */
+static struct plan *load_saved(struct planner *pl)
+{
+    struct stat st;
+    if (!pl->save_dir || stat(pl->save_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    const char *paths[] = {pl->save_dir};
+    char *perr = NULL;
+    struct plan *sp = plan_load(paths, 1, &pl->po, &perr);
+    free(perr);
+    if (sp && (plan_error_count(sp) || plan_file_count(sp) == 0)) {
+        plan_free(sp);
+        sp = NULL;
+    }
+    return sp;
 }
 
 static void run_load(struct planner *pl, struct planner_job *j, bool accept_errors)
@@ -241,12 +314,22 @@ static void run_load(struct planner *pl, struct planner_job *j, bool accept_erro
                               dg->message);
         }
         j->errors = strbuf_steal(&b);
-        if (!accept_errors) {
+        if (!accept_errors && !pl->have_good) {
+            /* a start: the last good plan is its copy; none, the valid items */
+            struct plan *sp = load_saved(pl);
+            if (sp) {
+                plan_free(np);
+                np = sp;
+                j->fallback = true;
+            }
+        } else if (!accept_errors) {
             j->refused = true;
             j->rc = -EINVAL;
             plan_free(np);
             return;
         }
+    } else {
+        save_plan(pl, np);
     }
     int rc = plan_expand(np, j->from_ms, j->to_ms, &j->occ, &j->n_occ);
     if (rc < 0) {
@@ -255,6 +338,8 @@ static void run_load(struct planner *pl, struct planner_job *j, bool accept_erro
         plan_free(np);
         return;
     }
+    if (!j->n_errors || j->fallback)
+        pl->have_good = true;
     check_recordings(pl, np, j);
     j->plan = np;
 }
@@ -367,10 +452,12 @@ static void *worker(void *arg)
     return NULL;
 }
 
-struct planner *planner_new(const char *plan_path, const struct plan_options *opts)
+struct planner *planner_new(const char *plan_path, const struct plan_options *opts,
+                            const char *save_dir)
 {
     struct planner *pl = xcalloc(1, sizeof *pl);
     pl->path = xstrdup(plan_path);
+    pl->save_dir = save_dir ? xstrdup(save_dir) : NULL;
     pl->po = *opts;
     pl->po.default_tz = opts->default_tz ? xstrdup(opts->default_tz) : NULL;
     pl->po.audio_root = opts->audio_root ? xstrdup(opts->audio_root) : NULL;

@@ -35,6 +35,8 @@ struct planner_job {
     int64_t from_ms, to_ms;
     int rc;                       /* 0; negative: nothing usable (msg says why) */
     bool refused;                 /* load: it had errors and errors were not accepted */
+    bool fallback;                /* load: the plan had errors (errors, n_errors); plan
+                                   * is the last good one, read back from its copy */
     size_t n_errors;              /* load: the plan's errors, one a line in errors */
     char *errors;
     char *msg;                    /* rc < 0: why (translated), or NULL */
@@ -46,8 +48,11 @@ struct planner_job {
     char *recordings;
 };
 
-/* paths and opts are copied. */
-struct planner *planner_new(const char *plan_path, const struct plan_options *opts);
+/* paths and opts are copied. save_dir (may be NULL): where a copy of the
+ * last good plan (one without errors) is kept, so that a start on a plan
+ * with errors airs the last good plan too, as a reload does. */
+struct planner *planner_new(const char *plan_path, const struct plan_options *opts,
+                            const char *save_dir);
 /* Waits for a job under way, unless it is stuck (then the worker is left to
  * end on its own). Plans retired and jobs not taken are freed. */
 void planner_free(struct planner *pl);
@@ -56,7 +61,10 @@ void planner_free(struct planner *pl);
 int planner_fd(const struct planner *pl);
 
 /* Reads the plan and expands [from_ms, to_ms) of it. A plan with errors is
- * refused unless accept_errors. Requests coalesce while one waits: one load
+ * refused unless accept_errors; but while no good plan was delivered in
+ * this process (a start), the saved copy of the last good plan is read
+ * instead (fallback), and without one the plan with errors is taken (its
+ * valid items: there is no better). Requests coalesce while one waits: one load
  * covers them all (the widest window, errors accepted if any asked).
  * Returns the number the job will have (planner_job.seq). */
 unsigned long planner_load(struct planner *pl, bool accept_errors, int64_t from_ms,

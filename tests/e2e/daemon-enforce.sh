@@ -81,4 +81,25 @@ expect_rc 0 "$LOAXA" reload
 d_wait_status '"error_count":1' 10 && ok "the recording put in place: one error left"
 d_stop
 [ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
+
+# --- start and reload alike: a plan with errors is refused and the last
+# good plan airs; at start that is the copy kept of the last good load
+rm -f "$T_TMP/audio/text.wav"
+D_NOW=$(date +%s)
+plan_ev keep 10 0 tone.wav | plan_write
+d_start || t_done
+d_wait_status '"key":"keep/' 10
+d_stop
+ls "$T_TMP"/log.db.plan/*.ics >/dev/null 2>&1 && ok "the good plan's copy is kept" || fail "no copy in log.db.plan"
+{ plan_ev new 10 0 tone.wav; printf 'BEGIN:VEVENT\r\nUID:bad\r\nDTSTART:yesterday\r\nEND:VEVENT\r\n'; } | plan_write
+d_start || t_done
+expect_rc 0 "$LOAXA" status --json
+grep_in "$T_TMP/out" '"refused":true,"saved_copy":true'
+grep_in "$T_TMP/out" '"key":"keep/'
+expect_rc 0 "$LOAXA" status && grep_in "$T_TMP/out" 'airing the last good plan \(its saved copy'
+d_wait_sql "select status from airing where $K = 'keep'" "aired" 20 && ok "at start, the last good plan airs"
+[ -z "$(d_sql "select status from airing where $K = 'new'")" ] || fail "an item of the refused plan aired"
+expect_rc 1 "$LOAXA" reload && grep_in "$T_TMP/err" 'still airing the last good plan'
+d_stop
+[ "$D_RC" -eq 0 ] || fail "loaxad exited $D_RC"
 t_done
