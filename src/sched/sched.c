@@ -371,7 +371,7 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
         act->reason = e->cancelled                                   ? ""
                       : s->o.require_approval && !e->item->approved ? N_("not approved "
                                                                           "(STATUS:TENTATIVE)")
-                                                                     : N_(SCHED_REASON_HOURS);
+                                                                     : SCHED_REASON_HOURS;
         return true;
     }
     if (e->deadline_ms <= now && airable(s, e)) {
@@ -442,7 +442,7 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         act->kind = SCHED_SLOT_END;
         act->entry = e;
         act->at_ms = e->slot_end_ms;
-        act->reason = N_(SCHED_REASON_SLOT_END);
+        act->reason = SCHED_REASON_SLOT_END;
         e->state = SCHED_STOPPING;
         e->stop_asked = e->slot_cut = true;
         e->watch_ms = now + s->o.fade_ms + stall_ms(s);

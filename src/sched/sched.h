@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/i18n.h"
 #include "plan/plan.h"
 
 struct sched;
@@ -69,9 +70,9 @@ struct sched_opts {
      * that delay. Emergencies are never cut. */
     bool slot_cut;
 };
-/* Reasons the core stores in the log (msgids). */
-#define SCHED_REASON_HOURS "outside the broadcast hours"
-#define SCHED_REASON_SLOT_END "cut at the end of its slot"
+/* Reasons the core stores in the log (msgids; N_ so xgettext sees them). */
+#define SCHED_REASON_HOURS N_("outside the broadcast hours")
+#define SCHED_REASON_SLOT_END N_("cut at the end of its slot")
 #define SCHED_JUMP_HOLD_MS 30000
 
 enum sched_state {

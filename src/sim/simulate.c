@@ -159,7 +159,7 @@ static void sim_end(void *ud, const struct sched_entry *e, int64_t start, int64_
     enum aslog_status st = preempted ? ASLOG_INTERRUPTED : ASLOG_AIRED;
     /* a cut at the slot's end aired as planned (see loaxad(8)) */
     const char *why = preempted ? N_("preempted by an emergency")
-                      : e->slot_cut ? N_(SCHED_REASON_SLOT_END) : "";
+                      : e->slot_cut ? SCHED_REASON_SLOT_END : "";
     note(sm, aslog_finish(sm->log, id, st, why, start, end,
                           played, 0), st);
 }
