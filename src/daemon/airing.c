@@ -11,25 +11,22 @@
 
 #include "core/i18n.h"
 #include "core/paths.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
 #include "programme/programme.h"
 
-/* Reasons stored in the log as English msgids, translated when shown. */
-static const char *const late_no_answer = N_("started late: the audio output did not answer");
-static const char *const late_slow = N_("started late: the audio output was slow to start");
-static const char *const no_answer = N_("the audio output did not answer");
+/* Reasons stored in the log (core/reasons.h), translated when shown. */
+static const char *const late_no_answer = REASON_LATE_NO_ANSWER;
+static const char *const late_slow = REASON_LATE_SLOW;
+static const char *const no_answer = REASON_NO_ANSWER;
 static const char *const slow = N_("the audio output was slow to start");
-static const char *const short_recording = N_("recording shorter than its header");
-/* later than planned although started when asked: queued behind what was
- * on air, or asked late (a restart or a clock step within grace) */
-static const char *const late_queued = N_("started late: the programme before it was on air");
-static const char *const late_grace = N_("started late, within the grace period");
+static const char *const short_recording = REASON_SHORT_RECORDING;
+static const char *const late_queued = REASON_LATE_QUEUED;
+static const char *const late_grace = REASON_LATE_GRACE;
 
-static const char *const no_device_hint =
-    N_("no output device was found; set [audio] device (--device) to a device name, "
-       "to file:PATH.wav or to null");
+static const char *const no_device_hint = REASON_NO_DEVICE;
 
 static int64_t now_ms(const struct daemon *d)
 {
@@ -114,8 +111,10 @@ void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
 
 void airing_record_failed(struct daemon *d, const struct sched_entry *e, const char *reason)
 {
+    char buf[1400];
     airing_log_record(d, e, ASLOG_FAILED, reason, d->cfg->device);
-    daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key, reason);
+    daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key,
+                        reason_label(reason, buf, sizeof buf));
 }
 
 void airing_prepare(struct daemon *d, struct sched_entry *e)
@@ -131,18 +130,21 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     struct player *p = NULL;
     int rc = 0;
     if (!a) {
-        snprintf(reason, sizeof reason, _("too many programmes at once"));
+        snprintf(reason, sizeof reason, "%s", REASON_TOO_MANY);
         goto fail;
     }
     if ((rc = airlog_files(d->al, e->item, &files, &n, err, sizeof err)) < 0 || n == 0) {
-        snprintf(reason, sizeof reason, "%s", n == 0 && rc == 0 ? _("no recordings") : err);
+        if (n == 0 && rc == 0)
+            snprintf(reason, sizeof reason, "%s", REASON_NO_RECORDINGS);
+        else
+            reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
     /* what it airs and for how long: the model simulate and check use */
     struct programme_settings pst = {d->cfg->audio_root, d->cfg->signature_tune};
     if ((rc = programme_build(e->item, &pst, e->skip_ms, NULL, NULL, &prog, err,
                               sizeof err)) < 0) {
-        snprintf(reason, sizeof reason, "%s", err);
+        reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
     int64_t short_ms = 0;
@@ -179,7 +181,7 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
         rc = player_prepare_async(p, (const char *const *)files, n, e->skip_ms, err,
                                   sizeof err);
     if (rc < 0) {
-        snprintf(reason, sizeof reason, "%s", err);
+        reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
     a->e = e;
@@ -275,10 +277,18 @@ static int64_t lateness(const struct airing *a, const struct player_report *rep,
     return late;
 }
 
+/* A device or decode error as stored: its msgid and the player's words. */
+static void player_reason(char *buf, size_t len, const struct player_report *rep)
+{
+    reason_with(buf, len, rep->end == PLAYER_DECODE_ERROR ? REASON_DECODE_FAILED
+                                                          : REASON_OUTPUT_FAILED,
+                rep->reason);
+}
+
 static void end_airing(struct daemon *d, struct airing *a, const struct player_report *rep)
 {
     enum aslog_status st = ASLOG_INTERRUPTED;
-    char reason[700] = "";
+    char reason[700] = "", label[700];
     bool blame_output;
     int64_t late = lateness(a, rep, &blame_output);
     switch (rep->end) {
@@ -303,28 +313,28 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         } else if (a->e->slot_cut && !a->stop_by_operator) {
             /* aired as planned, to its slot's end: not a failure */
             st = ASLOG_AIRED;
-            snprintf(reason, sizeof reason, "%s", SCHED_REASON_SLOT_END);
+            snprintf(reason, sizeof reason, "%s", REASON_SLOT_END);
         } else if (a->overran)
-            snprintf(reason, sizeof reason, "overran its expected length");
+            snprintf(reason, sizeof reason, "%s", REASON_OVERRAN);
         else
-            snprintf(reason, sizeof reason, "operator %s", a->operator_name);
+            reason_with(reason, sizeof reason, REASON_OPERATOR, a->operator_name);
         break;
-    case PLAYER_PREEMPTED: snprintf(reason, sizeof reason, "preempted by an emergency"); break;
-    case PLAYER_SHUTDOWN: snprintf(reason, sizeof reason, "shutdown"); break;
+    case PLAYER_PREEMPTED: snprintf(reason, sizeof reason, "%s", REASON_PREEMPTED); break;
+    case PLAYER_SHUTDOWN: snprintf(reason, sizeof reason, "%s", REASON_SHUTDOWN); break;
     case PLAYER_DEVICE_ERROR:
     case PLAYER_DECODE_ERROR:
     default:
         st = rep->played_ms > 0 ? ASLOG_INTERRUPTED : ASLOG_FAILED;
-        snprintf(reason, sizeof reason, "%s", rep->reason[0] ? rep->reason
-                                                              : player_end_name(rep->end));
-        daemon_note_failure(d, _("%s (%s) ended: %s"), a->e->item->summary, a->e->key, reason);
+        player_reason(reason, sizeof reason, rep);
+        daemon_note_failure(d, _("%s (%s) ended: %s"), a->e->item->summary, a->e->key,
+                            reason_label(reason, label, sizeof label));
         break;
     }
     airing_log_end(d, a, st, reason, rep->first_frame_ms, rep->end_ms, rep->played_ms,
                    rep->underruns);
     if (rep->first_frame_ms >= 0)
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
-             a->e->item->summary, a->e->key, aslog_status_name(st),
+             a->e->item->summary, a->e->key, i18n_keyword(aslog_status_name(st)),
              (long long)(rep->first_frame_ms - a->asked_start_ms), (long long)rep->played_ms);
     if (late > 0)
         dlog(LOG_WARNING, _("%s (%s) started %.1f s late: %s"), a->e->item->summary,
@@ -374,9 +384,14 @@ void airing_check_players(struct daemon *d)
             /* the preparation failed, or the stream died before the start
              * (device gone): it fails now; the next programme tries the
              * device again */
-            const char *why = rep.reason[0] ? rep.reason : player_end_name(rep.end);
+            char why_buf[700];
+            const char *why = why_buf;
             if (rep.end == PLAYER_DEVICE_ERROR && d->no_device_said && !rep.reason[0])
-                why = _(no_device_hint);
+                why = no_device_hint;
+            else if (rep.end == PLAYER_DEVICE_ERROR || rep.end == PLAYER_DECODE_ERROR)
+                player_reason(why_buf, sizeof why_buf, &rep);
+            else
+                reason_with(why_buf, sizeof why_buf, REASON_PREPARE_FAILED, rep.reason);
             airing_record_failed(d, a->e, why);
             struct sched_entry *e = a->e;
             airing_drop(a);

@@ -268,7 +268,7 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
                  sizeof d->adhoc[0].operator_name);
     d->n_adhoc++;
     dlog(LOG_NOTICE, _("%s asks to air %s (%s) now"), ctl_conn_operator(c), req->target,
-         ctl_level_name(req->level));
+         i18n_keyword(ctl_level_name(req->level)));
     ctl_conn_reply(c, true, e->key);
 out:
     free(abs);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
 #include "daemon/hasher.h"
@@ -512,14 +513,13 @@ void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_r
 {
     struct sched_entry *e = a->e;
     if (rep->frames_played > 0) {
-        airing_log_end(d, a, ASLOG_INTERRUPTED, "moved or removed in the plan as it started",
+        airing_log_end(d, a, ASLOG_INTERRUPTED, REASON_REVOKED_STARTING,
                        rep->first_frame_ms, rep->end_ms, rep->played_ms, rep->underruns);
         sched_ended(d->s, e, false, rep->played_ms, now_ms(d));
     } else {
-        airing_log_end(d, a, ASLOG_CANCELLED, "moved or removed in the plan before it started",
-                       -1, rep->end_ms, 0, 0);
+        airing_log_end(d, a, ASLOG_CANCELLED, REASON_REVOKED, -1, rep->end_ms, 0, 0);
         dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), e->item->summary, e->key,
-             _("moved or removed in the plan before it started"));
+             _(REASON_REVOKED));
         sched_revoked(d->s, e);
     }
     airing_drop(a);
@@ -627,7 +627,7 @@ int daemon_run(struct daemon *d)
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
                     if (a->p && (a->row_id >= 0 || a->unlogged))
-                        airing_log_cut(d, a, "shutdown");
+                        airing_log_cut(d, a, REASON_SHUTDOWN);
                     if (a->p)
                         airing_drop(a);
                 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 
 struct sched {
@@ -318,12 +319,12 @@ static bool better(const struct sched_entry *a, const struct sched_entry *b, int
 static const char *missed_reason(const struct sched *s, const struct sched_entry *e)
 {
     if (e->deadline_ms <= s->o.boot_ms)
-        return N_("the daemon was not running");
+        return REASON_NOT_RUNNING;
     if (e->deadline_ms > s->jump_from && e->deadline_ms <= s->jump_to)
-        return N_("the clock jumped forward past it");
+        return REASON_CLOCK_JUMP;
     if (e->requeued)
-        return N_("cut by an emergency and could not go on within the grace period");
-    return N_("could not start within the grace period");
+        return REASON_CUT_NO_RESUME;
+    return REASON_GRACE;
 }
 
 /* A plan entry the last forward step of the clock made due or late,
@@ -359,7 +360,7 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
             return false;
         }
         act->kind = SCHED_CANCELLED;
-        act->reason = N_("moved in the plan into its own airing, which is on air");
+        act->reason = REASON_ABSORBED;
         return true;
     }
     if (held(s, e, now)) {
@@ -369,9 +370,8 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
     if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
         act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
         act->reason = e->cancelled                                   ? ""
-                      : s->o.require_approval && !e->item->approved ? N_("not approved "
-                                                                          "(STATUS:TENTATIVE)")
-                                                                     : SCHED_REASON_HOURS;
+                      : s->o.require_approval && !e->item->approved ? REASON_TENTATIVE
+                                                                     : REASON_HOURS;
         return true;
     }
     if (e->deadline_ms <= now && airable(s, e)) {
@@ -410,7 +410,7 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
             e->revoking = true; /* on air until sched_revoked or sched_ended */
             act->kind = SCHED_REVOKE;
             act->entry = e;
-            act->reason = N_("moved or removed in the plan before it started");
+            act->reason = REASON_REVOKED;
             return;
         }
     }
@@ -442,7 +442,7 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         act->kind = SCHED_SLOT_END;
         act->entry = e;
         act->at_ms = e->slot_end_ms;
-        act->reason = SCHED_REASON_SLOT_END;
+        act->reason = REASON_SLOT_END;
         e->state = SCHED_STOPPING;
         e->stop_asked = e->slot_cut = true;
         e->watch_ms = now + s->o.fade_ms + stall_ms(s);
@@ -461,13 +461,13 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         act->entry = e;
         if (!e->stop_asked) {
             act->kind = SCHED_OVERRUN;
-            act->reason = N_("overran its expected length");
+            act->reason = REASON_OVERRAN;
             e->stop_asked = true;
             e->state = SCHED_STOPPING;
             e->watch_ms = now + stall_ms(s);
         } else {
             act->kind = SCHED_STALLED;
-            act->reason = N_("output stalled");
+            act->reason = REASON_STALLED;
             finish(s, e, true);
         }
         return;

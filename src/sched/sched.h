@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/i18n.h"
 #include "plan/plan.h"
 
 struct sched;
@@ -55,7 +54,7 @@ struct sched_opts {
     int64_t jump_hold_ms;
     /* Broadcast hours, enforced at air time: a plan entry whose start falls
      * outside [hours_start_min, hours_end_min) of its local day is logged
-     * missed when due (SCHED_REASON_HOURS), never prepared. Emergencies and
+     * missed when due (REASON_HOURS), never prepared. Emergencies and
      * ad-hoc airings (the operator's bulletins, `loaxa air`) are exempt.
      * The core reads neither the clock nor the time zone: local_min (the
      * caller's) maps a UTC instant to minutes after its local midnight; it
@@ -70,9 +69,7 @@ struct sched_opts {
      * that delay. Emergencies are never cut. */
     bool slot_cut;
 };
-/* Reasons the core stores in the log (msgids; N_ so xgettext sees them). */
-#define SCHED_REASON_HOURS N_("outside the broadcast hours")
-#define SCHED_REASON_SLOT_END N_("cut at the end of its slot")
+
 #define SCHED_JUMP_HOLD_MS 30000
 
 enum sched_state {

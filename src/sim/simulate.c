@@ -12,6 +12,7 @@
 
 #include "audio/probe.h"
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "airlog/airlog.h"
 #include "programme/programme.h"
@@ -73,6 +74,10 @@ static int64_t sim_duration(void *ud, const struct sched_entry *e, const char **
     struct programme_settings st = {sm->cfg->audio_root, sm->cfg->signature_tune};
     struct programme p;
     int64_t len;
+    if (e->item->n_audio == 0) { /* stored as the daemon stores it */
+        *why = REASON_NO_RECORDINGS;
+        return -1;
+    }
     if (programme_build(e->item, &st, e->skip_ms, probe_cached, sm, &p, sm->why,
                         sizeof sm->why) < 0) {
         *why = sm->why;
@@ -158,8 +163,7 @@ static void sim_end(void *ud, const struct sched_entry *e, int64_t start, int64_
     }
     enum aslog_status st = preempted ? ASLOG_INTERRUPTED : ASLOG_AIRED;
     /* a cut at the slot's end aired as planned (see loaxad(8)) */
-    const char *why = preempted ? N_("preempted by an emergency")
-                      : e->slot_cut ? SCHED_REASON_SLOT_END : "";
+    const char *why = preempted ? REASON_PREEMPTED : e->slot_cut ? REASON_SLOT_END : "";
     note(sm, aslog_finish(sm->log, id, st, why, start, end,
                           played, 0), st);
 }
@@ -168,6 +172,9 @@ static void sim_failed(void *ud, const struct sched_entry *e, int64_t now, const
 {
     struct sim *sm = ud;
     (void)now;
+    char buf[400];
+    if (strcmp(why, REASON_NO_RECORDINGS) != 0) /* an error: stored under its msgid */
+        why = reason_with(buf, sizeof buf, REASON_PREPARE_FAILED, why);
     note(sm, airlog_record(sm->al, e, ASLOG_FAILED, why, "simulate", ""), ASLOG_FAILED);
 }
 
