@@ -138,10 +138,9 @@ if unshare --mount --propagation private true 2>/dev/null; then
     SHM_WRAP=(unshare --mount --propagation private sh -c
               'mount -t tmpfs -o size=16m tmpfs /dev/shm && exec "$0" "$@"')
 fi
-if ! pulse_start; then
-    echo "soak: no PulseAudio (pulseaudio, parec, pactl): cannot run" >&2
-    exit 77
-fi
+# no sound server: a failure in CI (CI=true), a skip elsewhere
+T_FAILS=0
+pulse_require "the soak"
 # the e2e tests' daemon set-up (plan, audio root, socket, device, short
 # fades, no loudness pass), then what the soak changes (a later key wins)
 FIXTURES=${FIXTURES:-$SRCDIR/tests/fixtures}
