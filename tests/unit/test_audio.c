@@ -21,6 +21,7 @@
 #include "audio/ring.h"
 #include "core/util.h"
 #include "test_audio_util.h"
+#include "unit.h"
 
 /* ---- ring ---- */
 
@@ -489,8 +490,9 @@ START_TEST(test_no_device)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("audio");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
@@ -511,9 +513,5 @@ int main(void)
     tcase_add_test(tc, test_device_lost);
     tcase_add_test(tc, test_no_device);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
