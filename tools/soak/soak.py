@@ -154,6 +154,8 @@ def cmd_plan(a):
 
 def cmd_fuzz(a):
     rng = random.Random(a.seed)
+    # every case is malformed (its answer must be ERR or a close) except the
+    # last: several lines at once, of which the first (STATUS) is answered OK
     cases = [
         lambda: b"\n", lambda: b"HELLO\n", lambda: b"AIR\n", lambda: b"AIR loud tone\n",
         lambda: b"AIR normal ../../../etc/passwd\n", lambda: b"AIR normal /etc/passwd\n",
@@ -164,13 +166,17 @@ def cmd_fuzz(a):
         lambda: b"AIR normal " + b"x/" * 3000 + b"\n",
         lambda: b"STATUS",  # no newline, then close
         lambda: b"STA",     # half a request, hang a while, close
-        lambda: bytes(rng.randrange(256) for _ in range(rng.randrange(1, 600))),
-        lambda: b"STATUS\nSTATUS\nSTOP\n",  # more than one line
+        lambda: b"Q" + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 600))),
         lambda: b"%s%s%s%n\n", lambda: b"AIR normal \xe2\x80\xae.wav\n",
+        lambda: b"STATUS\nSTATUS\nSTOP\n",  # more than one line: the first is answered
     ]
-    n = {"sent": 0, "ok": 0, "err": 0, "closed": 0, "bad": 0, "refused": 0}
+    valid = {len(cases) - 1}
+    # wrong: a well-formed reply of the wrong kind (OK to a malformed request,
+    # anything but OK to the valid one); bad: a reply that is not one line
+    n = {"sent": 0, "ok": 0, "err": 0, "closed": 0, "bad": 0, "wrong": 0, "refused": 0}
     for _ in range(a.n):
-        data = rng.choice(cases)()
+        ci = rng.randrange(len(cases))
+        data = cases[ci]()
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(5)
         try:
@@ -196,15 +202,20 @@ def cmd_fuzz(a):
             reply = b""
         finally:
             s.close()
+        one_line = reply.endswith(b"\n") and reply.count(b"\n") == 1
         if not reply:
-            n["closed"] += 1
-        elif reply.startswith(b"OK") and reply.endswith(b"\n") and reply.count(b"\n") == 1:
-            n["ok"] += 1
-        elif reply.startswith(b"ERR ") and reply.endswith(b"\n") and reply.count(b"\n") == 1:
-            n["err"] += 1
+            kind = "closed"
+        elif reply.startswith(b"OK") and one_line:
+            kind = "ok"
+        elif reply.startswith(b"ERR ") and one_line:
+            kind = "err"
         else:
-            n["bad"] += 1
-            print("bad reply to %r: %r" % (data[:60], reply[:200]), file=sys.stderr)
+            kind = "bad"
+        n[kind] += 1
+        if kind == "bad" or (kind == "ok") != (ci in valid):
+            if kind != "bad":
+                n["wrong"] += 1
+            print("%s reply to %r: %r" % (kind, data[:60], reply[:200]), file=sys.stderr)
     print(" ".join("%s=%d" % kv for kv in n.items()))
 
 
@@ -226,6 +237,31 @@ def cmd_check(a):
 
     def check(name, ok, detail=""):
         checks.append((name, bool(ok), detail))
+
+    # A check judges what a fault left behind, so it is worth nothing if the
+    # fault never happened: every kind must have happened (in the short form
+    # too: the driver forces one of each early), or the run fails. A kind
+    # left out on purpose (--skip, no tmpfs for fs) is a note, not a pass.
+    left_out = set(filter(None, st.get("skipped_kinds", "").split(",")))
+    for kind, key, what in (
+            ("kill", "kills", "kill -9 of the daemon"), ("kill", "restarts", "restart after a kill"),
+            ("plan_valid", "plan_valid", "valid plan rewrite"),
+            ("plan_extra", "plan_extra", "plan with a broken extra item"),
+            ("plan_broken", "plan_broken", "broken plan file"),
+            ("plan_broken", "plan_invalid_seen", "invalid plan seen by a running daemon"),
+            ("plan_missing", "plan_missing", "plan with a missing recording"),
+            ("corrupt", "corrupt", "corrupt recording"),
+            ("pa", "pa_restarts", "PulseAudio stop and restart"),
+            ("fs", "fs_full", "full database filesystem"),
+            ("burst", "ctl_sent", "control command"),
+            ("burst", "fuzz_sent", "malformed control request"),
+            ("report", "reports", "concurrent report run")):
+        n_done = int(st.get(key, 0) or 0)
+        if kind in left_out:
+            notes.append("not exercised (left out): %s" % what)
+        else:
+            check("fault exercised: %s (%d)" % (what, n_done), n_done > 0,
+                  "never happened in this run: the checks of its outcome proved nothing")
 
     db = sqlite3.connect("file:%s?mode=ro" % a.db, uri=True, timeout=30)
     integ = [r[0] for r in db.execute("PRAGMA integrity_check")]
@@ -367,11 +403,14 @@ def cmd_check(a):
           "%s failed: %s" % (rep_fail, st.get("reports_failed_note", "")))
     inv = int(st.get("plan_invalid_seen", 0))
     kept = int(st.get("plan_invalid_kept", 0))
-    check("every refused plan kept the last good one", kept == inv,
+    check("every refused plan kept the last good one", inv > 0 and kept == inv,
           "%d of %d refused versions seen by a running daemon left it on the last good plan"
           % (kept, inv))
-    check("malformed control requests answered ERR or closed",
-          int(st.get("fuzz_bad", 0)) == 0, "%s bad replies" % st.get("fuzz_bad", 0))
+    fz_sent, fz_bad, fz_wrong = (int(st.get("fuzz_" + k, 0)) for k in ("sent", "bad", "wrong"))
+    check("malformed control requests answered ERR or closed (the valid one OK)",
+          fz_sent > 0 and fz_bad == 0 and fz_wrong == 0,
+          "%d sent, %d replies not one line, %d of the wrong kind (see fuzz.err)"
+          % (fz_sent, fz_bad, fz_wrong))
     # the loop-latency probe: STATUS every 200 ms through the whole soak
     probe, probe_q = None, None
     for path, dst in ((a.latprobe, "all"), (a.latprobe_quiet, "quiet")):
@@ -456,10 +495,10 @@ def cmd_check(a):
                " fs-full episodes: %s (%s)" % (g("corrupt"), g("pa_restarts"), g("pa_kill9"),
                                                g("fs_full"), g("fs_note", "")))
     out.append("control commands: %s sent (%s ok, %s err) in %s bursts; raw malformed requests:"
-               " %s (%s ERR, %s closed, %s OK, %s bad, %s refused connections)" % (
+               " %s (%s ERR, %s closed, %s OK, %s bad, %s wrong, %s refused connections)" % (
                    g("ctl_sent"), g("ctl_ok"), g("ctl_err"), g("bursts"), g("fuzz_sent"),
                    g("fuzz_err"), g("fuzz_closed"), g("fuzz_ok"), g("fuzz_bad"),
-                   g("fuzz_refused")))
+                   g("fuzz_wrong"), g("fuzz_refused")))
     out.append("reports/log runs: %s (%s failed)" % (g("reports"), rep_fail))
     out.append("occurrences expected in the window: %d (schedule: %s)" % (len(expected),
                                                                          sched_note))
