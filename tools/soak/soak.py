@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""soak.py: helpers of tools/soak.sh (the fault soak of loaxad).
+"""soak.py: the fault soak of loaxad (python3 standard library only).
+
+  soak.py run [--minutes N | --seconds N] [--seed N] [--keep] [--grace MIN]
+              [--fs-size SIZE] [--late-ms MS] [--answer-ms MS] [--skip K,K]
+      the soak itself (tools/soak.sh is its wrapper and documents it): the
+      daemon under seeded random faults, then the checks below.
 
   soak.py plan  --out FILE --t0 EPOCH --items N --spacing S --kind K --seed X
                 [--write rename|inplace|split]
