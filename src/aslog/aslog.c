@@ -25,7 +25,7 @@ struct aslog {
     sqlite3 *db;
     int in_tx;              /* aslog_tx_begin is active: writes join it */
     int readonly;           /* aslog_open_readonly: writes fail with -EROFS */
-    sqlite3_stmt *st_next_attempt, *st_insert, *st_finish, *st_state;
+    sqlite3_stmt *st_next_attempt, *st_insert, *st_finish, *st_state, *st_progress;
 };
 
 static const char *const status_names[] = {
@@ -275,6 +275,9 @@ static int open_common(const char *path, int flags, struct aslog **out, char *er
         rc = prepare(log, "UPDATE airing SET status = ?2, reason = ?3, actual_start_ms = ?4,"
                           " actual_end_ms = ?5, played_ms = ?6, underruns = ?7"
                           " WHERE id = ?1 AND status = 'on_air'", &log->st_finish);
+    if (rc == 0 && !(flags & SQLITE_OPEN_READONLY))
+        rc = prepare(log, "UPDATE airing SET actual_start_ms = ?2, played_ms = ?3"
+                          " WHERE id = ?1 AND status = 'on_air'", &log->st_progress);
     if (rc < 0) {
         snprintf(err, errlen, _("cannot use the as-run log %s: %s"), path,
                  sqlite3_errmsg(log->db));
@@ -304,6 +307,7 @@ void aslog_close(struct aslog *log)
     sqlite3_finalize(log->st_next_attempt);
     sqlite3_finalize(log->st_insert);
     sqlite3_finalize(log->st_finish);
+    sqlite3_finalize(log->st_progress);
     sqlite3_finalize(log->st_state);
     sqlite3_close_v2(log->db);
     free(log);
@@ -432,6 +436,27 @@ int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const 
         rc = sql_err(log, s);
     else if (sqlite3_changes(log->db) == 0)
         rc = -ENOENT; /* no such row, or it was already completed */
+    return wend(log, rc);
+}
+
+int aslog_progress(struct aslog *log, int64_t id, int64_t actual_start_ms, int64_t played_ms)
+{
+    if (!log->st_progress)
+        return -EROFS;
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    sqlite3_stmt *st = log->st_progress;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    bind_time(st, 2, actual_start_ms);
+    sqlite3_bind_int64(st, 3, played_ms > 0 ? played_ms : 0);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        rc = sql_err(log, s);
+    else if (sqlite3_changes(log->db) == 0)
+        rc = -ENOENT;
     return wend(log, rc);
 }
 

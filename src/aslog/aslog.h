@@ -79,6 +79,11 @@ int aslog_finish(struct aslog *log, int64_t id, enum aslog_status status, const 
                  int64_t actual_start_ms, int64_t actual_end_ms, int64_t played_ms,
                  int underruns);
 
+/* While a row is on air: its actual start (the first frame, once known)
+ * and what has played so far, written every few seconds, so a row cut by
+ * a crash keeps them (aslog_recover). -ENOENT when id is not on air. */
+int aslog_progress(struct aslog *log, int64_t id, int64_t actual_start_ms, int64_t played_ms);
+
 /* Sets a row's recordings JSON (the daemon writes a row before a long
  * recording's hash is known and fills it in later); -ENOENT: no such row. */
 int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings);
@@ -90,8 +95,9 @@ int aslog_set_recordings(struct aslog *log, int64_t id, const char *recordings);
 int aslog_record(struct aslog *log, const struct aslog_row *row);
 
 /* At start: every ON_AIR row left by a crash becomes INTERRUPTED
- * (reason "daemon stopped"), actual end = its start + played so far
- * (unknown: -1). *n gets how many. */
+ * (reason "daemon stopped"), with the actual start and played time of its
+ * last aslog_progress, actual end = that start + played (unknown: -1).
+ * *n gets how many. */
 int aslog_recover(struct aslog *log, int *n);
 
 /* What the log knows about an occurrence: its latest row's status and the

@@ -101,8 +101,8 @@ void decoder_free(struct decoder *d)
     if (!d)
         return;
     if (d->sf)
-        sf_close(d->sf); /* closes fd too */
-    else if (d->fd >= 0)
+        sf_close(d->sf); /* opened with close_desc 0: fd stays ours */
+    if (d->fd >= 0)
         close(d->fd);
     free(d->path);
     free(d);

@@ -98,9 +98,21 @@ int loudness_measure(const char *path, struct loudness *out, char *err, size_t e
 static bool cache_lookup(const char *cache, const char *path, const struct stat *st,
                          struct loudness *out)
 {
-    FILE *f = fopen(cache, "re");
-    if (!f)
+    /* non-blocking and regular only: a FIFO put in its place must not
+     * hold the daemon */
+    int fd = open(cache, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat cst;
+    if (fd < 0)
         return false;
+    if (fstat(fd, &cst) < 0 || !S_ISREG(cst.st_mode)) {
+        close(fd);
+        return false;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return false;
+    }
     char line[8192];
     bool found = false;
     int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
@@ -127,9 +139,14 @@ static void cache_store(const char *cache, const char *path, const struct stat *
 {
     if (strchr(path, '\n'))
         return;
-    int fd = open(cache, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(cache, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    struct stat cst;
     if (fd < 0)
         return;
+    if (fstat(fd, &cst) < 0 || !S_ISREG(cst.st_mode)) {
+        close(fd);
+        return;
+    }
     int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     /* "-inf" reads back through strtod, so silence caches too */
     char *line = xasprintf("%lld\t%lld\t%.3f\t%.3f\t%s\n", (long long)st->st_size,

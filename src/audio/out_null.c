@@ -3,7 +3,9 @@
  * programme lasts as long as on a sound card and the daemon sees the same
  * timing. Options ("null:rate=44100,channels=1,fail-after=500") let tests
  * pick a format and simulate a device lost after some milliseconds, or
- * (stall-after=MS) a wedged one that silently stops taking frames. */
+ * (stall-after=MS) a wedged one that silently stops taking frames, or
+ * (open-delay=MS, close-delay=MS) an audio server that does not answer
+ * for a while when a stream is opened or closed. */
 #include "audio/out.h"
 
 #include <errno.h>
@@ -24,6 +26,7 @@ struct out_paced {
     void *sink_ud;
     int64_t fail_after_ms;
     int64_t stall_after_ms;  /* null only: stop rendering, report nothing */
+    int64_t close_delay_ms;  /* null only: a close that takes this long */
     pthread_t thread;
     bool running;
     atomic_bool quit;
@@ -128,8 +131,19 @@ void out_paced_free(struct out_paced *p)
 }
 
 /* Parses "key=value,..." options shared by null and tests. */
+struct null_delays {
+    int64_t open_ms, close_ms;
+};
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
 static int parse_opts(struct out *o, const char *arg, int64_t *fail_after,
-                      int64_t *stall_after, char *err, size_t errlen)
+                      int64_t *stall_after, struct null_delays *dl, char *err, size_t errlen)
 {
     char *copy = xstrdup(arg), *save = NULL;
     int rc = 0;
@@ -146,11 +160,15 @@ static int parse_opts(struct out *o, const char *arg, int64_t *fail_after,
             *fail_after = v;
         } else if (strcmp(key, "stall-after") == 0) {
             *stall_after = v;
+        } else if (dl && strcmp(key, "open-delay") == 0 && v <= 600000) {
+            dl->open_ms = v;
+        } else if (dl && strcmp(key, "close-delay") == 0 && v <= 600000) {
+            dl->close_ms = v;
         } else {
             rc = -EINVAL;
         }
         if (rc < 0) {
-            /* stall-after (tests only) is left out of the message: its
+            /* stall-after and the delays (tests only) are left out of the message: its
              * translation stays as it is */
             snprintf(err, errlen, _("null output: bad option \"%s\" (rate=HZ, channels=N, "
                                     "fail-after=MS)"), tok);
@@ -166,12 +184,16 @@ static int null_open(struct out *o, const char *arg, char *err, size_t errlen)
     int64_t fail_after = 0, stall_after = 0;
     o->rate = 48000;
     o->channels = 2;
-    int rc = parse_opts(o, arg, &fail_after, &stall_after, err, errlen);
+    struct null_delays dl = {0};
+    int rc = parse_opts(o, arg, &fail_after, &stall_after, &dl, err, errlen);
     if (rc < 0)
         return rc;
+    if (dl.open_ms)
+        sleep_ms(dl.open_ms);
     snprintf(o->name, sizeof o->name, "null");
     struct out_paced *p = out_paced_new(o, NULL, NULL, fail_after);
     p->stall_after_ms = stall_after;
+    p->close_delay_ms = dl.close_ms;
     o->priv = p;
     return 0;
 }
@@ -188,7 +210,10 @@ static int null_check(struct out *o, char *err, size_t errlen)
 
 static void null_close(struct out *o)
 {
-    out_paced_free(o->priv);
+    struct out_paced *p = o->priv;
+    if (p->close_delay_ms)
+        sleep_ms(p->close_delay_ms);
+    out_paced_free(p);
 }
 
 const struct out_driver out_driver_null = {

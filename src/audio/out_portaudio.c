@@ -7,13 +7,21 @@
  *
  * PortAudio is initialised per stream and terminated when the stream
  * closes, so an idle player holds no device, and a card plugged in later
- * is found by the next programme. */
+ * is found by the next programme.
+ *
+ * Threads: each programme opens and closes its stream on its own control
+ * thread (player.c), so two may overlap. PortAudio's global state (its
+ * initialisation count, host APIs, the list of open streams) is not
+ * thread-safe: initialise, open, close and terminate hold pa_mu. Start
+ * and abort touch only their own stream and stay outside it, so that a
+ * stream stuck in them holds nobody else. */
 #include "audio/out.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <portaudio.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +40,8 @@ struct pa_out {
     long seen_callbacks;
     int64_t seen_at_ns;   /* monotonic time the callback count last moved */
 };
+
+static pthread_mutex_t pa_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int64_t mono_ns(void)
 {
@@ -145,7 +155,7 @@ static int pa_callback(const void *input, void *output, unsigned long frames,
     return paContinue;
 }
 
-static int pa_open(struct out *o, const char *arg, char *err, size_t errlen)
+static int pa_open_locked(struct out *o, const char *arg, char *err, size_t errlen)
 {
     PaError e = quiet_initialize();
     if (e != paNoError) {
@@ -197,6 +207,14 @@ fail:
     return rc;
 }
 
+static int pa_open(struct out *o, const char *arg, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&pa_mu);
+    int rc = pa_open_locked(o, arg, err, errlen);
+    pthread_mutex_unlock(&pa_mu);
+    return rc;
+}
+
 static int pa_start(struct out *o, char *err, size_t errlen)
 {
     struct pa_out *p = o->priv;
@@ -238,14 +256,16 @@ static int pa_check(struct out *o, char *err, size_t errlen)
 static void pa_close(struct out *o)
 {
     struct pa_out *p = o->priv;
-    if (p->stream) {
-        /* abort, not stop: the programme is over and a lost device could
-         * make a drain wait */
+    /* abort, not stop: the programme is over and a lost device could
+     * make a drain wait */
+    if (p->stream)
         Pa_AbortStream(p->stream);
+    pthread_mutex_lock(&pa_mu);
+    if (p->stream)
         Pa_CloseStream(p->stream);
-    }
-    free(p);
     Pa_Terminate();
+    pthread_mutex_unlock(&pa_mu);
+    free(p);
 }
 
 const struct out_driver out_driver_portaudio = {
@@ -257,8 +277,10 @@ int out_portaudio_list(int (*cb)(int index, const char *name, const char *host_a
                                  int channels, double default_rate, bool is_default, void *ud),
                        void *ud, char *err, size_t errlen)
 {
+    pthread_mutex_lock(&pa_mu);
     PaError e = quiet_initialize();
     if (e != paNoError) {
+        pthread_mutex_unlock(&pa_mu);
         snprintf(err, errlen, _("cannot start PortAudio: %s"), pa_reason(e));
         return -ENODEV;
     }
@@ -273,5 +295,6 @@ int out_portaudio_list(int (*cb)(int index, const char *name, const char *host_a
                 di->defaultSampleRate, i == def, ud);
     }
     Pa_Terminate();
+    pthread_mutex_unlock(&pa_mu);
     return rc;
 }

@@ -1,15 +1,24 @@
 /* The player: one programme at a time.
  *
  * Threads and who writes what:
- * - the control thread (daemon loop or `loaxa play`) calls the public
- *   functions; it alone opens and closes the output and joins the worker;
+ * - the caller (daemon loop or `loaxa play`) calls the public functions;
+ *   none of them blocks on the output (player_prepare, the synchronous
+ *   form, waits for the preparation on purpose);
+ * - the programme's control thread prepares (opens and measures the
+ *   recordings, opens and starts the output: calls that a wedged audio
+ *   server can hold for as long as it likes), then joins the worker when
+ *   the programme ends and closes the output. Once the caller has let go
+ *   (player_free), the control thread frees the player itself when its
+ *   teardown returns; one that never returns is leaked on purpose;
  * - the worker thread decodes, resamples and applies gain into the ring,
  *   and watches the device's health;
  * - the output's render callback copies from the ring, places the first
  *   frame at the planned instant and applies the fade. It only touches
  *   atomics, the ring, and fields no other thread writes while it runs.
- * The end of a programme is claimed once (end_claim), by the callback or
- * the worker, whoever sees it first; the worker then signals the eventfd. */
+ * The end of a programme is claimed once (end_claim), by the callback,
+ * the worker, the control thread or the caller, whoever sees it first;
+ * every claimer but the callback then signals the eventfd (the callback's
+ * claims are signalled by the worker, which sees them within 100 ms). */
 #include "audio/player.h"
 
 #include <errno.h>
@@ -33,6 +42,7 @@
 #include "core/util.h"
 
 enum { PH_IDLE, PH_ARMED, PH_PLAYING, PH_FADING };
+enum { PREP_PENDING = 1, PREP_OK, PREP_FAILED };
 enum { CHUNK = 2048 };
 #define STEADY_NS 100000000LL
 #define PREPARE_MEASURE_MS 120000
@@ -40,7 +50,9 @@ enum { CHUNK = 2048 };
 struct item {
     char *path;
     bool tune;
-    struct decoder *dec;
+    struct decoder *dec;       /* control thread */
+    int rate, channels;        /* published with prep */
+    int64_t frames;
     double lufs, tp, gain_db;
     int64_t skip;       /* source frames to skip (resuming) */
 };
@@ -50,19 +62,40 @@ struct player {
     int efd;
     sem_t wake;                /* posted when the end is claimed */
 
-    /* the programme; set up and torn down by the control thread */
-    bool prepared;
+    /* caller only */
+    bool prepared;             /* a programme is set up and its report not yet taken */
+    bool ctl_running;          /* a control thread exists (not joined or detached) */
+    pthread_t ctl;
+
+    /* the programme: items' paths set by the caller before the control
+     * thread starts; the rest written by the control thread before prep
+     * is published (release), read by the caller after (acquire) */
     struct item *items;
     size_t n_items;
+    int64_t skip_ms;
+    int rate, channels;
+    int64_t fade_frames;
+    char dev_name[128];
+    double out_latency_ms;
+    int prep_rc;
+    bool prep_device;          /* the failure was the output's, not a recording's */
+    char prep_err[1024];
+
+    /* control thread only */
     struct out *out;
     struct ring *ring;
     pthread_t worker;
     bool worker_running;
-    int xruns_at_start;        /* device underflows before the first frame */
-    int rate, channels;
-    int64_t fade_frames;
+
+    /* the hand-over between the caller and the control thread */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* prep left PENDING */
+    bool ctl_done;             /* the control thread has finished with p */
+    bool orphaned;             /* the caller let go: the control thread frees p */
 
     /* shared */
+    atomic_int prep;           /* PREP_* */
+    _Atomic int pub_rate;      /* the output rate, for progress while playing */
     atomic_int phase;
     atomic_int stop_req;       /* enum player_end, 0 none */
     atomic_int end_claim;
@@ -75,6 +108,8 @@ struct player {
     _Atomic int64_t end_ns;
     _Atomic int64_t frames_played;
     atomic_int underruns;
+    atomic_int xruns_at_start; /* device underflows before the first frame */
+    atomic_int xruns_now;      /* the device's count, copied by the callback */
     _Atomic int64_t first_dac_ns; /* of the first and latest render calls */
     _Atomic int64_t last_dac_ns;
 
@@ -82,10 +117,15 @@ struct player {
     int64_t fade_left;
     bool in_underrun;
 
-    /* worker only, read after the join */
+    /* worker only, read after the end is published */
     char prod_err[512];
     char dev_err[512];
 };
+
+/* Control threads still tearing a programme down, for player_wait_teardowns. */
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t live_cv = PTHREAD_COND_INITIALIZER;
+static int live_ctl;
 
 const char *player_end_name(enum player_end e)
 {
@@ -122,21 +162,14 @@ int player_new(const struct player_opts *opts, struct player **out, char *err, s
     p->opts.loudness_cache = dup_or_null(opts->loudness_cache);
     p->efd = efd;
     sem_init(&p->wake, 0, 0);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
     *out = p;
     return 0;
 }
 
-static void teardown(struct player *p)
+static void free_items(struct player *p)
 {
-    if (p->worker_running) {
-        atomic_store(&p->quit, true);
-        pthread_join(p->worker, NULL);
-        p->worker_running = false;
-    }
-    out_close(p->out);
-    p->out = NULL;
-    ring_free(p->ring);
-    p->ring = NULL;
     for (size_t i = 0; i < p->n_items; i++) {
         decoder_free(p->items[i].dec);
         free(p->items[i].path);
@@ -144,23 +177,86 @@ static void teardown(struct player *p)
     free(p->items);
     p->items = NULL;
     p->n_items = 0;
-    p->prepared = false;
+}
+
+static void free_all(struct player *p)
+{
+    free_items(p);
+    close(p->efd);
+    sem_destroy(&p->wake);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free((char *)p->opts.device);
+    free((char *)p->opts.signature_tune);
+    free((char *)p->opts.loudness_cache);
+    free(p);
+}
+
+static void drain(struct player *p)
+{
     uint64_t v;
-    ssize_t r = read(p->efd, &v, sizeof v); /* drain; EAGAIN when nothing */
+    ssize_t r = read(p->efd, &v, sizeof v); /* EAGAIN when nothing */
     (void)r;
+}
+
+static void signal_fd(struct player *p)
+{
+    uint64_t one = 1;
+    ssize_t w = write(p->efd, &one, sizeof one);
+    (void)w; /* an eventfd write only fails on overflow */
+}
+
+/* Waits for the previous programme's control thread (a reused player). */
+static void join_ctl(struct player *p)
+{
+    if (p->ctl_running) {
+        pthread_join(p->ctl, NULL);
+        p->ctl_running = false;
+    }
 }
 
 void player_free(struct player *p)
 {
     if (!p)
         return;
-    teardown(p);
-    close(p->efd);
-    sem_destroy(&p->wake);
-    free((char *)p->opts.device);
-    free((char *)p->opts.signature_tune);
-    free((char *)p->opts.loudness_cache);
-    free(p);
+    if (!p->ctl_running) {
+        free_all(p);
+        return;
+    }
+    /* let the programme go: the worker stops, the control thread skips
+     * what is left of a preparation and tears down. If it is done
+     * already, free here; else it frees p when its teardown returns */
+    atomic_store(&p->quit, true);
+    sem_post(&p->wake);
+    pthread_mutex_lock(&p->mu);
+    bool done = p->ctl_done;
+    if (!done) {
+        p->orphaned = true;
+        pthread_detach(p->ctl);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (done) {
+        pthread_join(p->ctl, NULL);
+        free_all(p);
+    }
+}
+
+int player_wait_teardowns(int timeout_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += timeout_ms / 1000;
+    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&live_mu);
+    while (live_ctl > 0 && pthread_cond_timedwait(&live_cv, &live_mu, &ts) == 0)
+        ;
+    int left = live_ctl;
+    pthread_mutex_unlock(&live_mu);
+    return left;
 }
 
 int player_fd(const struct player *p)
@@ -171,14 +267,16 @@ int player_fd(const struct player *p)
 /* Claims the end once; from the callback, the worker or the control
  * thread. sem_post neither blocks nor allocates (a futex wake at most),
  * and happens once a programme, so the callback may call it. */
-static void set_end(struct player *p, int why, int64_t at_ns)
+static bool set_end(struct player *p, int why, int64_t at_ns)
 {
     int expected = 0;
     if (atomic_compare_exchange_strong(&p->end_claim, &expected, why)) {
         atomic_store_explicit(&p->end_ns, at_ns, memory_order_relaxed);
         atomic_store_explicit(&p->end, why, memory_order_release);
         sem_post(&p->wake);
+        return true;
     }
+    return false;
 }
 
 static int64_t frames_to_ns(const struct player *p, int64_t frames)
@@ -197,6 +295,9 @@ static unsigned long render(void *ud, float *buf, unsigned long frames, int64_t 
     if (atomic_load_explicit(&p->first_dac_ns, memory_order_relaxed) == 0)
         atomic_store_explicit(&p->first_dac_ns, dac_ns, memory_order_relaxed);
     atomic_store_explicit(&p->last_dac_ns, dac_ns, memory_order_relaxed);
+    atomic_store_explicit(&p->xruns_now,
+                          atomic_load_explicit(&p->out->xruns, memory_order_relaxed),
+                          memory_order_relaxed);
     int ph = atomic_load_explicit(&p->phase, memory_order_acquire);
     if (atomic_load_explicit(&p->end, memory_order_acquire) != 0 || ph == PH_IDLE)
         goto silence;
@@ -219,11 +320,16 @@ static unsigned long render(void *ud, float *buf, unsigned long frames, int64_t 
             off = ((start - dac_ns) * p->rate + 500000000) / 1000000000;
         if (off >= (int64_t)frames)
             goto silence;
+        /* the first sample goes out now, unless player_disarm won */
+        int armed = PH_ARMED;
+        if (!atomic_compare_exchange_strong(&p->phase, &armed, PH_PLAYING))
+            goto silence;
         i = (unsigned long)off;
         atomic_store(&p->first_ns, dac_ns + frames_to_ns(p, off));
-        p->xruns_at_start = atomic_load_explicit(&p->out->xruns, memory_order_relaxed);
+        atomic_store_explicit(&p->xruns_at_start,
+                              atomic_load_explicit(&p->out->xruns, memory_order_relaxed),
+                              memory_order_relaxed);
         ph = PH_PLAYING;
-        atomic_store(&p->phase, ph);
     }
     memset(buf, 0, i * ch * sizeof(float));
     *first = i;
@@ -413,31 +519,24 @@ static void *worker_main(void *arg)
     atomic_store_explicit(&p->producer_done, true, memory_order_release);
     while (worker_check(p))
         worker_wait(p, 100);
-    if (atomic_load(&p->end) != 0) {
-        uint64_t one = 1;
-        ssize_t w = write(p->efd, &one, sizeof one);
-        (void)w; /* an eventfd write only fails on overflow */
-    }
+    if (atomic_load(&p->end) != 0)
+        signal_fd(p);
     return NULL;
 }
 
-static int open_items(struct player *p, const char *const *files, size_t n_files,
-                      int64_t skip_ms, char *err, size_t errlen)
+/* Control thread: opens and measures the recordings. */
+static int open_items(struct player *p, char *err, size_t errlen)
 {
-    const char *tune = p->opts.signature_tune;
-    p->items = xcalloc(n_files + 2, sizeof *p->items);
-    /* a resumed programme does not repeat the opening tune */
-    if (tune && skip_ms <= 0)
-        p->items[p->n_items++] = (struct item){.path = xstrdup(tune), .tune = true};
-    for (size_t i = 0; i < n_files; i++)
-        p->items[p->n_items++] = (struct item){.path = xstrdup(files[i])};
-    if (tune)
-        p->items[p->n_items++] = (struct item){.path = xstrdup(tune), .tune = true};
     for (size_t i = 0; i < p->n_items; i++) {
         struct item *it = &p->items[i];
+        if (atomic_load(&p->quit) || atomic_load(&p->end) != 0)
+            return -ECANCELED;
         int rc = decoder_open(it->path, &it->dec, err, errlen);
         if (rc < 0)
             return rc;
+        it->rate = decoder_rate(it->dec);
+        it->channels = decoder_channels(it->dec);
+        it->frames = decoder_frames(it->dec);
         it->lufs = it->tp = NAN;
         if (p->opts.normalize) {
             struct loudness l;
@@ -455,21 +554,112 @@ static int open_items(struct player *p, const char *const *files, size_t n_files
         }
     }
     /* skip_ms runs across the programme's recordings, not the tunes */
-    int64_t skip = skip_ms > 0 ? skip_ms : 0;
+    int64_t skip = p->skip_ms > 0 ? p->skip_ms : 0;
     for (size_t i = 0; i < p->n_items && skip > 0; i++) {
         struct item *it = &p->items[i];
         if (it->tune)
             continue;
-        int64_t len_ms = decoder_frames(it->dec) * 1000 / decoder_rate(it->dec);
+        int64_t len_ms = it->frames * 1000 / it->rate;
         int64_t s = skip < len_ms ? skip : len_ms;
-        it->skip = s * decoder_rate(it->dec) / 1000;
+        it->skip = s * it->rate / 1000;
         skip -= s;
     }
     return 0;
 }
 
-int player_prepare(struct player *p, const char *const *files, size_t n_files, int64_t skip_ms,
-                   char *err, size_t errlen)
+static bool cancelled(struct player *p)
+{
+    return atomic_load(&p->quit) || atomic_load(&p->end) != 0;
+}
+
+/* Control thread: everything up to a running stream. */
+static int do_prepare(struct player *p, char *err, size_t errlen)
+{
+    int rc = open_items(p, err, errlen);
+    if (rc < 0)
+        return rc;
+    p->prep_device = true;
+    rc = out_open(p->opts.device, p->opts.latency_ms, render, p, &p->out, err, errlen);
+    if (rc < 0)
+        return rc;
+    util_strlcpy(p->dev_name, p->out->name, sizeof p->dev_name);
+    p->out_latency_ms = p->out->out_latency_ms;
+    if (cancelled(p))
+        return -ECANCELED;
+    p->rate = p->out->rate;
+    p->channels = p->out->channels;
+    atomic_store(&p->pub_rate, p->rate);
+    p->fade_frames = (int64_t)p->opts.fade_ms * p->rate / 1000;
+    int64_t ring_frames = p->rate; /* one second, or four buffers if more */
+    if ((int64_t)p->opts.latency_ms * p->rate / 250 > ring_frames)
+        ring_frames = (int64_t)p->opts.latency_ms * p->rate / 250;
+    p->ring = ring_new((size_t)ring_frames, p->channels);
+    int e = pthread_create(&p->worker, NULL, worker_main, p);
+    if (e) {
+        snprintf(err, errlen, _("cannot start the decoder: %s"), strerror(e));
+        return -e;
+    }
+    p->worker_running = true;
+    /* pre-fill: the first second is decoded before the stream runs */
+    while (ring_space(p->ring) > 0 && !atomic_load(&p->producer_done) && !cancelled(p))
+        nap(2);
+    if (atomic_load(&p->producer_status) == PLAYER_DECODE_ERROR) {
+        p->prep_device = false;
+        snprintf(err, errlen, "%s", p->prod_err);
+        return -EIO;
+    }
+    if (cancelled(p))
+        return -ECANCELED;
+    return out_start(p->out, err, errlen);
+}
+
+static void *ctl_main(void *arg)
+{
+    struct player *p = arg;
+    int rc = do_prepare(p, p->prep_err, sizeof p->prep_err);
+    p->prep_rc = rc;
+    /* the outcome, and for a failure the end, are published before the
+     * signal, and the signal before the waiter of player_prepare wakes:
+     * whoever is woken finds all of it */
+    pthread_mutex_lock(&p->mu);
+    atomic_store_explicit(&p->prep, rc < 0 ? PREP_FAILED : PREP_OK, memory_order_release);
+    if (rc < 0) {
+        /* a preparation cut short by a stop or a free is not a failure */
+        int why = rc == -ECANCELED ? PLAYER_STOPPED
+                  : p->prep_device ? PLAYER_DEVICE_ERROR : PLAYER_DECODE_ERROR;
+        set_end(p, why, out_wall_ns());
+    }
+    signal_fd(p);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    if (p->worker_running) {
+        pthread_join(p->worker, NULL); /* it ends with the programme */
+        p->worker_running = false;
+    }
+    /* may block for as long as a wedged audio server likes: nobody waits */
+    out_close(p->out);
+    p->out = NULL;
+    ring_free(p->ring);
+    p->ring = NULL;
+    for (size_t i = 0; i < p->n_items; i++) {
+        decoder_free(p->items[i].dec);
+        p->items[i].dec = NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->ctl_done = true;
+    bool orphaned = p->orphaned;
+    pthread_mutex_unlock(&p->mu);
+    if (orphaned)
+        free_all(p);
+    pthread_mutex_lock(&live_mu);
+    live_ctl--;
+    pthread_cond_broadcast(&live_cv);
+    pthread_mutex_unlock(&live_mu);
+    return NULL;
+}
+
+int player_prepare_async(struct player *p, const char *const *files, size_t n_files,
+                         int64_t skip_ms, char *err, size_t errlen)
 {
     if (p->prepared) {
         snprintf(err, errlen, _("a programme is already prepared or playing"));
@@ -479,7 +669,10 @@ int player_prepare(struct player *p, const char *const *files, size_t n_files, i
         snprintf(err, errlen, _("no recording to play"));
         return -EINVAL;
     }
-    p->prepared = true;
+    join_ctl(p); /* a reused player: the last programme's teardown */
+    free_items(p);
+    atomic_store(&p->prep, PREP_PENDING);
+    atomic_store(&p->pub_rate, 0);
     atomic_store(&p->phase, PH_IDLE);
     atomic_store(&p->stop_req, 0);
     atomic_store(&p->end_claim, 0);
@@ -492,48 +685,79 @@ int player_prepare(struct player *p, const char *const *files, size_t n_files, i
     atomic_store(&p->end_ns, -1);
     atomic_store(&p->frames_played, 0);
     atomic_store(&p->underruns, 0);
+    atomic_store(&p->xruns_at_start, 0);
+    atomic_store(&p->xruns_now, 0);
     atomic_store(&p->first_dac_ns, 0);
     atomic_store(&p->last_dac_ns, 0);
     p->in_underrun = false;
-    p->prod_err[0] = p->dev_err[0] = 0;
+    p->prod_err[0] = p->dev_err[0] = p->prep_err[0] = 0;
+    p->dev_name[0] = 0;
+    p->out_latency_ms = 0;
+    p->prep_rc = 0;
+    p->prep_device = false;
+    p->ctl_done = p->orphaned = false;
+    p->skip_ms = skip_ms;
+    drain(p);
     while (sem_trywait(&p->wake) == 0)
         ;
-
-    int rc = open_items(p, files, n_files, skip_ms, err, errlen);
-    if (rc < 0)
-        goto fail;
-    rc = out_open(p->opts.device, p->opts.latency_ms, render, p, &p->out, err, errlen);
-    if (rc < 0)
-        goto fail;
-    p->rate = p->out->rate;
-    p->channels = p->out->channels;
-    p->fade_frames = (int64_t)p->opts.fade_ms * p->rate / 1000;
-    int64_t ring_frames = p->rate; /* one second, or four buffers if more */
-    if ((int64_t)p->opts.latency_ms * p->rate / 250 > ring_frames)
-        ring_frames = (int64_t)p->opts.latency_ms * p->rate / 250;
-    p->ring = ring_new((size_t)ring_frames, p->channels);
-    int e = pthread_create(&p->worker, NULL, worker_main, p);
+    const char *tune = p->opts.signature_tune;
+    p->items = xcalloc(n_files + 2, sizeof *p->items);
+    /* a resumed programme does not repeat the opening tune */
+    if (tune && skip_ms <= 0)
+        p->items[p->n_items++] = (struct item){.path = xstrdup(tune), .tune = true};
+    for (size_t i = 0; i < n_files; i++)
+        p->items[p->n_items++] = (struct item){.path = xstrdup(files[i])};
+    if (tune)
+        p->items[p->n_items++] = (struct item){.path = xstrdup(tune), .tune = true};
+    pthread_mutex_lock(&live_mu);
+    live_ctl++;
+    pthread_mutex_unlock(&live_mu);
+    int e = pthread_create(&p->ctl, NULL, ctl_main, p);
     if (e) {
+        pthread_mutex_lock(&live_mu);
+        live_ctl--;
+        pthread_mutex_unlock(&live_mu);
         snprintf(err, errlen, _("cannot start the decoder: %s"), strerror(e));
-        rc = -e;
-        goto fail;
+        free_items(p);
+        return -e;
     }
-    p->worker_running = true;
-    /* pre-fill: the first second is decoded before the stream runs */
-    while (ring_space(p->ring) > 0 && !atomic_load(&p->producer_done))
-        nap(2);
-    if (atomic_load(&p->producer_status) == PLAYER_DECODE_ERROR) {
-        snprintf(err, errlen, "%s", p->prod_err);
-        rc = -EIO;
-        goto fail;
-    }
-    rc = out_start(p->out, err, errlen);
-    if (rc < 0)
-        goto fail;
+    p->ctl_running = true;
+    p->prepared = true;
     return 0;
-fail:
-    teardown(p);
-    return rc;
+}
+
+int player_prepare(struct player *p, const char *const *files, size_t n_files, int64_t skip_ms,
+                   char *err, size_t errlen)
+{
+    int rc = player_prepare_async(p, files, n_files, skip_ms, err, errlen);
+    if (rc < 0)
+        return rc;
+    pthread_mutex_lock(&p->mu);
+    while (atomic_load(&p->prep) == PREP_PENDING)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    drain(p);
+    if (atomic_load_explicit(&p->prep, memory_order_acquire) == PREP_OK)
+        return 0;
+    snprintf(err, errlen, "%s", p->prep_err);
+    join_ctl(p); /* nothing was started: its teardown is short */
+    p->prepared = false;
+    return p->prep_rc;
+}
+
+int player_prepared(struct player *p, char *err, size_t errlen)
+{
+    if (!p->prepared && !p->ctl_running)
+        return -EINVAL;
+    int st = atomic_load_explicit(&p->prep, memory_order_acquire);
+    if (st == PREP_PENDING)
+        return 1;
+    drain(p); /* the preparation's signal; an end is seen by player_finished */
+    if (st == PREP_OK)
+        return 0;
+    if (err && errlen)
+        snprintf(err, errlen, "%s", p->prep_err);
+    return p->prep_rc < 0 ? p->prep_rc : -EIO;
 }
 
 int player_start_at(struct player *p, int64_t start_ms)
@@ -551,43 +775,82 @@ void player_stop(struct player *p, enum player_end why)
         return;
     int expected = 0;
     atomic_compare_exchange_strong(&p->stop_req, &expected, (int)why);
-    /* never started: nothing is sounding, end at once */
-    if (atomic_load(&p->phase) == PH_IDLE)
-        set_end(p, why, out_wall_ns());
+    /* never started, or its output not even running yet: nothing is
+     * sounding, end at once */
+    if ((atomic_load(&p->phase) == PH_IDLE || atomic_load(&p->prep) != PREP_OK) &&
+        set_end(p, why, out_wall_ns()))
+        signal_fd(p);
+}
+
+bool player_disarm(struct player *p)
+{
+    if (!p->prepared)
+        return true;
+    int armed = PH_ARMED;
+    if (atomic_compare_exchange_strong(&p->phase, &armed, PH_IDLE)) {
+        /* the callback never placed a first sample: nothing sounded */
+        int expected = 0;
+        atomic_compare_exchange_strong(&p->stop_req, &expected, PLAYER_STOPPED);
+        if (set_end(p, PLAYER_STOPPED, out_wall_ns()))
+            signal_fd(p);
+        return true;
+    }
+    if (armed != PH_IDLE)
+        return false; /* playing or fading: it has started */
+    player_stop(p, PLAYER_STOPPED); /* never armed */
+    return true;
+}
+
+bool player_progress(const struct player *p, int64_t *first_frame_ms, int64_t *played_ms)
+{
+    int64_t first = atomic_load(&p->first_ns);
+    int rate = atomic_load(&p->pub_rate);
+    *first_frame_ms = first >= 0 ? (first + 500000) / 1000000 : -1;
+    *played_ms = rate > 0 ? atomic_load(&p->frames_played) * 1000 / rate : 0;
+    return first >= 0;
 }
 
 bool player_finished(struct player *p, struct player_report *rep)
 {
-    if (!p->prepared || atomic_load_explicit(&p->end, memory_order_acquire) == 0)
+    if (!p->prepared)
         return false;
-    if (p->worker_running) {
-        atomic_store(&p->quit, true);
-        pthread_join(p->worker, NULL);
-        p->worker_running = false;
-    }
+    int end = atomic_load_explicit(&p->end, memory_order_acquire);
+    if (end == 0)
+        return false;
+    drain(p);
+    int prep = atomic_load_explicit(&p->prep, memory_order_acquire);
     memset(rep, 0, sizeof *rep);
     int64_t first = atomic_load(&p->first_ns);
     rep->first_frame_ms = first >= 0 ? (first + 500000) / 1000000 : -1;
-    rep->output_latency_ms = p->out->out_latency_ms;
+    int rate = atomic_load(&p->pub_rate);
     rep->frames_played = atomic_load(&p->frames_played);
-    rep->played_ms = rep->frames_played * 1000 / p->rate;
-    int64_t end = atomic_load(&p->end_ns);
-    rep->end_ms = end >= 0 ? (end + 500000) / 1000000 : out_wall_ns() / 1000000;
+    rep->played_ms = rate > 0 ? rep->frames_played * 1000 / rate : 0;
+    int64_t e_ns = atomic_load(&p->end_ns);
+    rep->end_ms = e_ns >= 0 ? (e_ns + 500000) / 1000000 : out_wall_ns() / 1000000;
     rep->underruns = atomic_load(&p->underruns);
     if (atomic_load(&p->phase) >= PH_PLAYING)
-        rep->underruns += atomic_load(&p->out->xruns) - p->xruns_at_start;
-    rep->end = (enum player_end)atomic_load(&p->end);
-    for (size_t i = 0; i < p->n_items; i++)
-        if (!p->items[i].tune) {
-            rep->gain_db = p->items[i].gain_db;
-            break;
-        }
-    util_strlcpy(rep->device, p->out->name, sizeof rep->device);
-    if (rep->end == PLAYER_DECODE_ERROR)
+        rep->underruns += atomic_load(&p->xruns_now) - atomic_load(&p->xruns_at_start);
+    rep->end = (enum player_end)end;
+    if (prep == PREP_OK) {
+        rep->output_latency_ms = p->out_latency_ms;
+        util_strlcpy(rep->device, p->dev_name, sizeof rep->device);
+        for (size_t i = 0; i < p->n_items; i++)
+            if (!p->items[i].tune) {
+                rep->gain_db = p->items[i].gain_db;
+                break;
+            }
+    } else {
+        /* still preparing (the output did not answer), or failed */
+        util_strlcpy(rep->device, p->opts.device, sizeof rep->device);
+    }
+    if (prep == PREP_FAILED && p->prep_rc != -ECANCELED)
+        util_strlcpy(rep->reason, p->prep_err, sizeof rep->reason);
+    else if (rep->end == PLAYER_DECODE_ERROR)
         util_strlcpy(rep->reason, p->prod_err, sizeof rep->reason);
     else if (rep->end == PLAYER_DEVICE_ERROR)
         util_strlcpy(rep->reason, p->dev_err, sizeof rep->reason);
-    teardown(p);
+    rep->never_ready = prep == PREP_PENDING;
+    p->prepared = false; /* the control thread tears down on its own */
     return true;
 }
 
@@ -600,19 +863,25 @@ int player_set_signature_tune(struct player *p, const char *path)
     return 0;
 }
 
+static bool ready(const struct player *p)
+{
+    return p->prepared &&
+           atomic_load_explicit(&p->prep, memory_order_acquire) == PREP_OK;
+}
+
 size_t player_item_count(const struct player *p)
 {
-    return p->prepared ? p->n_items : 0;
+    return ready(p) ? p->n_items : 0;
 }
 
 int player_item(const struct player *p, size_t i, struct player_item_info *info)
 {
-    if (!p->prepared || i >= p->n_items)
+    if (!ready(p) || i >= p->n_items)
         return -EINVAL;
     const struct item *it = &p->items[i];
     *info = (struct player_item_info){
-        .path = it->path, .is_signature_tune = it->tune, .rate = decoder_rate(it->dec),
-        .channels = decoder_channels(it->dec), .frames = decoder_frames(it->dec),
+        .path = it->path, .is_signature_tune = it->tune, .rate = it->rate,
+        .channels = it->channels, .frames = it->frames,
         .lufs = it->lufs, .true_peak_db = it->tp, .gain_db = it->gain_db,
     };
     return 0;
@@ -620,8 +889,8 @@ int player_item(const struct player *p, size_t i, struct player_item_info *info)
 
 void player_output_format(const struct player *p, int *rate, int *channels)
 {
-    *rate = p->prepared ? p->rate : 0;
-    *channels = p->prepared ? p->channels : 0;
+    *rate = ready(p) ? p->rate : 0;
+    *channels = ready(p) ? p->channels : 0;
 }
 
 int player_analyse(const struct player_opts *opts, const char *path, double *lufs,
@@ -644,4 +913,58 @@ int player_list_devices(int (*cb)(int index, const char *name, const char *host_
                         void *ud, char *err, size_t errlen)
 {
     return out_portaudio_list(cb, ud, err, errlen);
+}
+
+/* ---- counting outputs off the caller's thread ---- */
+
+static atomic_int count_state = -2;  /* -2 idle, -1 counting, else the count */
+static char count_err[512];
+
+static int count_output(int index, const char *name, const char *host_api, int channels,
+                        double rate, bool is_default, void *ud)
+{
+    (void)index; (void)name; (void)host_api; (void)rate; (void)is_default;
+    if (channels > 0)
+        (*(int *)ud)++;
+    return 0;
+}
+
+static void *count_main(void *arg)
+{
+    (void)arg;
+    int n = 0;
+    char err[512] = "";
+    if (out_portaudio_list(count_output, &n, err, sizeof err) < 0)
+        n = 0;
+    util_strlcpy(count_err, err, sizeof count_err);
+    atomic_store(&count_state, n); /* publishes count_err */
+    return NULL;
+}
+
+int player_count_outputs_start(void)
+{
+    int idle = -2;
+    if (!atomic_compare_exchange_strong(&count_state, &idle, -1))
+        return -EBUSY;
+    pthread_t t;
+    int e = pthread_create(&t, NULL, count_main, NULL);
+    if (e) {
+        atomic_store(&count_state, -2);
+        return -e;
+    }
+    pthread_detach(t); /* one stuck in PortAudio stays, on purpose */
+    return 0;
+}
+
+int player_count_outputs_result(char *err, size_t errlen)
+{
+    int n = atomic_load(&count_state);
+    if (n == -1)
+        return -1;
+    if (n == -2)
+        return -EINVAL;
+    if (err && errlen)
+        snprintf(err, errlen, "%s", count_err);
+    atomic_store(&count_state, -2);
+    return n;
 }

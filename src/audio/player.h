@@ -2,7 +2,18 @@
  * into a ring, stream open), start so that the first sample reaches the
  * device at a planned wall-clock instant, stop with a fade, and report
  * what really happened. A decoder thread fills the ring; the real-time
- * callback only copies from it. */
+ * callback only copies from it.
+ *
+ * Threads: one caller (the daemon's loop, `loaxa play`) calls everything
+ * here. Opening the recordings, measuring them and every output call that
+ * an audio server can hold (PortAudio's initialise, open, start, abort,
+ * close, terminate) run on the programme's own control thread, so that
+ * player_prepare_async, player_start_at, player_stop, player_prepared,
+ * player_progress, player_finished and player_free return at once
+ * whatever the output does. Only player_prepare (the synchronous form)
+ * and preparing a reused player (which waits for the last programme's
+ * teardown) may wait on the output. A teardown that never returns (a
+ * wedged driver) keeps its thread and memory: leaked on purpose. */
 #ifndef LOAXA_PLAYER_H
 #define LOAXA_PLAYER_H
 
@@ -43,39 +54,81 @@ struct player_report {
     int underruns;
     double gain_db;              /* loudness gain applied to the (first) recording */
     enum player_end end;
+    bool never_ready;            /* ended while its preparation was still running
+                                  * (the output had not answered) */
     char device[128];            /* the device actually used */
     char reason[512];            /* human-readable detail for errors */
 };
 
 int player_new(const struct player_opts *opts, struct player **out, char *err, size_t errlen);
+/* Never waits: a programme still tearing down (or preparing) is let go,
+ * and its control thread frees the player when the output returns. */
 void player_free(struct player *p);
 
-/* Opens the recordings (absolute paths, played in order as one programme),
- * starts decoding from skip_ms into the ring and opens the output stream.
- * Returns 0, or negative with err naming the file and libsndfile's reason,
- * or the device problem (-ENODEV when no output device exists). */
+/* Starts preparing a programme: the recordings (absolute paths, played in
+ * order as one programme) are opened and measured, decoding from skip_ms
+ * fills the ring, and the output stream is opened and started, all on the
+ * programme's control thread. Returns at once: 0, or negative for a
+ * request that cannot be taken (-EBUSY: a programme is set up; -EINVAL:
+ * no recording). player_fd becomes readable when the preparation is done
+ * (then ask player_prepared), and again when the programme ends. */
+int player_prepare_async(struct player *p, const char *const *files, size_t n_files,
+                         int64_t skip_ms, char *err, size_t errlen);
+
+/* The preparation's outcome: 1 still running, 0 ready, or negative with
+ * err naming the file and libsndfile's reason, or the device problem
+ * (-ENODEV when no output device exists). A failed preparation also ends
+ * the programme: player_finished then reports it (end DECODE_ERROR or
+ * DEVICE_ERROR, reason as err). Reads the descriptor's signal. */
+int player_prepared(struct player *p, char *err, size_t errlen);
+
+/* player_prepare_async, then waits for the outcome (loaxa play, tests):
+ * returns 0 or player_prepared's error; after an error nothing is set up. */
 int player_prepare(struct player *p, const char *const *files, size_t n_files, int64_t skip_ms,
                    char *err, size_t errlen);
 
-/* Starts a prepared programme so its first sample reaches the device at
- * wall-clock start_ms (0: as soon as possible). Returns at once. */
+/* Starts a programme so its first sample reaches the device at wall-clock
+ * start_ms (0: as soon as possible). May be called while the preparation
+ * still runs: it then starts as soon as it is ready (late if start_ms has
+ * passed; the report's first_frame_ms says when). Returns at once. */
 int player_start_at(struct player *p, int64_t start_ms);
 
-/* Asks the programme to end early with a fade (asynchronous). */
+/* Asks the programme to end early with a fade (asynchronous). One not yet
+ * sounding (not started, or still preparing) ends at once. */
 void player_stop(struct player *p, enum player_end why);
 
-/* A descriptor that becomes readable when the programme has ended, for
- * the daemon's poll loop. */
+/* Takes back a programme armed by player_start_at whose first sample has
+ * not been placed on the output yet: it ends (PLAYER_STOPPED) with nothing
+ * played, and true is returned. False when its first sample is already out
+ * (it has started: it goes on). Exactly one of this and the output's
+ * callback wins the first sample. */
+bool player_disarm(struct player *p);
+
+/* A descriptor that becomes readable when the preparation is done and
+ * when the programme has ended, for the daemon's poll loop; it is read by
+ * player_prepared and player_finished. */
 int player_fd(const struct player *p);
 
-/* If the programme has ended: fills *rep, closes the stream, returns true. */
+/* While on air: when the first frame reached (or will reach, within the
+ * output latency) the device, -1 until known, and what has been played so
+ * far. Returns whether the first frame is known. Never blocks. */
+bool player_progress(const struct player *p, int64_t *first_frame_ms, int64_t *played_ms);
+
+/* If the programme has ended: fills *rep and returns true (once). The
+ * stream is closed afterwards by the control thread; nobody waits. */
 bool player_finished(struct player *p, struct player_report *rep);
+
+/* At exit: waits up to timeout_ms for the programmes still tearing down
+ * (so the process does not end in the middle of closing a stream, and a
+ * file: output's file is complete). Returns
+ * how many are still running (a wedged output). */
+int player_wait_teardowns(int timeout_ms);
 
 /* Changes the signature tune for the next programmes (a plan item may
  * override the setting); NULL or "" for none. -EBUSY while one is prepared. */
 int player_set_signature_tune(struct player *p, const char *path);
 
-/* After player_prepare: the recordings of the programme in playing order
+/* After a successful preparation: the recordings of the programme in playing order
  * (signature tunes included) and what the loudness analysis found. */
 struct player_item_info {
     const char *path;
@@ -88,7 +141,7 @@ struct player_item_info {
 };
 size_t player_item_count(const struct player *p);
 int player_item(const struct player *p, size_t i, struct player_item_info *info);
-/* The output's rate and channels after player_prepare. */
+/* The output's rate and channels after a successful preparation. */
 void player_output_format(const struct player *p, int *rate, int *channels);
 
 /* Measures (or finds in opts->loudness_cache) a recording's whole loudness
@@ -104,5 +157,12 @@ int player_analyse(const struct player_opts *opts, const char *path, double *luf
 int player_list_devices(int (*cb)(int index, const char *name, const char *host_api,
                                   int channels, double default_rate, bool is_default, void *ud),
                         void *ud, char *err, size_t errlen);
+
+/* Counts the output devices on a thread of its own (PortAudio's start can
+ * wait on a wedged audio server indefinitely): start returns 0 or negative;
+ * result returns -1 while counting, else how many outputs were found (0,
+ * with PortAudio's reason in err when it failed). One count at a time. */
+int player_count_outputs_start(void);
+int player_count_outputs_result(char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sndfile.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,28 +13,84 @@
 
 #include "core/i18n.h"
 
+static uint32_t le32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* What a RIFF/WAVE header claims, in frames: libsndfile quietly clamps a
+ * data chunk longer than the file to what is there, so a WAV cut short
+ * (a copy that stopped half way) would air as a shorter recording with
+ * no word. Other formats: frames (FLAC and others report the header's
+ * length, and the decoder fails when the audio ends early). */
+static int64_t wav_header_frames(int fd, const struct stat *st, int64_t frames)
+{
+    unsigned char b[4096];
+    ssize_t n = pread(fd, b, sizeof b, 0);
+    if (n < 12 || memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WAVE", 4) != 0)
+        return frames;
+    uint32_t block = 0;
+    for (size_t pos = 12; pos + 8 <= (size_t)n;) {
+        uint32_t size = le32(b + pos + 4);
+        if (memcmp(b + pos, "fmt ", 4) == 0 && pos + 8 + 14 <= (size_t)n)
+            block = (uint32_t)b[pos + 8 + 12] | (uint32_t)b[pos + 8 + 13] << 8;
+        if (memcmp(b + pos, "data", 4) == 0) {
+            int64_t avail = (int64_t)st->st_size - (int64_t)(pos + 8);
+            /* 0 and 0xFFFFFFFF: a stream writer's "length unknown" */
+            if (size == 0 || size == 0xFFFFFFFFu || avail <= 0 || block == 0 ||
+                (int64_t)size <= avail + (int64_t)block)
+                return frames;
+            /* frames per block: 1 for PCM, more for ADPCM and the like */
+            int64_t per = (int64_t)((double)frames * block / (double)avail + 0.5);
+            return (int64_t)(size / block) * (per > 0 ? per : 1);
+        }
+        if (size > (uint32_t)n) /* the data chunk lies beyond what we read */
+            return frames;
+        pos += 8 + (size_t)size + (size & 1);
+    }
+    return frames;
+}
+
 int probe_recording(const char *path, struct probe_info *info, char *err, size_t errlen)
 {
-    struct stat st;
     memset(info, 0, sizeof *info);
-    if (stat(path, &st) < 0) {
+    /* non-blocking: opening a FIFO (or a device) must not wait for a
+     * writer; only regular files are recordings, judged after the open */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         int e = errno;
         snprintf(err, errlen, "%s: %s", path, strerror(e));
         return -e;
     }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        close(fd);
+        return -e;
+    }
     if (S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, _("%s: is a directory, not a recording"), path);
+        close(fd);
         return -EISDIR;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, _("%s: not a regular file"), path);
+        close(fd);
+        return -EINVAL;
     }
     if (st.st_size == 0) {
         snprintf(err, errlen, _("%s: empty file (0 bytes)"), path);
+        close(fd);
         return -EINVAL;
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     SF_INFO sfi = {0};
-    SNDFILE *sf = sf_open(path, SFM_READ, &sfi);
+    SNDFILE *sf = sf_open_fd(fd, SFM_READ, &sfi, 0); /* we close fd */
     if (!sf) {
         snprintf(err, errlen, _("%s: not a recording libsndfile can read: %s"), path,
                  sf_strerror(NULL));
+        close(fd);
         return -EINVAL;
     }
     int rc = 0;
@@ -54,10 +111,19 @@ int probe_recording(const char *path, struct probe_info *info, char *err, size_t
         snprintf(info->format, sizeof info->format, "%s / %s", fi.name ? fi.name : "?",
                  si.name ? si.name : "?");
         info->frames = sfi.frames;
+        info->header_frames = wav_header_frames(fd, &st, sfi.frames);
         info->rate = sfi.samplerate;
         info->channels = sfi.channels;
         info->duration_ms = sfi.frames * 1000 / sfi.samplerate;
     }
     sf_close(sf);
+    close(fd);
     return rc;
+}
+
+int64_t probe_short_ms(const struct probe_info *info)
+{
+    if (info->rate <= 0 || info->header_frames <= info->frames)
+        return 0;
+    return (info->header_frames - info->frames) * 1000 / info->rate;
 }

@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 struct probe_info {
-    int64_t frames;
+    int64_t frames;          /* what decodes */
+    int64_t header_frames;   /* what the header claims: more than frames when a WAV
+                              * was cut short (probe_short_ms); else frames */
     int rate;
     int channels;
     int64_t duration_ms;
@@ -16,7 +18,12 @@ struct probe_info {
 
 /* Returns 0, or a negative code with libsndfile's reason in err
  * ("not a recording libsndfile can read: ..."). Refuses directories,
- * 0 channels, absurd rates and empty files. */
+ * FIFOs and devices (never opened blocking), 0 channels, absurd rates and
+ * empty files. */
 int probe_recording(const char *path, struct probe_info *info, char *err, size_t errlen);
+
+/* How much shorter (ms) the recording is than its header says; 0 when it
+ * is whole (within a block). */
+int64_t probe_short_ms(const struct probe_info *info);
 
 #endif

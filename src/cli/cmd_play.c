@@ -212,6 +212,10 @@ int cmd_play(int argc, char **argv, struct loaxa_config *cfg)
                      rep.end == PLAYER_SHUTDOWN ? 0 : 1;
 out:
     player_free(pl);
+    /* the stream closes on the player's thread: a file: output is complete
+     * once it has (bounded: a wedged audio server is not waited for) */
+    if (player_wait_teardowns(5000) > 0)
+        fprintf(stderr, "loaxa play: %s\n", _("the audio output did not close"));
     free(tune_path);
     free(cache);
     if (sig_pipe[0] >= 0) {

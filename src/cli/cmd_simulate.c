@@ -100,7 +100,8 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
     char *perr = NULL, err[1024];
     struct aslog *log = NULL;
     const char *paths[] = {cfg->plan_path};
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     struct plan *plan = plan_load(paths, 1, &po, &perr);
     if (!plan) {
         fprintf(stderr, "loaxa simulate: %s\n", perr ? perr : cfg->plan_path);

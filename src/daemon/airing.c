@@ -1,6 +1,9 @@
-/* A programme's life in the daemon: its player prepared ahead, its row
- * written before the first frame and completed after the last, failures
- * (no device, unreadable recording) logged with a clear reason. */
+/* A programme's life in the daemon: its player prepared ahead (on the
+ * player's own thread: nothing here waits for the audio output), its row
+ * written before the first frame, its actual start and played time written
+ * while it plays, completed after the last frame; failures (no device,
+ * unreadable recording, an output that never answered) and late starts
+ * logged with a clear reason. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,17 @@
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
+
+/* Reasons stored in the log as English msgids, translated when shown. */
+static const char *const late_no_answer = N_("started late: the audio output did not answer");
+static const char *const late_slow = N_("started late: the audio output was slow to start");
+static const char *const no_answer = N_("the audio output did not answer");
+static const char *const slow = N_("the audio output was slow to start");
+static const char *const short_recording = N_("recording shorter than its header");
+/* later than planned although started when asked: queued behind what was
+ * on air, or asked late (a restart or a clock step within grace) */
+static const char *const late_queued = N_("started late: the programme before it was on air");
+static const char *const late_grace = N_("started late, within the grace period");
 
 static const char *const no_device_hint =
     N_("no output device was found; set [audio] device (--device) to a device name, "
@@ -117,6 +131,23 @@ void airing_record_failed(struct daemon *d, const struct sched_entry *e, const c
     daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key, reason);
 }
 
+/* A recording's length from its header (-1: unreadable); *short_ms grows
+ * by what a cut-short WAV lacks. Non-blocking: probe refuses FIFOs. */
+static int64_t probe_ms(const char *path, int64_t *short_ms, const char **short_file)
+{
+    struct probe_info pi;
+    char perr[256];
+    if (probe_recording(path, &pi, perr, sizeof perr) < 0)
+        return -1;
+    int64_t s = probe_short_ms(&pi);
+    if (s > 0) {
+        *short_ms += s;
+        if (!*short_file)
+            *short_file = path;
+    }
+    return pi.duration_ms;
+}
+
 void airing_prepare(struct daemon *d, struct sched_entry *e)
 {
     struct airing *a = NULL;
@@ -137,12 +168,15 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
         snprintf(reason, sizeof reason, "%s", n == 0 && rc == 0 ? _("no recordings") : err);
         goto fail;
     }
-    int64_t dur = 0;
+    int64_t dur = 0, short_ms = 0;
+    const char *short_file = NULL;
     for (size_t i = 0; i < n && dur >= 0; i++) {
-        struct probe_info pi;
-        char perr[256];
-        dur = probe_recording(files[i], &pi, perr, sizeof perr) < 0 ? -1 : dur + pi.duration_ms;
+        int64_t ms = probe_ms(files[i], &short_ms, &short_file);
+        dur = ms < 0 ? -1 : dur + ms;
     }
+    if (short_ms > 0)
+        dlog(LOG_WARNING, _("%s (%s): %s is %lld ms shorter than its header says (truncated?)"),
+             e->item->summary, e->key, short_file, (long long)short_ms);
     tune = resolve_tune(d, e->item);
     char *cache = xasprintf("%s.loudness", d->cfg->db_path);
     struct player_opts po = {
@@ -157,32 +191,40 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     };
     rc = player_new(&po, &p, err, sizeof err);
     free(cache);
+    /* returns at once: the player's thread opens the recordings and the
+     * output; airing_check_players hears how it went */
     if (rc == 0)
-        rc = player_prepare(p, (const char *const *)files, n, e->skip_ms, err, sizeof err);
+        rc = player_prepare_async(p, (const char *const *)files, n, e->skip_ms, err,
+                                  sizeof err);
     if (rc < 0) {
-        if (rc == -ENODEV && !err[0])
-            snprintf(reason, sizeof reason, "%s", _(no_device_hint));
-        else
-            snprintf(reason, sizeof reason, "%s", err);
+        snprintf(reason, sizeof reason, "%s", err);
         goto fail;
     }
-    if (d->no_device_said)
-        dlog(LOG_NOTICE, _("an output device works again"));
-    d->no_device_said = false;
     a->e = e;
     a->p = p;
     a->row_id = -1;
+    a->preparing = true;
+    a->prep_ms = now_ms(d);
+    a->ready_ms = -1;
+    a->progress_mono = -1;
+    a->short_ms = short_ms;
     a->duration_ms = dur >= 0 ? dur - e->skip_ms : -1;
     /* the watchdog's expected length: every item the player will play,
-     * signature tunes included */
-    int64_t len = 0;
-    for (size_t i = 0; i < player_item_count(p); i++) {
-        struct player_item_info ii;
-        if (player_item(p, i, &ii) == 0 && ii.rate > 0)
-            len += ii.frames * 1000 / ii.rate;
+     * signature tunes included (one before unless resuming, one after) */
+    int64_t len = -1;
+    if (dur >= 0) {
+        int64_t none = 0, tune_ms = 0;
+        const char *nf = NULL;
+        if (tune && (tune_ms = probe_ms(tune, &none, &nf)) < 0)
+            tune_ms = 0;
+        len = dur - (e->skip_ms > 0 ? e->skip_ms : 0) + tune_ms * (e->skip_ms > 0 ? 1 : 2);
     }
-    len = len > e->skip_ms ? len - e->skip_ms : a->duration_ms;
-    sched_set_length(d->s, e, len);
+    a->length_ms = len > 0 ? len : 0;
+    /* while the output has not answered, the watchdog allows the grace
+     * period too: a late start within grace is a start, not an overrun */
+    sched_set_length(d->s, e, a->length_ms > 0 ? a->length_ms + (int64_t)d->cfg->grace_min
+                                                                        * 60000
+                                              : 0);
     util_strlcpy(a->operator_name, airing_operator(d, e->key), sizeof a->operator_name);
     airlog_free_files(files, n);
     free(tune);
@@ -191,8 +233,6 @@ fail:
     player_free(p);
     airlog_free_files(files, n);
     free(tune);
-    if (rc == -ENODEV)
-        d->no_device_said = true;
     airing_record_failed(d, e, reason);
     airing_forget_adhoc(d, e->key);
     sched_failed(d->s, e);
@@ -229,20 +269,64 @@ void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms)
         free(on);
     }
     a->asked_start_ms = at_ms ? at_ms : now_ms(d);
-    player_start_at(a->p, at_ms);
+    a->at_once = at_ms == 0;
+    player_start_at(a->p, at_ms); /* also while preparing: it starts when ready */
     char when[UTIL_TIME_BUF];
     dlog(LOG_INFO, _("airing %s (%s) at %s"), e->item->summary, e->key,
          util_format_iso_local(a->asked_start_ms, when));
+    if (a->preparing && now_ms(d) - a->prep_ms >= 1000)
+        dlog(LOG_WARNING, _("%s (%s): the audio output has not answered yet; it starts as "
+                            "soon as it does"), e->item->summary, e->key);
+}
+
+/* How late the first frame was after the instant asked for (0: on time or
+ * never played); *no_answer_ tells whether the output's preparation was
+ * to blame. A start "at once" is due one output latency after the ask;
+ * when it was prepared on the spot, its preparation's normal time is
+ * allowed too. */
+static int64_t lateness(const struct airing *a, const struct player_report *rep,
+                        bool *no_answer_)
+{
+    *no_answer_ = false;
+    if (rep->first_frame_ms < 0)
+        return 0;
+    int64_t due = a->asked_start_ms + (a->at_once ? (int64_t)rep->output_latency_ms : 0);
+    int64_t late = rep->first_frame_ms - due, allowed = AIRING_LATE_MS;
+    bool ready_after = a->ready_ms > a->asked_start_ms;
+    if (a->at_once && ready_after)
+        allowed = AIRING_PREPARE_MAX_MS;
+    if (late <= allowed)
+        return 0;
+    *no_answer_ = ready_after;
+    return late;
 }
 
 static void end_airing(struct daemon *d, struct airing *a, const struct player_report *rep)
 {
     enum aslog_status st = ASLOG_INTERRUPTED;
     char reason[700] = "";
+    bool blame_output;
+    int64_t late = lateness(a, rep, &blame_output);
     switch (rep->end) {
-    case PLAYER_FINISHED: st = ASLOG_AIRED; break;
+    case PLAYER_FINISHED:
+        st = ASLOG_AIRED;
+        /* never a plain "aired" for a late start or a cut-short file */
+        if (late > 0)
+            snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
+        else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
+                 a->e->source == ASLOG_SOURCE_PLAN)
+            snprintf(reason, sizeof reason, "%s",
+                     a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
+        else if (a->short_ms > 0)
+            snprintf(reason, sizeof reason, "%s", short_recording);
+        break;
     case PLAYER_STOPPED:
-        if (a->overran)
+        if (rep->never_ready && (a->gave_up || a->overran)) {
+            st = ASLOG_FAILED;
+            snprintf(reason, sizeof reason, "%s", no_answer);
+            daemon_note_failure(d, _("%s (%s) failed: %s"), a->e->item->summary, a->e->key,
+                                _(no_answer));
+        } else if (a->overran)
             snprintf(reason, sizeof reason, "overran its expected length");
         else
             snprintf(reason, sizeof reason, "operator %s", a->operator_name);
@@ -264,10 +348,39 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
              a->e->item->summary, a->e->key, aslog_status_name(st),
              (long long)(rep->first_frame_ms - a->asked_start_ms), (long long)rep->played_ms);
+    if (late > 0)
+        dlog(LOG_WARNING, _("%s (%s) started %.1f s late: %s"), a->e->item->summary,
+             a->e->key, (double)late / 1000.0, _(blame_output ? no_answer : slow));
     if (rep->end != PLAYER_PREEMPTED || d->cfg->preempt == CONFIG_PREEMPT_DROP)
         airing_forget_adhoc(d, a->e->key);
+    d->last_end_ms = now_ms(d);
     sched_ended(d->s, a->e, rep->end == PLAYER_PREEMPTED, rep->played_ms, now_ms(d));
     airing_drop(a);
+}
+
+/* The preparation finished (well or not): say so once. */
+static void prepared(struct daemon *d, struct airing *a)
+{
+    char err[1024] = "";
+    int rc = player_prepared(a->p, err, sizeof err);
+    if (rc == 1)
+        return;
+    a->preparing = false;
+    a->ready_ms = now_ms(d);
+    if (rc == -ENODEV) {
+        d->no_device_said = true;
+        return;
+    }
+    if (rc < 0)
+        return; /* player_finished reports it */
+    if (d->no_device_said)
+        dlog(LOG_NOTICE, _("an output device works again"));
+    d->no_device_said = false;
+    if (a->e->state == SCHED_PREPARED) /* in time: the watchdog's own length */
+        sched_set_length(d->s, a->e, a->length_ms);
+    else
+        dlog(LOG_NOTICE, _("%s (%s): the audio output answered; starting"),
+             a->e->item->summary, a->e->key);
 }
 
 void airing_check_players(struct daemon *d)
@@ -275,12 +388,18 @@ void airing_check_players(struct daemon *d)
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
         struct airing *a = &d->air[i];
         struct player_report rep;
+        if (a->p && a->preparing)
+            prepared(d, a);
         if (!a->p || !player_finished(a->p, &rep))
             continue;
         if (a->e->state == SCHED_PREPARED) {
-            /* the stream died before the start (device gone): it fails now;
-             * the next programme tries the device again */
-            airing_record_failed(d, a->e, rep.reason[0] ? rep.reason : player_end_name(rep.end));
+            /* the preparation failed, or the stream died before the start
+             * (device gone): it fails now; the next programme tries the
+             * device again */
+            const char *why = rep.reason[0] ? rep.reason : player_end_name(rep.end);
+            if (rep.end == PLAYER_DEVICE_ERROR && d->no_device_said && !rep.reason[0])
+                why = _(no_device_hint);
+            airing_record_failed(d, a->e, why);
             struct sched_entry *e = a->e;
             airing_drop(a);
             airing_forget_adhoc(d, e->key);
@@ -293,6 +412,68 @@ void airing_check_players(struct daemon *d)
         }
         end_airing(d, a, &rep);
     }
+}
+
+/* The outcome of airing_check_device, once; returns ms until it wants to
+ * look again (-1: no need). */
+static int64_t device_said(struct daemon *d)
+{
+    if (!d->counting_devices)
+        return -1;
+    char err[512] = "";
+    int n = player_count_outputs_result(err, sizeof err);
+    if (n == -1)
+        return 1000; /* still counting */
+    d->counting_devices = false;
+    if (n == 0) {
+        dlog(LOG_WARNING, "%s%s%s", _(no_device_hint), err[0] ? ": " : "", err);
+        d->no_device_said = true;
+    }
+    return -1;
+}
+
+/* The row's actual start as soon as the first frame is known, then what
+ * has played every AIRING_PROGRESS_MS: after a crash the row keeps them
+ * (aslog_recover). And an output that has not answered by the end of the
+ * grace period is given up. */
+int airing_tick(struct daemon *d)
+{
+    int64_t next = device_said(d), now = now_ms(d), mono = lclock_mono_ms(d->clk);
+    for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
+        struct airing *a = &d->air[i];
+        if (!a->p || (a->e->state != SCHED_ON_AIR && a->e->state != SCHED_STOPPING))
+            continue;
+        int64_t wait;
+        if (a->preparing && !a->gave_up) {
+            if (now >= a->e->deadline_ms) {
+                dlog(LOG_WARNING, _("%s (%s): %s within the grace period; giving up"),
+                     a->e->item->summary, a->e->key, _(no_answer));
+                a->gave_up = true;
+                player_stop(a->p, PLAYER_STOPPED);
+                continue;
+            }
+            wait = a->e->deadline_ms - now;
+            if (next < 0 || wait < next)
+                next = wait;
+        }
+        if (a->row_id < 0)
+            continue;
+        int64_t first, played;
+        if (!player_progress(a->p, &first, &played)) {
+            /* look shortly after the start is due, then every 100 ms */
+            wait = a->asked_start_ms + 50 - now;
+            wait = wait < 100 ? 100 : wait;
+        } else if (a->progress_mono < 0 || mono - a->progress_mono >= AIRING_PROGRESS_MS) {
+            aslog_progress(d->log, a->row_id, first, played); /* a failure costs little */
+            a->progress_mono = mono;
+            wait = AIRING_PROGRESS_MS;
+        } else {
+            wait = a->progress_mono + AIRING_PROGRESS_MS - mono;
+        }
+        if (next < 0 || wait < next)
+            next = wait;
+    }
+    return next > INT32_MAX ? INT32_MAX : (int)next;
 }
 
 /* The watchdog: the programme on air overran its expected length (a
@@ -310,51 +491,40 @@ void airing_overrun(struct daemon *d, struct sched_entry *e)
     player_stop(a->p, PLAYER_STOPPED);
 }
 
-/* Players abandoned by the watchdog. Their output is stuck (a driver that
- * never returns, a device that never takes another frame): player_free
- * would join threads that may never end and close a stream the driver may
- * never release, blocking the whole daemon. So they are leaked on purpose:
- * their memory, threads and descriptors stay until the process exits. A
- * wedge is rare (each one is logged); the first pointers are kept here so
- * that leak checkers see them as reachable, not lost. */
-static struct player *abandoned[64];
-static size_t n_abandoned;
+/* A player abandoned by the watchdog: its output is stuck (a driver that
+ * never returns, a device that never takes another frame). player_free
+ * does not wait for it: the player's own thread closes the stream if it
+ * ever returns (and keeps its memory on purpose if it never does). */
+void airing_log_cut(struct daemon *d, struct airing *a, const char *reason)
+{
+    int64_t first, played;
+    player_progress(a->p, &first, &played); /* what it had played, not "unknown" */
+    airing_log_end(d, a, ASLOG_INTERRUPTED, reason, first, now_ms(d), first >= 0 ? played : -1,
+                   0);
+}
 
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason)
 {
     struct airing *a = airing_find(d, e);
     if (!a)
         return;
-    airing_log_end(d, a, ASLOG_INTERRUPTED, reason, -1, now_ms(d), -1, 0);
+    airing_log_cut(d, a, reason);
     daemon_note_failure(d, _("%s (%s) did not end when asked: %s; abandoning its output"),
                         e->item->summary, e->key, _(reason));
     airing_forget_adhoc(d, e->key);
-    if (n_abandoned < ARRAY_SIZE(abandoned))
-        abandoned[n_abandoned++] = a->p;
-    memset(a, 0, sizeof *a); /* the player is not freed: see above */
-}
-
-static int count_output(int index, const char *name, const char *host_api, int channels,
-                        double rate, bool is_default, void *ud)
-{
-    (void)index; (void)name; (void)host_api; (void)rate; (void)is_default;
-    if (channels > 0)
-        (*(int *)ud)++;
-    return 0;
+    airing_drop(a);
 }
 
 /* Said once at start, so the officer reading the log knows at once why
- * airings will fail; scheduling goes on and each prepare tries again. */
+ * airings will fail; scheduling goes on and each prepare tries again.
+ * Listing the devices initialises PortAudio, which a wedged audio server
+ * can hold indefinitely: the player counts them on a thread of its own,
+ * and airing_tick says the outcome. */
 void airing_check_device(struct daemon *d)
 {
     const char *dev = d->cfg->device;
     if (strcmp(dev, "null") == 0 || strncmp(dev, "null:", 5) == 0 ||
         strncmp(dev, "file:", 5) == 0)
         return;
-    int n = 0;
-    char err[512] = "";
-    if (player_list_devices(count_output, &n, err, sizeof err) < 0 || n == 0) {
-        dlog(LOG_WARNING, "%s%s%s", _(no_device_hint), err[0] ? ": " : "", err);
-        d->no_device_said = true;
-    }
+    d->counting_devices = player_count_outputs_start() == 0;
 }

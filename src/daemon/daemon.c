@@ -32,7 +32,6 @@
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
-#define REVOKE_MARGIN_MS 200        /* beyond the output latency: a revoke too late */
 #define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 
@@ -350,14 +349,13 @@ static void drive(struct daemon *d)
         case SCHED_REVOKE: /* armed, not started: stopped; airing_check_players closes it */
             if (!(a = airing_find(d, act.entry))) {
                 sched_revoked(d->s, act.entry);
-            } else if (now + d->cfg->latency_ms + REVOKE_MARGIN_MS >= act.entry->start_ms) {
-                /* its first frames may be on their way to the device: it
-                 * has started, and stays (the core logs the moved one) */
+            } else if (!player_disarm(a->p)) {
+                /* its first sample is out: it has started, and stays (the
+                 * core logs the moved one) */
                 dlog(LOG_NOTICE, _("%s (%s) is starting; it stays on air although the plan "
                                    "moved it"), act.entry->item->summary, act.entry->key);
             } else {
-                a->revoked = true;
-                player_stop(a->p, PLAYER_STOPPED);
+                a->revoked = true; /* ends with nothing played: row cancelled */
             }
             break;
         case SCHED_DISCARD: /* prepared, not started: no row to write */
@@ -513,8 +511,7 @@ int daemon_run(struct daemon *d)
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
                     if (a->p && (a->row_id >= 0 || a->unlogged))
-                        airing_log_end(d, a, ASLOG_INTERRUPTED, "shutdown", -1, now_ms(d), -1,
-                                       0);
+                        airing_log_cut(d, a, "shutdown");
                     if (a->p)
                         airing_drop(a);
                 }
@@ -524,6 +521,9 @@ int daemon_run(struct daemon *d)
         int timeout = conns_expire(d);
         if (hash_wait && (timeout < 0 || timeout > 1000))
             timeout = 1000;
+        int air_wait = airing_tick(d); /* progress rows, outputs that do not answer */
+        if (air_wait >= 0 && (timeout < 0 || air_wait < timeout))
+            timeout = air_wait;
         if (d->n_backlog) {
             int64_t left = d->backlog_retry_mono - lclock_mono_ms(d->clk);
             if (left <= 0 && backlog_flush(d))
@@ -541,7 +541,7 @@ int daemon_run(struct daemon *d)
         for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
             pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
                                        .events = POLLIN};
-        /* player ends are not read here: airing_check_players() asks each player */
+        /* player signals (prepared, ended) are read by airing_check_players() */
         n += conns_fill(d, pfd + n);
         int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR) {
@@ -659,7 +659,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .jump_hold_ms = SCHED_JUMP_HOLD_MS,
     };
     d->s = sched_new(&so);
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     if (!(d->planner = planner_new(cfg->plan_path, &po))) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;
@@ -710,6 +711,9 @@ void daemon_fini(struct daemon *d)
     for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
         if (d->air[i].p)
             airing_drop(&d->air[i]);
+    /* streams still closing on their players' threads: a bounded wait */
+    if (player_wait_teardowns(2000) > 0)
+        dlog(LOG_WARNING, _("an audio output did not close; leaving it"));
     conns_free(d->conns);
     if (d->lfd >= 0) {
         close(d->lfd);

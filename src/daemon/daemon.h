@@ -27,9 +27,25 @@ struct airing {
     bool stop_by_operator;
     bool overran;                 /* the watchdog stopped it */
     bool unlogged;                /* on air although its row could not be written */
+    /* the player prepares on its own thread (player.h) */
+    bool preparing;               /* its preparation has not finished */
+    bool at_once;                 /* started "as soon as possible", not at an instant */
+    bool gave_up;                 /* its output never answered within grace */
+    int64_t prep_ms;              /* when the preparation began */
+    int64_t ready_ms;             /* when the preparation finished, -1 not yet */
+    int64_t length_ms;            /* the watchdog's expected length */
+    int64_t short_ms;             /* how much its recordings lack of their headers */
+    int64_t progress_mono;        /* last aslog_progress (monotonic ms), -1 none */
     int jticket;                  /* unlogged: its start in the journal (0: none) */
     bool revoked;                 /* stopped before its start: a reload moved it */
 };
+/* On air, the row's actual start and played time are written this often. */
+#define AIRING_PROGRESS_MS 5000
+/* A first frame later than this after its planned instant is a late start;
+ * one started at once with its preparation, later than this after the ask
+ * (a preparation measures loudness for up to ~1.5 s). */
+#define AIRING_LATE_MS 100
+#define AIRING_PREPARE_MAX_MS 3000
 
 /* A row the log could not take yet (backlog.c). */
 struct backlog_op {
@@ -99,11 +115,13 @@ struct daemon {
     struct lclock_mark mark;
     bool synced;                  /* last ntp_adjtime answer */
     bool no_device_said;          /* said once until a device works again */
+    bool counting_devices;        /* airing_check_device's count is running */
     char failures[DAEMON_MAX_FAILURES][512];
     int n_failures;
     bool quit;
     int64_t quit_deadline_mono;
     int64_t started_ms;
+    int64_t last_end_ms;          /* when the last airing ended (late-start reasons) */
 };
 
 /* daemon.c */
@@ -133,9 +151,14 @@ int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_
 void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
                     const char *reason, int64_t start_ms, int64_t end_ms, int64_t played_ms,
                     int underruns);
+/* Closes the row of a programme that does not end (interrupted, reason),
+ * with what its player says it played. */
+void airing_log_cut(struct daemon *d, struct airing *a, const char *reason);
 void airing_prepare(struct daemon *d, struct sched_entry *e);
 void airing_start(struct daemon *d, struct sched_entry *e, int64_t at_ms);
 void airing_check_players(struct daemon *d);
+/* Progress rows, late outputs; returns ms until it wants to run again (-1: no need). */
+int airing_tick(struct daemon *d);
 void airing_check_device(struct daemon *d);
 void airing_overrun(struct daemon *d, struct sched_entry *e);
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);

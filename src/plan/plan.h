@@ -60,6 +60,9 @@ struct plan_diag {
 struct plan_options {
     const char *default_tz;       /* for floating times */
     const char *audio_root;       /* for checking ATTACH paths */
+    /* station.emergency_from_priority = no: PRIORITY:1 gives the priority
+     * level, not emergency (zero-initialised: the default, emergency) */
+    bool no_emergency_from_priority;
 };
 
 /* Loads a .ics file, or every *.ics in a directory (sorted by name), and

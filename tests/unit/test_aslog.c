@@ -127,6 +127,45 @@ START_TEST(test_aired_once)
 }
 END_TEST
 
+static int progress_cb(const struct aslog_row *row, void *ud)
+{
+    int64_t *v = ud;
+    v[0] = row->actual_start_ms;
+    v[1] = row->actual_end_ms;
+    v[2] = row->played_ms;
+    v[3] = row->status;
+    return 0;
+}
+
+/* A row cut by a crash keeps the actual start and the played time of its
+ * last progress write (it said no start and 0 ms played before). */
+START_TEST(test_progress_then_recover)
+{
+    struct aslog *log = open_log();
+    struct aslog_row r = row_for("u9/20260302T000000Z", 1772409600000);
+    int64_t id;
+    ck_assert_int_eq(aslog_begin(log, &r, &id), 0);
+    ck_assert_int_eq(aslog_progress(log, id, 1772409600012, 0), 0);
+    ck_assert_int_eq(aslog_progress(log, id, 1772409600012, 5000), 0);
+    ck_assert_int_eq(aslog_progress(log, id + 1, 1, 1), -ENOENT);
+    aslog_close(log); /* "kill -9" */
+    log = open_log();
+    int n = -1;
+    ck_assert_int_eq(aslog_recover(log, &n), 0);
+    ck_assert_int_eq(n, 1);
+    int64_t v[4] = {0};
+    struct aslog_filter f = {.from_ms = -1, .to_ms = -1};
+    ck_assert_int_eq(aslog_query(log, &f, progress_cb, v), 0);
+    ck_assert_int_eq(v[0], 1772409600012);
+    ck_assert_int_eq(v[1], 1772409605012);
+    ck_assert_int_eq(v[2], 5000);
+    ck_assert_int_eq(v[3], ASLOG_INTERRUPTED);
+    /* a finished row takes no more progress */
+    ck_assert_int_eq(aslog_progress(log, id, 1, 1), -ENOENT);
+    aslog_close(log);
+}
+END_TEST
+
 START_TEST(test_attempts_and_recover)
 {
     struct aslog *log = open_log();
@@ -435,6 +474,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_open_schema_wal);
     tcase_add_test(tc, test_aired_once);
     tcase_add_test(tc, test_attempts_and_recover);
+    tcase_add_test(tc, test_progress_then_recover);
     tcase_add_test(tc, test_record_closes);
     tcase_add_test(tc, test_query);
     tcase_add_test(tc, test_simulated_rows);

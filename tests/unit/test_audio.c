@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -442,6 +443,41 @@ START_TEST(test_play_start_at)
 }
 END_TEST
 
+START_TEST(test_play_disarm)
+{
+    /* an armed programme taken back before its first sample ends with
+     * nothing played; once its first sample is out it cannot be */
+    char *src = tmp_path("disarm.wav");
+    write_sine(src, 48000, 1, 0.5, 440, -20.0, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct player_opts o = test_opts("null");
+    struct player *p;
+    char err[512];
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *files[] = {src};
+    ck_assert_int_eq(player_prepare(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, wall_ms() + 600), 0);
+    ck_assert(player_disarm(p));
+    struct player_report rep;
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_STOPPED);
+    ck_assert_int_eq(rep.frames_played, 0);
+    ck_assert_int_eq(rep.first_frame_ms, -1);
+    /* started: it goes on to its end */
+    ck_assert_int_eq(player_prepare(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, wall_ms() + 200), 0);
+    int64_t first = -1, played = 0;
+    for (int i = 0; i < 300 && !player_progress(p, &first, &played); i++)
+        usleep(10000);
+    ck_assert_int_ge(first, 0);
+    ck_assert(!player_disarm(p));
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_FINISHED);
+    ck_assert_int_eq(rep.frames_played, 24000);
+    player_free(p);
+    rm_tmp(src);
+}
+END_TEST
+
 START_TEST(test_play_output_formats)
 {
     /* a mono null device downmixes; a 44.1 kHz one resamples to it */
@@ -490,6 +526,115 @@ START_TEST(test_no_device)
 }
 END_TEST
 
+/* An output that does not answer for 1.5 s when opened (a wedged audio
+ * server): the caller is never held; a start asked meanwhile happens as
+ * soon as the output is ready, and the report shows the real, late, first
+ * frame. */
+START_TEST(test_prepare_async_late)
+{
+    char *src = tmp_path("async.wav");
+    write_sine(src, 48000, 2, 0.3, 440, -20.0, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct player_opts o = test_opts("null:open-delay=1500");
+    struct player *p;
+    char err[512];
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *files[] = {src};
+    int64_t t0 = wall_ms();
+    ck_assert_int_eq(player_prepare_async(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_prepare_async(p, files, 1, 0, err, sizeof err), -EBUSY);
+    ck_assert_int_eq(player_prepared(p, err, sizeof err), 1); /* still opening */
+    int64_t first, played;
+    ck_assert(!player_progress(p, &first, &played));
+    ck_assert_int_eq(first, -1);
+    int64_t at = t0 + 200;
+    ck_assert_int_eq(player_start_at(p, at), 0);
+    struct pollfd pfd = {.fd = player_fd(p), .events = POLLIN};
+    ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+    ck_assert_int_eq(player_prepared(p, err, sizeof err), 0);
+    ck_assert_uint_eq(player_item_count(p), 1);
+    struct player_report rep;
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_FINISHED);
+    ck_assert(!rep.never_ready);
+    ck_assert_int_ge(rep.first_frame_ms, t0 + 1500);
+    ck_assert_int_eq(rep.frames_played, 14400);
+    ck_assert(player_progress(p, &first, &played));
+    ck_assert_int_eq(first, rep.first_frame_ms);
+    ck_assert_int_eq(played, 300);
+    player_free(p);
+    ck_assert_int_eq(player_wait_teardowns(10000), 0);
+    rm_tmp(src);
+}
+END_TEST
+
+/* Stopped or freed while the output still does not answer: nothing
+ * waits; the report says it never became ready. */
+START_TEST(test_prepare_async_cancel)
+{
+    char *src = tmp_path("cancel.wav");
+    write_sine(src, 48000, 2, 0.3, 440, -20.0, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct player_opts o = test_opts("null:open-delay=2000");
+    struct player *p;
+    char err[512];
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *files[] = {src};
+    ck_assert_int_eq(player_prepare_async(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, wall_ms() + 100), 0);
+    struct player_report rep;
+    ck_assert(!player_finished(p, &rep));
+    player_stop(p, PLAYER_STOPPED);
+    ck_assert(player_finished(p, &rep));
+    ck_assert_int_eq(rep.end, PLAYER_STOPPED);
+    ck_assert(rep.never_ready);
+    ck_assert_int_eq(rep.first_frame_ms, -1);
+    ck_assert_int_eq(rep.frames_played, 0);
+    ck_assert(!player_finished(p, &rep)); /* once */
+    player_free(p);
+    /* freed while preparing */
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    ck_assert_int_eq(player_prepare_async(p, files, 1, 0, err, sizeof err), 0);
+    player_free(p);
+    ck_assert_int_eq(player_wait_teardowns(10000), 0);
+    /* a failure found by the control thread ends the programme */
+    char *missing = tmp_path("no-such.wav");
+    o = test_opts("null");
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *bad[] = {missing};
+    ck_assert_int_eq(player_prepare_async(p, bad, 1, 0, err, sizeof err), 0);
+    wait_end(p, &rep);
+    ck_assert_int_eq(player_prepared(p, err, sizeof err), -ENOENT);
+    ck_assert_ptr_nonnull(strstr(err, missing));
+    ck_assert_int_eq(rep.end, PLAYER_DECODE_ERROR);
+    ck_assert_ptr_nonnull(strstr(rep.reason, missing));
+    player_free(p);
+    rm_tmp(missing);
+    rm_tmp(src);
+}
+END_TEST
+
+/* An output whose close does not return for 3 s: player_finished and
+ * player_free never wait for it. */
+START_TEST(test_slow_close)
+{
+    char *src = tmp_path("close.wav");
+    write_sine(src, 48000, 2, 0.2, 440, -20.0, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct player_opts o = test_opts("null:close-delay=3000");
+    struct player *p;
+    char err[512];
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *files[] = {src};
+    ck_assert_int_eq(player_prepare(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, 0), 0);
+    struct player_report rep;
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_FINISHED);
+    player_free(p);
+    ck_assert_int_eq(player_wait_teardowns(0), 1); /* still closing */
+    ck_assert_int_eq(player_wait_teardowns(10000), 0);
+    rm_tmp(src);
+}
+END_TEST
+
 Suite *unit_suite(struct unit_opts *opts)
 {
     (void)opts;
@@ -509,9 +654,13 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_play_signature_tune);
     tcase_add_test(tc, test_play_stop_fades);
     tcase_add_test(tc, test_play_start_at);
+    tcase_add_test(tc, test_play_disarm);
     tcase_add_test(tc, test_play_output_formats);
     tcase_add_test(tc, test_device_lost);
     tcase_add_test(tc, test_no_device);
+    tcase_add_test(tc, test_prepare_async_late);
+    tcase_add_test(tc, test_prepare_async_cancel);
+    tcase_add_test(tc, test_slow_close);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -103,6 +103,78 @@ START_TEST(test_missing_and_fifo)
 }
 END_TEST
 
+/* The probe (run on the daemon's loop) must not wait for a writer on a
+ * FIFO: refused at once, naming the file. The old code blocked in open(). */
+START_TEST(test_probe_fifo)
+{
+    char *p = tmp_path("probe-fifo.wav");
+    ck_assert_int_eq(mkfifo(p, 0644), 0);
+    struct probe_info pi;
+    char err[512];
+    alarm(5); /* a blocked open would hang the test: fail it instead */
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), -EINVAL);
+    alarm(0);
+    ck_assert_ptr_nonnull(strstr(err, p));
+    ck_assert_ptr_nonnull(strstr(err, "regular"));
+    rm_tmp(p);
+}
+END_TEST
+
+static int count_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            n++;
+    return n;
+}
+
+/* Every open recording's descriptor is closed again (libsndfile was
+ * handed it with close_desc 0 and never closed it). */
+START_TEST(test_no_fd_leak)
+{
+    char *p = tmp_path("fds.wav");
+    write_sine(p, 48000, 2, 0.2, 440, -20, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    int before = count_fds();
+    for (int i = 0; i < 10; i++) {
+        struct decoder *d;
+        char err[512];
+        struct probe_info pi;
+        ck_assert_int_eq(decoder_open(p, &d, err, sizeof err), 0);
+        decoder_free(d);
+        ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    }
+    ck_assert_int_eq(count_fds(), before);
+    rm_tmp(p);
+}
+END_TEST
+
+/* A WAV whose data chunk claims more than the file holds: libsndfile
+ * reports only what is there; the probe says what the header claimed. */
+START_TEST(test_probe_truncated_wav)
+{
+    char *p = tmp_path("short.wav");
+    write_sine(p, 48000, 2, 2.0, 440, -20, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct probe_info pi;
+    char err[512];
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    ck_assert_int_eq(pi.header_frames, pi.frames);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    ck_assert_int_eq(truncate(p, file_size(p) / 2), 0);
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    ck_assert_int_lt(pi.frames, 48000 + 100);
+    ck_assert_int_eq(pi.header_frames, 96000);
+    ck_assert_int_gt(probe_short_ms(&pi), 900);
+    ck_assert_int_lt(probe_short_ms(&pi), 1100);
+    /* one byte short of the last frame is not "shorter than its header" */
+    write_sine(p, 48000, 2, 2.0, 440, -20, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    ck_assert_int_eq(truncate(p, file_size(p) - 1), 0);
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    rm_tmp(p);
+}
+END_TEST
+
 START_TEST(test_no_permission)
 {
     /* tests run as root, who may read anything: the open is tried by a
@@ -308,6 +380,9 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_text_as_wav);
     tcase_add_test(tc, test_directory);
     tcase_add_test(tc, test_missing_and_fifo);
+    tcase_add_test(tc, test_probe_fifo);
+    tcase_add_test(tc, test_no_fd_leak);
+    tcase_add_test(tc, test_probe_truncated_wav);
     tcase_add_test(tc, test_no_permission);
     tcase_add_test(tc, test_bad_headers);
     tcase_add_test(tc, test_truncated_wav);

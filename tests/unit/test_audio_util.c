@@ -81,6 +81,8 @@ int play_sync(const char *device, const char *path, bool normalize, int64_t skip
         util_strlcpy(rep->reason, err, sizeof rep->reason);
     }
     player_free(p);
+    /* the output (a file:) is closed by the player's own thread */
+    ck_assert_int_eq(player_wait_teardowns(10000), 0);
     return rc;
 }
 
