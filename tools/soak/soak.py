@@ -17,11 +17,15 @@
       item names a recording that does not exist). Prints what it wrote.
   soak.py fuzz  --socket PATH --n N --seed X
       malformed and oversized requests to the control socket; prints
-      "sent=N ok=A err=B closed=C" (a reply other than OK/ERR is counted bad=).
+      "sent=N ok=A err=B closed=C bad=D wrong=E refused=F" (bad: a reply that
+      is not one OK/ERR line; wrong: OK to a malformed request, or not OK to
+      the one valid case).
   soak.py check --db DB --t0 EPOCH --items N --spacing S --from MS --to MS
                 --state FILE [--loaxa BIN] [--latprobe JSON] [--latprobe-quiet JSON]
       checks the as-run log after the soak and prints the summary block;
-      exit 1 when a check fails. The latency probe's summaries (latprobe.py)
+      exit 1 when a check fails. First, each fault kind must have happened
+      (state counters; kinds in skipped_kinds are notes): a check of an
+      outcome whose fault never came proves nothing. The latency probe's summaries (latprobe.py)
       give the worst STATUS answer time and the unanswered polls; they are
       judged unless the state says answer_info_only.
 """
