@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "sched/sched.h"
 #include "sim/simrun.h"
+#include "unit.h"
 
 #define T0 1800000000000LL /* an arbitrary instant, ms */
 #define SEC 1000LL
@@ -992,8 +993,9 @@ START_TEST(test_jump_hold_confirmed)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *su = suite_create("sched");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_on_time_in_order);
@@ -1019,9 +1021,5 @@ int main(void)
     tcase_add_test(tc, test_broadcast_hours_enforced);
     tcase_add_test(tc, test_slot_cut);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return su;
 }
