@@ -68,13 +68,26 @@ static void print_text(const struct ctl_status *st)
             printf("  %s  %s  [%s]\n", str(st->next[i].planned_start), str(st->next[i].title),
                    i18n_keyword(str(st->next[i].level)));
     } else {
-        printf(_("Next:    nothing in the next two days\n"));
+        printf(_("Next:    nothing planned\n"));
     }
     if (st->has_plan) {
         printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(st->plan.path),
                (long long)st->plan.items, str(st->plan.loaded));
+        for (size_t i = 0; i < st->plan.n_files; i++)
+            printf("         %s\n", st->plan.files[i]);
         if (st->plan.error_count > 0) {
-            printf(_("         the last reload was refused; still airing the last good plan:\n"));
+            if (st->plan.refused && st->plan.saved_copy)
+                printf(_("         the plan has errors; airing the last good plan (its saved "
+                         "copy, above):\n"));
+            else if (st->plan.refused)
+                printf(_("         the last reload was refused; still airing the last good "
+                         "plan:\n"));
+            else if (st->plan.left_out > 0)
+                printf(_("         the plan has errors and there was no good plan: its valid "
+                         "items air, the items with errors are left out:\n"));
+            else
+                printf(_("         recordings missing or unreadable (those airings will "
+                         "fail):\n"));
             for (size_t i = 0; i < st->plan.n_errors; i++)
                 printf("         %.*s\n", (int)st->plan.errors[i].len, st->plan.errors[i].s);
             long long more = (long long)st->plan.error_count - (long long)st->plan.n_errors;

@@ -84,6 +84,14 @@ char *ctl_status_encode(const struct ctl_status *st)
         json_object_object_add(pl, "items", json_object_new_int64(st->plan.items));
         json_object_object_add(pl, "loaded", jtime(st->plan.loaded));
         json_object_object_add(pl, "error_count", json_object_new_int64(st->plan.error_count));
+        json_object *fa = json_object_new_array();
+        for (size_t i = 0; i < st->plan.n_files; i++)
+            json_object_array_add(fa, jstr(st->plan.files[i]));
+        json_object_object_add(pl, "files", fa);
+        json_object_object_add(pl, "left_out", json_object_new_int64(st->plan.left_out));
+        json_object_object_add(pl, "bad_recordings", json_object_new_int64(st->plan.bad_recordings));
+        json_object_object_add(pl, "refused", json_object_new_boolean(st->plan.refused));
+        json_object_object_add(pl, "saved_copy", json_object_new_boolean(st->plan.saved_copy));
         json_object_object_add(pl, "errors", jtexts(st->plan.errors, st->plan.n_errors));
         json_object_object_add(o, "plan", pl);
     }
@@ -134,7 +142,7 @@ struct doc {
     json_object *root;
     struct ctl_status_entry *next;
     struct ctl_text *errors;
-    const char **failures;
+    const char **failures, **files;
 };
 
 static json_object *member(json_object *o, const char *key, json_type t)
@@ -180,6 +188,23 @@ static struct ctl_text *dtexts(json_object *a, size_t *n)
         }
     }
     return v;
+}
+
+/* The string members of array a (others are left out) */
+static const char **dstrings(json_object *a, size_t *n)
+{
+    struct ctl_text *t = dtexts(a, n);
+    const char **v = xcalloc(*n ? *n : 1, sizeof *v);
+    for (size_t i = 0; i < *n; i++)
+        v[i] = t[i].s;
+    free(t);
+    return v;
+}
+
+static bool dbool(json_object *o, const char *key)
+{
+    json_object *b = member(o, key, json_type_boolean);
+    return b && json_object_get_boolean(b);
 }
 
 static json_object *parse_object(const char *text, char *err, size_t errlen)
@@ -236,24 +261,23 @@ int ctl_status_decode(const char *text, struct ctl_status *st, char *err, size_t
         st->plan.items = dnum(v, "items", 0);
         st->plan.loaded = dstr(v, "loaded");
         st->plan.error_count = dnum(v, "error_count", 0);
+        d->files = dstrings(member(v, "files", json_type_array), &st->plan.n_files);
+        st->plan.files = d->files;
+        st->plan.left_out = dnum(v, "left_out", 0);
+        st->plan.bad_recordings = dnum(v, "bad_recordings", 0);
+        st->plan.refused = dbool(v, "refused");
+        st->plan.saved_copy = dbool(v, "saved_copy");
         d->errors = dtexts(member(v, "errors", json_type_array), &st->plan.n_errors);
         st->plan.errors = d->errors;
     }
     if ((v = member(o, "clock", json_type_object))) {
         st->has_clock = true;
-        json_object *b = member(v, "synchronised", json_type_boolean);
-        st->clock_synchronised = b && json_object_get_boolean(b);
+        st->clock_synchronised = dbool(v, "synchronised");
         st->clock_est_error_us = dnum(v, "est_error_us", 0);
     }
     st->log_backlog = dnum(o, "log_backlog", 0);
-    size_t nf;
-    struct ctl_text *f = dtexts(member(o, "last_failures", json_type_array), &nf);
-    d->failures = xcalloc(nf ? nf : 1, sizeof *d->failures);
-    for (size_t i = 0; i < nf; i++)
-        d->failures[i] = f[i].s;
-    free(f);
+    d->failures = dstrings(member(o, "last_failures", json_type_array), &st->n_failures);
     st->failures = d->failures;
-    st->n_failures = nf;
     return 0;
 }
 
@@ -266,6 +290,7 @@ static void doc_free(void *p)
     free(d->next);
     free(d->errors);
     free(d->failures);
+    free(d->files);
     free(d);
 }
 

@@ -42,6 +42,11 @@ struct ctl_status {
     struct {
         const char *path, *loaded;
         int64_t items, error_count;   /* error_count: all; errors: the first ones */
+        const char *const *files;     /* the plan's files in the scheduler */
+        size_t n_files;
+        int64_t left_out, bad_recordings;
+        bool refused;                 /* the last read was refused */
+        bool saved_copy;              /* airing the last good plan's saved copy */
         const struct ctl_text *errors;
         size_t n_errors;
     } plan;

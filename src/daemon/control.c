@@ -133,6 +133,17 @@ static char *status_json(struct daemon *d)
     st.n_next = sched_upcoming(d->s, now, up, ARRAY_SIZE(up));
     for (size_t i = 0; i < st.n_next; i++)
         next[i] = status_entry(up[i], &t);
+    if (st.n_next == 0 && d->plan && d->next_of == d->plan) { /* beyond the loaded window */
+        const struct plan_occurrence *no = &d->next_occ;
+        next[st.n_next++] = (struct ctl_status_entry){
+            .key = no->key, .uid = no->item->uid, .title = no->item->summary,
+            .level = ctl_level_name(no->item->level),
+            .source = aslog_source_name(ASLOG_SOURCE_PLAN),
+            .planned_start = stime(&t, no->start_ms),
+        };
+    } else if (st.n_next == 0 && d->plan && !d->next_asked && !d->next_of && !d->next_none) {
+        daemon_next_check(d); /* the window emptied since: look beyond it */
+    }
     st.next = next;
 
     /* the first errors; ERRORS has them all */
@@ -143,6 +154,18 @@ static char *status_json(struct daemon *d)
     st.plan.items = d->plan ? (int64_t)plan_item_count(d->plan) : 0;
     st.plan.loaded = d->plan ? stime(&t, d->plan_loaded_ms) : NULL;
     st.plan.error_count = d->n_plan_errors;
+    /* what is airing, truly: the files of the plan in the scheduler, whether
+     * items were left out for errors, whether a newer read failed */
+    size_t nfiles = d->plan ? plan_file_count(d->plan) : 0;
+    const char **files = xcalloc(nfiles ? nfiles : 1, sizeof *files);
+    for (size_t i = 0; i < nfiles; i++)
+        files[i] = plan_file_path(d->plan, i);
+    st.plan.files = files;
+    st.plan.n_files = nfiles;
+    st.plan.left_out = d->plan ? d->plan_left_out : 0;
+    st.plan.bad_recordings = d->plan ? d->plan_bad_recordings : 0;
+    st.plan.refused = d->plan_refused;
+    st.plan.saved_copy = d->plan_fallback;
     for (; st.plan.n_errors < errs.n && st.plan.n_errors < STATUS_MAX_ERRORS; st.plan.n_errors++)
         first[st.plan.n_errors] = error_entry(st.plan.n_errors);
     st.plan.errors = first;
@@ -158,7 +181,9 @@ static char *status_json(struct daemon *d)
         fl[i] = d->failures[i];
     st.failures = fl;
     st.n_failures = (size_t)d->n_failures;
-    return ctl_status_encode(&st);
+    char *out = ctl_status_encode(&st);
+    free(files);
+    return out;
 }
 
 /* ERRORS OFFSET: the entries from OFFSET on, as many as a page holds (at

@@ -10,7 +10,10 @@ d_setup() {
     cp "$FIXTURES/audio/test/tone.wav" "$FIXTURES/audio/test/long.wav" "$T_TMP/audio/"
     cp "$SRCDIR/audio/nhac-hieu.wav" "$T_TMP/audio/jingle.wav"
     D_CONF=$T_TMP/loaxa.conf
+    # the daemon enforces the broadcast hours: tests air at any hour
     cat >"$D_CONF" <<CONF
+[station]
+broadcast_hours = ${D_HOURS:-00:00-24:00}
 [paths]
 plan = $T_TMP/plan
 audio_root = $T_TMP/audio
@@ -108,10 +111,11 @@ d_cleanup() {
     t_cleanup
 }
 
-# d_pulse_setup: a private PulseAudio server for a daemon test (skips the
-# test when there is none) and a cleanup that stops both.
+# d_pulse_setup: a private PulseAudio server for a daemon test (none: a
+# failure in CI, a skip elsewhere; see pulse_require) and a cleanup that
+# stops both.
 d_pulse_setup() {
-    pulse_start || { echo "SKIP: no PulseAudio"; exit 77; }
+    pulse_require "${1:-the sound path of the daemon}"
     trap 'd_cleanup_pulse' EXIT
 }
 d_cleanup_pulse() { [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null; pulse_stop; t_cleanup; }

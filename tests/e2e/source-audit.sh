@@ -54,7 +54,7 @@ declare -A USES=(
     [report]='core plan aslog'
     [ctl]='core plan'
     [cli]='core audio plan aslog sched sim report ctl'
-    [daemon]='core audio plan aslog sched airlog programme ctl'
+    [daemon]='core audio plan aslog sched airlog programme sim ctl'
 )
 # Exceptions, each to be deleted by the change that removes it:
 ALLOW=(

@@ -22,6 +22,7 @@
 #include "audio/ring.h"
 #include "core/util.h"
 #include "test_audio_util.h"
+#include "unit.h"
 
 /* ---- ring ---- */
 
@@ -634,8 +635,9 @@ START_TEST(test_slow_close)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("audio");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
@@ -660,9 +662,5 @@ int main(void)
     tcase_add_test(tc, test_prepare_async_cancel);
     tcase_add_test(tc, test_slow_close);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

@@ -15,6 +15,7 @@ START_TEST(test_status_roundtrip)
     };
     struct ctl_text errs[] = {{"plan.ics:3: bad line and more", 20}};
     const char *fails[] = {"x.wav: gone"};
+    const char *files[] = {"/p.ics", "/d/b.ics"};
     struct ctl_status st = {
         .state = "on_air", .now = "2026-01-02T05:00:00+07:00", .pid = 42, .version = "0.1.0",
         .started = NULL, .device = "null", .has_on_air = true,
@@ -23,7 +24,8 @@ START_TEST(test_status_roundtrip)
                    .elapsed_ms = 60000, .remaining_ms = 5000, .operator_name = "uid:0(root)"},
         .next = next, .n_next = 2, .has_plan = true,
         .plan = {.path = "/p.ics", .items = 7, .loaded = NULL, .error_count = 3,
-                 .errors = errs, .n_errors = 1},
+                 .files = files, .n_files = 2, .left_out = 1, .bad_recordings = 2,
+                 .refused = true, .saved_copy = false, .errors = errs, .n_errors = 1},
         .has_clock = true, .clock_synchronised = true, .clock_est_error_us = 12,
         .log_backlog = 1, .failures = fails, .n_failures = 1,
     };
@@ -38,7 +40,9 @@ START_TEST(test_status_roundtrip)
         "\"planned_start\":\"2026-01-02T06:00:00+07:00\"},{\"key\":\"k3\",\"uid\":\"u3\","
         "\"title\":\"Nhạc\",\"level\":\"priority\",\"source\":\"plan\","
         "\"planned_start\":\"2026-01-02T07:00:00+07:00\"}],\"plan\":{\"path\":\"/p.ics\","
-        "\"items\":7,\"loaded\":null,\"error_count\":3,\"errors\":[\"plan.ics:3: bad line\"]},"
+        "\"items\":7,\"loaded\":null,\"error_count\":3,\"files\":[\"/p.ics\",\"/d/b.ics\"],"
+        "\"left_out\":1,\"bad_recordings\":2,\"refused\":true,\"saved_copy\":false,"
+        "\"errors\":[\"plan.ics:3: bad line\"]},"
         "\"clock\":{\"synchronised\":true,\"est_error_us\":12},\"log_backlog\":1,"
         "\"last_failures\":[\"x.wav: gone\"]}");
 
@@ -55,6 +59,11 @@ START_TEST(test_status_roundtrip)
     ck_assert_uint_eq(d.n_next, 2);
     ck_assert_str_eq(d.next[0].title, "Tin \"bão\"");
     ck_assert_int_eq(d.plan.error_count, 3);
+    ck_assert_uint_eq(d.plan.n_files, 2);
+    ck_assert_str_eq(d.plan.files[1], "/d/b.ics");
+    ck_assert(d.plan.refused && !d.plan.saved_copy);
+    ck_assert_int_eq(d.plan.left_out, 1);
+    ck_assert_int_eq(d.plan.bad_recordings, 2);
     ck_assert_uint_eq(d.plan.n_errors, 1);
     ck_assert_uint_eq(d.plan.errors[0].len, 20);
     ck_assert_str_eq(d.failures[0], "x.wav: gone");

@@ -16,6 +16,7 @@
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan.h"
+#include "unit.h"
 
 #define PLANS FIXTURES "/plans"
 #define HCM "Asia/Ho_Chi_Minh"
@@ -1087,8 +1088,9 @@ START_TEST(test_attach_links)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("plan");
     TCase *tc = tcase_create("plan");
     tcase_set_timeout(tc, 120);
@@ -1121,9 +1123,5 @@ int main(void)
     tcase_add_test(tc, test_check_past);
     tcase_add_test(tc, test_attach_links);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
