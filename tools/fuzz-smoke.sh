@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.."
 build=${FUZZ_BUILD:-build-fuzz}
 secs=${FUZZ_SECONDS:-20}
-harnesses=(plan audio ctl period)
+harnesses=(plan audio ctl period status)
 
 if [ ! -f "$build/build.ninja" ]; then
     CC=clang meson setup "$build" -Dfuzz=true -Dtests=false \
