@@ -12,6 +12,15 @@
  * behind is released too (pa_release_idle), so that an idle daemon with
  * a sound card costs about what it costs with the null device.
  *
+ * Buffer: at least PA_MIN_LATENCY_MS, whatever smaller audio.latency_ms
+ * asks. The start does not depend on it: the first sample is placed by
+ * the DAC time of the buffer it falls in, so it is as exact with a large
+ * buffer as with a small one; only the periods get longer, and with them
+ * the intervals at which we and the audio server wake (with 20 ms, the
+ * server did 2.5 times the work of the rest of the programme). It stays
+ * below the daemon's revoke margin, so a revoke in time still finds none
+ * of the programme queued.
+ *
  * Threads: each programme opens and closes its stream on its own control
  * thread (player.c), so two may overlap. PortAudio's global state (its
  * initialisation count, host APIs, the list of open streams) is not
@@ -45,6 +54,8 @@ struct pa_out {
     long seen_callbacks;
     int64_t seen_at_ns;   /* monotonic time the callback count last moved */
 };
+
+#define PA_MIN_LATENCY_MS 100
 
 static pthread_mutex_t pa_mu = PTHREAD_MUTEX_INITIALIZER;
 static int pa_users; /* successful pa_hold calls not yet let go; under pa_mu */
@@ -215,7 +226,8 @@ static int pa_open_locked(struct out *o, const char *arg, char *err, size_t errl
         .device = dev,
         .channelCount = di->maxOutputChannels >= 2 ? 2 : 1,
         .sampleFormat = paFloat32,
-        .suggestedLatency = o->latency_ms / 1000.0,
+        .suggestedLatency = (o->latency_ms > PA_MIN_LATENCY_MS ? o->latency_ms
+                                                               : PA_MIN_LATENCY_MS) / 1000.0,
     };
     /* 48 kHz when the device takes it (most cards and PulseAudio run at
      * it, so nothing resamples after us), else the device's own rate */
