@@ -3,7 +3,7 @@
 # po/vi.po. Then translate every new or fuzzy entry in po/vi.po.
 set -eu
 cd "$(dirname "$0")/.."
-grep -rlE '\b_\(|N_\(' src --include='*.c' --include='*.def' | sort > po/POTFILES
+grep -rlE '\b_\(|N_\(' src --include='*.c' --include='*.h' --include='*.def' | sort > po/POTFILES
 xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments=TRANSLATORS \
   --language=C --package-name=loaxa --msgid-bugs-address=loaxa@localhost \
   -f po/POTFILES -o po/loaxa.pot

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -484,12 +485,20 @@ int aslog_recover(struct aslog *log, int *n)
     int rc = wbegin(log);
     if (rc < 0)
         return rc;
-    rc = exec(log, "UPDATE airing SET status = 'interrupted', reason = 'daemon stopped',"
-                   " actual_end_ms = CASE WHEN actual_start_ms IS NULL THEN NULL"
-                   "  ELSE actual_start_ms + played_ms END"
-                   " WHERE status = 'on_air'");
-    if (rc == 0 && n)
-        *n = sqlite3_changes(log->db);
+    sqlite3_stmt *st = NULL;
+    rc = prepare(log, "UPDATE airing SET status = 'interrupted', reason = ?1,"
+                      " actual_end_ms = CASE WHEN actual_start_ms IS NULL THEN NULL"
+                      "  ELSE actual_start_ms + played_ms END"
+                      " WHERE status = 'on_air'", &st);
+    if (rc == 0) {
+        bind_text(st, 1, REASON_DAEMON_STOPPED);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = sql_err(log, s);
+        else if (n)
+            *n = sqlite3_changes(log->db);
+    }
+    sqlite3_finalize(st);
     return wend(log, rc);
 }
 

@@ -28,6 +28,66 @@ struct decoder {
     unsigned reads;
 };
 
+/* Containers people bring that libsndfile does not decode, by their
+ * magic bytes (format names are the same in every language). */
+static const char *container_name(const unsigned char *b, size_t n)
+{
+    static const unsigned char asf[] = {0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11};
+    if (n >= 12 && memcmp(b + 4, "ftyp", 4) == 0) {
+        if (memcmp(b + 8, "3gp", 3) == 0 || memcmp(b + 8, "3g2", 3) == 0)
+            return _("3GP (AAC or AMR)");
+        return "MP4/M4A (AAC)";
+    }
+    if (n >= sizeof asf && memcmp(b, asf, sizeof asf) == 0)
+        return "WMA/ASF";
+    if (n >= 5 && memcmp(b, "#!AMR", 5) == 0)
+        return "AMR";
+    if (n >= 4 && memcmp(b, "\x1a\x45\xdf\xa3", 4) == 0)
+        return "WebM/Matroska";
+    if (n >= 4 && memcmp(b, ".RMF", 4) == 0)
+        return "RealAudio";
+    if (n >= 2 && b[0] == 0xFF && (b[1] & 0xF6) == 0xF0) /* ADTS: layer bits 00 */
+        return "AAC";
+    if (n >= 3 && (memcmp(b, "ID3", 3) == 0 || (b[0] == 0xFF && (b[1] & 0xE0) == 0xE0)))
+        return "MP3";
+    if (n >= 4 && memcmp(b, "OggS", 4) == 0)
+        return _("Ogg (with a codec this build cannot decode)");
+    return NULL;
+}
+
+void decoder_refused(int fd, const char *path, char *err, size_t errlen)
+{
+    char lib[256];
+    snprintf(lib, sizeof lib, "%s", sf_strerror(NULL));
+    size_t ll = strlen(lib);
+    while (ll && (lib[ll - 1] == '.' || lib[ll - 1] == ' ' || lib[ll - 1] == '\n'))
+        lib[--ll] = '\0';
+    unsigned char b[16];
+    ssize_t n = pread(fd, b, sizeof b, 0);
+    const char *kind = container_name(b, n > 0 ? (size_t)n : 0);
+    /* the example names this very file: "ffmpeg -i ghi-am.m4a ghi-am.wav" */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char wav[256];
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    if (stem > 200)
+        stem = 200;
+    snprintf(wav, sizeof wav, "%.*s.wav", stem, base);
+    if (strcmp(wav, base) == 0) /* a .wav it cannot read: a new name */
+        snprintf(wav, sizeof wav, "%.*s-pcm.wav", stem, base);
+    if (kind)
+        snprintf(err, errlen,
+                 _("%s: a recording in %s format, which loaxa cannot play; convert it to WAV "
+                   "first, e.g. ffmpeg -i \"%s\" \"%s\""),
+                 path, kind, base, wav);
+    else
+        snprintf(err, errlen,
+                 _("%s: not a recording libsndfile can read: %s; use WAV, FLAC or Ogg, or "
+                   "convert it first, e.g. ffmpeg -i \"%s\" \"%s\""),
+                 path, lib, base, wav);
+}
+
 int decoder_open(const char *path, struct decoder **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -66,11 +126,19 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
     d->fd = fd;
     d->st = st;
     d->path = xstrdup(path);
-    d->sf = sf_open_fd(fd, SFM_READ, &d->info, 0);
+    /* libsndfile gets a descriptor of its own (a dup) and closes it: it
+     * closes the one it is given when it refuses a file even with
+     * close_desc 0 (1.2.0), and ours would then be closed twice. */
+    int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     int rc = 0;
+    if (sfd < 0) {
+        rc = -errno;
+        snprintf(err, errlen, _("%s: cannot open: %s"), path, strerror(-rc));
+        goto fail;
+    }
+    d->sf = sf_open_fd(sfd, SFM_READ, &d->info, 1);
     if (!d->sf) {
-        snprintf(err, errlen, _("%s: not a recording libsndfile can read: %s"), path,
-                 sf_strerror(NULL));
+        decoder_refused(fd, path, err, errlen);
         rc = -EINVAL;
         goto fail;
     }
@@ -101,7 +169,7 @@ void decoder_free(struct decoder *d)
     if (!d)
         return;
     if (d->sf)
-        sf_close(d->sf); /* opened with close_desc 0: fd stays ours */
+        sf_close(d->sf); /* closes its dup; fd stays ours */
     if (d->fd >= 0)
         close(d->fd);
     free(d->path);

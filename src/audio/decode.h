@@ -22,4 +22,9 @@ int decoder_seek(struct decoder *d, int64_t frame, char *err, size_t errlen);
  * before its header said, or was rewritten while open. */
 long decoder_read(struct decoder *d, float *buf, size_t n, char *err, size_t errlen);
 
+/* The message for a file libsndfile refused (its first bytes read from
+ * fd): what the file is when we can tell (MP4/M4A from phones and Zalo,
+ * WMA, AMR, ...) and how to convert it, e.g. ffmpeg -i in.m4a in.wav. */
+void decoder_refused(int fd, const char *path, char *err, size_t errlen);
+
 #endif

@@ -320,13 +320,16 @@ static unsigned long render(void *ud, float *buf, unsigned long frames, int64_t 
             off = ((start - dac_ns) * p->rate + 500000000) / 1000000000;
         if (off >= (int64_t)frames)
             goto silence;
+        /* the first sample goes out now, unless player_disarm won */
+        int armed = PH_ARMED;
+        if (!atomic_compare_exchange_strong(&p->phase, &armed, PH_PLAYING))
+            goto silence;
         i = (unsigned long)off;
         atomic_store(&p->first_ns, dac_ns + frames_to_ns(p, off));
         atomic_store_explicit(&p->xruns_at_start,
                               atomic_load_explicit(&p->out->xruns, memory_order_relaxed),
                               memory_order_relaxed);
         ph = PH_PLAYING;
-        atomic_store(&p->phase, ph);
     }
     memset(buf, 0, i * ch * sizeof(float));
     *first = i;
@@ -777,6 +780,25 @@ void player_stop(struct player *p, enum player_end why)
     if ((atomic_load(&p->phase) == PH_IDLE || atomic_load(&p->prep) != PREP_OK) &&
         set_end(p, why, out_wall_ns()))
         signal_fd(p);
+}
+
+bool player_disarm(struct player *p)
+{
+    if (!p->prepared)
+        return true;
+    int armed = PH_ARMED;
+    if (atomic_compare_exchange_strong(&p->phase, &armed, PH_IDLE)) {
+        /* the callback never placed a first sample: nothing sounded */
+        int expected = 0;
+        atomic_compare_exchange_strong(&p->stop_req, &expected, PLAYER_STOPPED);
+        if (set_end(p, PLAYER_STOPPED, out_wall_ns()))
+            signal_fd(p);
+        return true;
+    }
+    if (armed != PH_IDLE)
+        return false; /* playing or fading: it has started */
+    player_stop(p, PLAYER_STOPPED); /* never armed */
+    return true;
 }
 
 bool player_progress(const struct player *p, int64_t *first_frame_ms, int64_t *played_ms)

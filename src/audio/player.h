@@ -97,6 +97,13 @@ int player_start_at(struct player *p, int64_t start_ms);
  * sounding (not started, or still preparing) ends at once. */
 void player_stop(struct player *p, enum player_end why);
 
+/* Takes back a programme armed by player_start_at whose first sample has
+ * not been placed on the output yet: it ends (PLAYER_STOPPED) with nothing
+ * played, and true is returned. False when its first sample is already out
+ * (it has started: it goes on). Exactly one of this and the output's
+ * callback wins the first sample. */
+bool player_disarm(struct player *p);
+
 /* A descriptor that becomes readable when the preparation is done and
  * when the programme has ended, for the daemon's poll loop; it is read by
  * player_prepared and player_finished. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audio/decode.h"
 #include "core/i18n.h"
 
 static uint32_t le32(const unsigned char *b)
@@ -86,10 +87,12 @@ int probe_recording(const char *path, struct probe_info *info, char *err, size_t
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     SF_INFO sfi = {0};
-    SNDFILE *sf = sf_open_fd(fd, SFM_READ, &sfi, 0); /* we close fd */
+    /* a dup that libsndfile closes: it closes the descriptor of a file it
+     * refuses whatever close_desc says (1.2.0); fd stays ours */
+    int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    SNDFILE *sf = sfd >= 0 ? sf_open_fd(sfd, SFM_READ, &sfi, 1) : NULL;
     if (!sf) {
-        snprintf(err, errlen, _("%s: not a recording libsndfile can read: %s"), path,
-                 sf_strerror(NULL));
+        decoder_refused(fd, path, err, errlen);
         close(fd);
         return -EINVAL;
     }

@@ -73,7 +73,7 @@ int cmd_air(int argc, char **argv, struct loaxa_config *cfg)
     int rc = ctlcmd_call("air", cfg, &req, &ans);
     if (rc != 0)
         return rc;
-    printf(_("queued %s (%s)\n"), ans, ctl_level_name(req.level));
+    printf(_("queued %s (%s)\n"), ans, i18n_keyword(ctl_level_name(req.level)));
     free(ans);
     return 0;
 }

@@ -83,7 +83,8 @@ int cmd_check(int argc, char **argv, struct loaxa_config *cfg)
     const char *def[] = {cfg->plan_path};
     const char *const *paths = optind < argc ? (const char *const *)argv + optind : def;
     size_t n_paths = optind < argc ? (size_t)(argc - optind) : 1;
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     char *err = NULL;
     struct plan *plan = plan_load(paths, n_paths, &po, &err);
     if (!plan) {
@@ -93,6 +94,7 @@ int cmd_check(int argc, char **argv, struct loaxa_config *cfg)
     }
     struct plan_check_options co = {
         .audio_root = cfg->audio_root,
+        .signature_tune = cfg->signature_tune,
         .hours_start_min = cfg->hours_start_min,
         .hours_end_min = cfg->hours_end_min,
         .max_session_min = cfg->max_session_min,

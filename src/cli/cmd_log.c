@@ -12,6 +12,7 @@
 #include "aslog/aslog.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "report/report.h"
@@ -117,11 +118,11 @@ static int on_row(const struct aslog_row *r, void *ud)
             st->cell = xrealloc(st->cell, st->cap * NCOL * sizeof *st->cell);
         }
         /* The text table is for the officer: status, source and reason in
-         * the chosen language (csv and json keep the stored keywords). */
+         * the locale's language (csv and json keep the stored keywords). */
         s[5] = report_status_label(s[5]);
         s[6] = report_source_label(r->source);
-        if (*s[12])
-            s[12] = _(s[12]);
+        char why[1400];
+        s[12] = reason_label(s[12], why, sizeof why);
         for (int i = 0; i < NCOL; i++)
             st->cell[(size_t)(st->n - 1) * NCOL + (size_t)i] = xstrdup(s[i]);
     }
@@ -221,11 +222,9 @@ int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
         usage(stderr);
         return 2;
     }
-    /* Column headings follow the report language (report.lang, --lang). */
-    if (i18n_set_lang(cfg->lang) < 0) {
-        fprintf(stderr, _("loaxa log: unknown language \"%s\" (vi or en)\n"), cfg->lang);
-        return 2;
-    }
+    /* The table is the officer's view at a terminal, like every other
+     * command: it follows the locale (LANG), as the messages do. Only the
+     * reports, documents sent on, keep their own language (--lang). */
     if (to_s)
         util_parse_bound(to_s, true, &flt.to_ms); /* a date alone: through that day */
 

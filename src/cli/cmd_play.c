@@ -17,6 +17,7 @@
 #include "audio/player.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/paths.h"
 #include "core/util.h"
 
 static int sig_pipe[2] = {-1, -1};
@@ -69,6 +70,28 @@ static void usage(FILE *f)
                        "  --no-tune       leave out the signature tune\n"
                        "  --at TIME       start so the first sample sounds at TIME "
                        "(YYYY-MM-DDTHH:MM:SS, or @EPOCH-SECONDS)\n"));
+    fprintf(f, "%s", _("FILE is a path that exists, or a name under the audio root "
+                       "(paths.audio_root), as for air and ATTACH\n"));
+}
+
+/* A FILE as `air` and ATTACH take it: a path that exists from here is
+ * played as it is (the officer's own file, with the officer's rights);
+ * else a name under the audio root, with its checks (no "..", no URL, no
+ * link out). Returns a malloc'd path, or NULL (printed). */
+static char *resolve(const struct loaxa_config *cfg, const char *arg)
+{
+    if (access(arg, F_OK) == 0)
+        return xstrdup(arg);
+    char *abs = NULL, err[1024];
+    int rc = paths_resolve_audio(cfg->audio_root, arg, &abs, err, sizeof err);
+    if (rc == 0)
+        return abs;
+    if (rc == -ENOENT)
+        fprintf(stderr, _("loaxa play: %s: no such file here nor under the audio root %s\n"),
+                arg, cfg->audio_root);
+    else
+        fprintf(stderr, "loaxa play: %s\n", err);
+    return NULL;
 }
 
 static void print_items(struct player *pl)
@@ -145,6 +168,15 @@ int cmd_play(int argc, char **argv, struct loaxa_config *cfg)
         usage(stderr);
         return 2;
     }
+    size_t n_files = (size_t)(argc - optind);
+    char **files = xcalloc(n_files, sizeof *files);
+    for (size_t i = 0; i < n_files; i++)
+        if (!(files[i] = resolve(cfg, argv[optind + (int)i]))) {
+            for (size_t j = 0; j < i; j++)
+                free(files[j]);
+            free(files);
+            return 1;
+        }
     char *tune_path = NULL, *cache = cache_path();
     if (tune && cfg->signature_tune && *cfg->signature_tune)
         tune_path = cfg->signature_tune[0] == '/'
@@ -172,13 +204,12 @@ int cmd_play(int argc, char **argv, struct loaxa_config *cfg)
     sigaction(SIGTERM, &sa, NULL);
     /* the whole of each recording is measured here (and cached): prepare
      * alone would judge a long one by its first minutes */
-    for (int i = optind; normalize && cache && i < argc; i++) {
+    for (size_t i = 0; normalize && cache && i < n_files; i++) {
         double lufs, tp;
         char aerr[512];
-        player_analyse(&opts, argv[i], &lufs, &tp, aerr, sizeof aerr);
+        player_analyse(&opts, files[i], &lufs, &tp, aerr, sizeof aerr);
     }
-    int rc = player_prepare(pl, (const char *const *)argv + optind, (size_t)(argc - optind),
-                            0, err, sizeof err);
+    int rc = player_prepare(pl, (const char *const *)files, n_files, 0, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "loaxa play: %s\n", err);
         goto out;
@@ -218,6 +249,9 @@ out:
         fprintf(stderr, "loaxa play: %s\n", _("the audio output did not close"));
     free(tune_path);
     free(cache);
+    for (size_t i = 0; i < n_files; i++)
+        free(files[i]);
+    free(files);
     if (sig_pipe[0] >= 0) {
         close(sig_pipe[0]);
         close(sig_pipe[1]);

@@ -124,7 +124,8 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     struct aslog *log = NULL;
     struct report *rep = NULL;
 
-    struct plan_options popt = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options popt = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                                .no_emergency_from_priority = !cfg->emergency_from_priority};
     char *perr = NULL;
     const char *paths[] = {cfg->plan_path};
     plan = plan_load(paths, 1, &popt, &perr);

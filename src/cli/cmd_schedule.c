@@ -325,7 +325,8 @@ int cmd_schedule(int argc, char **argv, struct loaxa_config *cfg)
         return 2;
     }
     const char *paths[] = {cfg->plan_path};
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     char *err = NULL;
     struct plan *plan = plan_load(paths, 1, &po, &err);
     if (!plan) {

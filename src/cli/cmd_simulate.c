@@ -12,9 +12,10 @@
 #include "aslog/aslog.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "plan/plan.h"
-#include "sched/simulate.h"
+#include "sim/simulate.h"
 
 static void usage(FILE *f)
 {
@@ -100,7 +101,8 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
     char *perr = NULL, err[1024];
     struct aslog *log = NULL;
     const char *paths[] = {cfg->plan_path};
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     struct plan *plan = plan_load(paths, 1, &po, &perr);
     if (!plan) {
         fprintf(stderr, "loaxa simulate: %s\n", perr ? perr : cfg->plan_path);
@@ -129,8 +131,11 @@ int cmd_simulate(int argc, char **argv, struct loaxa_config *cfg)
         printf(_("%ld occurrences simulated (the log is not kept; --db FILE keeps it)\n"),
                sum.occurrences);
     for (int s = ASLOG_AIRED; s <= ASLOG_CANCELLED; s++)
-        if (sum.by_status[s])
-            printf("  %-12s %ld\n", aslog_status_name((enum aslog_status)s), sum.by_status[s]);
+        if (sum.by_status[s]) { /* the status in the reader's words, aligned by display width */
+            fputs("  ", stdout);
+            text_fput_padded(stdout, i18n_keyword(aslog_status_name((enum aslog_status)s)), 12);
+            printf(" %ld\n", sum.by_status[s]);
+        }
     if (sum.refused)
         printf(_("  %ld already in the log, not written again\n"), sum.refused);
     ret = plan_error_count(plan) ? 1 : 0;

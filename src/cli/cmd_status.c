@@ -57,7 +57,7 @@ static void print_text(json_object *o)
         char el[32], rem[32];
         mmss(num(cur, "elapsed_ms", 0), el);
         printf(_("On air:  %s (%s, %s)\n"), str(cur, "title"), str(cur, "key"),
-               str(cur, "source"));
+               i18n_keyword(str(cur, "source")));
         long long r = num(cur, "remaining_ms", -1), wait = num(cur, "starts_in_ms", -1);
         if (wait >= 0) {
             mmss(wait + 999, rem);
@@ -74,7 +74,7 @@ static void print_text(json_object *o)
         for (size_t i = 0; i < json_object_array_length(v); i++) {
             json_object *e = json_object_array_get_idx(v, i);
             printf("  %s  %s  [%s]\n", str(e, "planned_start"), str(e, "title"),
-                   str(e, "level"));
+                   i18n_keyword(str(e, "level")));
         }
     } else {
         printf(_("Next:    nothing in the next two days\n"));
@@ -117,8 +117,9 @@ static json_object *errors_page(const struct loaxa_config *cfg, unsigned offset)
     char err[1024], *ans = NULL;
     bool ok = false;
     for (int attempt = 0;; attempt++) {
-        if (ctl_call(cfg->socket_path, &req, 15000, &ok, &ans, err, sizeof err) < 0) {
-            fprintf(stderr, "loaxa status: %s\n", err);
+        int rc = ctl_call(cfg->socket_path, &req, 15000, &ok, &ans, err, sizeof err);
+        if (rc < 0) {
+            ctlcmd_print_error("status", cfg, rc, err);
             return NULL;
         }
         if (ok)

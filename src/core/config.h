@@ -17,6 +17,8 @@ struct loaxa_config {
     int hours_end_min;
     int max_session_min;      /* longest allowed session */
     bool require_approval;    /* only STATUS:CONFIRMED (or no STATUS) items air */
+    bool emergency_from_priority; /* PRIORITY:1 = emergency; no: priority (Outlook's
+                                   * "high importance" is PRIORITY:1) */
     /* [paths]; relative paths in a file are taken from the file's folder */
     char *plan_path;          /* .ics file or directory of them */
     char *audio_root;

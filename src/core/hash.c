@@ -49,3 +49,14 @@ int hash_file_sha256(const char *path, char hex[65])
 {
     return hash_file_sha256_until(path, hex, NULL, NULL);
 }
+
+void hash_mem_sha256(const void *data, size_t n, char hex[65])
+{
+    struct sha256_ctx ctx;
+    unsigned char d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, data);
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}

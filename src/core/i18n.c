@@ -65,3 +65,29 @@ int i18n_set_lang(const char *lang)
     textdomain(GETTEXT_PACKAGE); /* drops gettext's cached translations */
     return 0;
 }
+
+const char *i18n_keyword(const char *key)
+{
+    static const char *const words[][2] = {
+        {"aired", N_("aired")},
+        {"interrupted", N_("interrupted")},
+        {"failed", N_("failed")},
+        {"missed", N_("missed")},
+        {"cancelled", N_("cancelled")},
+        {"on_air", N_("on air")},
+        {"unlogged", N_("not logged")},
+        {"normal", N_("normal")},
+        {"priority", N_("priority")},
+        {"emergency", N_("emergency")},
+        {"plan", N_("plan")},
+        {"adhoc", N_("ad hoc")},
+        {"idle", N_("idle")},
+        {"stopping", N_("shutting down")},
+    };
+    if (!key)
+        return "";
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(key, words[i][0]) == 0)
+            return _(words[i][1]);
+    return key;
+}

@@ -15,4 +15,11 @@ void i18n_init(void);
  * reports use it (they default to Vietnamese). Returns 0 or -EINVAL. */
 int i18n_set_lang(const char *lang);
 
+/* The reader's word for one of the stable keywords that machine formats
+ * and the control protocol carry: statuses ("aired", "missed", ...), levels
+ * ("normal", "priority", "emergency"), sources ("plan", "adhoc") and the
+ * daemon's states ("on_air", "idle"). Anything else is returned as it is.
+ * CSV and JSON keep the keyword; text for people goes through this. */
+const char *i18n_keyword(const char *key);
+
 #endif

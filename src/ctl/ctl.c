@@ -435,7 +435,12 @@ int ctl_call(const char *path, const struct ctl_request *req, int timeout_ms, bo
         }
         strbuf_add(&in, buf, (size_t)r);
     }
-    if (!in.s || (strncmp(in.s, "OK", 2) != 0 && strncmp(in.s, "ERR", 3) != 0)) {
+    if (!in.s) { /* closed unanswered: a refused peer (not in the group), or a crash */
+        rc = -ECONNRESET;
+        snprintf(err, errlen, _("loaxad at %s closed the connection without an answer"), path);
+        goto out;
+    }
+    if (strncmp(in.s, "OK", 2) != 0 && strncmp(in.s, "ERR", 3) != 0) {
         rc = -EPROTO;
         snprintf(err, errlen, _("unexpected answer from loaxad at %s"), path);
         goto out;

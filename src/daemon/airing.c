@@ -9,23 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio/probe.h"
 #include "core/i18n.h"
 #include "core/paths.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
+#include "programme/programme.h"
 
-/* Reasons stored in the log as English msgids, translated when shown. */
-static const char *const late_no_answer = N_("started late: the audio output did not answer");
-static const char *const late_slow = N_("started late: the audio output was slow to start");
-static const char *const no_answer = N_("the audio output did not answer");
+/* Reasons stored in the log (core/reasons.h), translated when shown. */
+static const char *const late_no_answer = REASON_LATE_NO_ANSWER;
+static const char *const late_slow = REASON_LATE_SLOW;
+static const char *const no_answer = REASON_NO_ANSWER;
 static const char *const slow = N_("the audio output was slow to start");
-static const char *const short_recording = N_("recording shorter than its header");
+static const char *const short_recording = REASON_SHORT_RECORDING;
+static const char *const late_queued = REASON_LATE_QUEUED;
+static const char *const late_grace = REASON_LATE_GRACE;
 
-static const char *const no_device_hint =
-    N_("no output device was found; set [audio] device (--device) to a device name, "
-       "to file:PATH.wav or to null");
+static const char *const no_device_hint = REASON_NO_DEVICE;
 
 static int64_t now_ms(const struct daemon *d)
 {
@@ -73,19 +74,6 @@ void airing_forget_adhoc(struct daemon *d, const char *key)
     }
 }
 
-static char *resolve_tune(struct daemon *d, const struct plan_item *it)
-{
-    const char *sig = it->signature_tune ? it->signature_tune : d->cfg->signature_tune;
-    char *abs = NULL, err[256];
-    if (!sig || !*sig || strcmp(sig, "none") == 0)
-        return NULL;
-    if (paths_resolve_audio(d->cfg->audio_root, sig, &abs, err, sizeof err) < 0) {
-        dlog(LOG_WARNING, _("signature tune left out: %s"), err);
-        return NULL;
-    }
-    return abs;
-}
-
 int airing_log_record(struct daemon *d, const struct sched_entry *e, enum aslog_status st,
                       const char *reason, const char *device)
 {
@@ -123,25 +111,10 @@ void airing_log_end(struct daemon *d, struct airing *a, enum aslog_status st,
 
 void airing_record_failed(struct daemon *d, const struct sched_entry *e, const char *reason)
 {
+    char buf[1400];
     airing_log_record(d, e, ASLOG_FAILED, reason, d->cfg->device);
-    daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key, reason);
-}
-
-/* A recording's length from its header (-1: unreadable); *short_ms grows
- * by what a cut-short WAV lacks. Non-blocking: probe refuses FIFOs. */
-static int64_t probe_ms(const char *path, int64_t *short_ms, const char **short_file)
-{
-    struct probe_info pi;
-    char perr[256];
-    if (probe_recording(path, &pi, perr, sizeof perr) < 0)
-        return -1;
-    int64_t s = probe_short_ms(&pi);
-    if (s > 0) {
-        *short_ms += s;
-        if (!*short_file)
-            *short_file = path;
-    }
-    return pi.duration_ms;
+    daemon_note_failure(d, _("%s (%s) failed: %s"), e->item->summary, e->key,
+                        reason_label(reason, buf, sizeof buf));
 }
 
 void airing_prepare(struct daemon *d, struct sched_entry *e)
@@ -153,27 +126,42 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     char err[1024] = "", reason[1400];
     char **files = NULL;
     size_t n = 0;
-    char *tune = NULL;
+    struct programme prog = {0};
     struct player *p = NULL;
     int rc = 0;
     if (!a) {
-        snprintf(reason, sizeof reason, _("too many programmes at once"));
+        snprintf(reason, sizeof reason, "%s", REASON_TOO_MANY);
         goto fail;
     }
     if ((rc = airlog_files(d->al, e->item, &files, &n, err, sizeof err)) < 0 || n == 0) {
-        snprintf(reason, sizeof reason, "%s", n == 0 && rc == 0 ? _("no recordings") : err);
+        if (n == 0 && rc == 0)
+            snprintf(reason, sizeof reason, "%s", REASON_NO_RECORDINGS);
+        else
+            reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
-    int64_t dur = 0, short_ms = 0;
+    /* what it airs and for how long: the model simulate and check use */
+    struct programme_settings pst = {d->cfg->audio_root, d->cfg->signature_tune};
+    if ((rc = programme_build(e->item, &pst, e->skip_ms, NULL, NULL, &prog, err,
+                              sizeof err)) < 0) {
+        reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
+        goto fail;
+    }
+    int64_t short_ms = 0;
     const char *short_file = NULL;
-    for (size_t i = 0; i < n && dur >= 0; i++) {
-        int64_t ms = probe_ms(files[i], &short_ms, &short_file);
-        dur = ms < 0 ? -1 : dur + ms;
+    for (size_t i = 0; i < prog.n; i++) {
+        if (prog.src[i].kind == PROGRAMME_RECORDING && prog.src[i].short_ms > 0) {
+            short_ms += prog.src[i].short_ms;
+            if (!short_file)
+                short_file = prog.src[i].path;
+        }
     }
     if (short_ms > 0)
         dlog(LOG_WARNING, _("%s (%s): %s is %lld ms shorter than its header says (truncated?)"),
              e->item->summary, e->key, short_file, (long long)short_ms);
-    tune = resolve_tune(d, e->item);
+    if (prog.tune_err[0])
+        dlog(LOG_WARNING, _("signature tune left out: %s"), prog.tune_err);
+    const char *tune = programme_tune_path(&prog);
     char *cache = xasprintf("%s.loudness", d->cfg->db_path);
     struct player_opts po = {
         .device = d->cfg->device,
@@ -193,7 +181,7 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
         rc = player_prepare_async(p, (const char *const *)files, n, e->skip_ms, err,
                                   sizeof err);
     if (rc < 0) {
-        snprintf(reason, sizeof reason, "%s", err);
+        reason_with(reason, sizeof reason, REASON_PREPARE_FAILED, err);
         goto fail;
     }
     a->e = e;
@@ -204,18 +192,10 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
     a->ready_ms = -1;
     a->progress_mono = -1;
     a->short_ms = short_ms;
-    a->duration_ms = dur >= 0 ? dur - e->skip_ms : -1;
+    a->duration_ms = prog.recordings_ms;
     /* the watchdog's expected length: every item the player will play,
      * signature tunes included (one before unless resuming, one after) */
-    int64_t len = -1;
-    if (dur >= 0) {
-        int64_t none = 0, tune_ms = 0;
-        const char *nf = NULL;
-        if (tune && (tune_ms = probe_ms(tune, &none, &nf)) < 0)
-            tune_ms = 0;
-        len = dur - (e->skip_ms > 0 ? e->skip_ms : 0) + tune_ms * (e->skip_ms > 0 ? 1 : 2);
-    }
-    a->length_ms = len > 0 ? len : 0;
+    a->length_ms = prog.length_ms > 0 ? prog.length_ms : 0;
     /* while the output has not answered, the watchdog allows the grace
      * period too: a late start within grace is a start, not an overrun */
     sched_set_length(d->s, e, a->length_ms > 0 ? a->length_ms + (int64_t)d->cfg->grace_min
@@ -223,12 +203,12 @@ void airing_prepare(struct daemon *d, struct sched_entry *e)
                                               : 0);
     util_strlcpy(a->operator_name, airing_operator(d, e->key), sizeof a->operator_name);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     return;
 fail:
     player_free(p);
     airlog_free_files(files, n);
-    free(tune);
+    programme_clear(&prog);
     airing_record_failed(d, e, reason);
     airing_forget_adhoc(d, e->key);
     sched_failed(d->s, e);
@@ -297,10 +277,18 @@ static int64_t lateness(const struct airing *a, const struct player_report *rep,
     return late;
 }
 
+/* A device or decode error as stored: its msgid and the player's words. */
+static void player_reason(char *buf, size_t len, const struct player_report *rep)
+{
+    reason_with(buf, len, rep->end == PLAYER_DECODE_ERROR ? REASON_DECODE_FAILED
+                                                          : REASON_OUTPUT_FAILED,
+                rep->reason);
+}
+
 static void end_airing(struct daemon *d, struct airing *a, const struct player_report *rep)
 {
     enum aslog_status st = ASLOG_INTERRUPTED;
-    char reason[700] = "";
+    char reason[700] = "", label[700];
     bool blame_output;
     int64_t late = lateness(a, rep, &blame_output);
     switch (rep->end) {
@@ -309,6 +297,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
         /* never a plain "aired" for a late start or a cut-short file */
         if (late > 0)
             snprintf(reason, sizeof reason, "%s", blame_output ? late_no_answer : late_slow);
+        else if (rep->first_frame_ms - a->e->start_ms > AIRING_LATE_MS &&
+                 a->e->source == SCHED_SOURCE_PLAN)
+            snprintf(reason, sizeof reason, "%s",
+                     a->asked_start_ms - d->last_end_ms < 2000 ? late_queued : late_grace);
         else if (a->short_ms > 0)
             snprintf(reason, sizeof reason, "%s", short_recording);
         break;
@@ -319,32 +311,33 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
             daemon_note_failure(d, _("%s (%s) failed: %s"), a->e->item->summary, a->e->key,
                                 _(no_answer));
         } else if (a->overran)
-            snprintf(reason, sizeof reason, "overran its expected length");
+            snprintf(reason, sizeof reason, "%s", REASON_OVERRAN);
         else
-            snprintf(reason, sizeof reason, "operator %s", a->operator_name);
+            reason_with(reason, sizeof reason, REASON_OPERATOR, a->operator_name);
         break;
-    case PLAYER_PREEMPTED: snprintf(reason, sizeof reason, "preempted by an emergency"); break;
-    case PLAYER_SHUTDOWN: snprintf(reason, sizeof reason, "shutdown"); break;
+    case PLAYER_PREEMPTED: snprintf(reason, sizeof reason, "%s", REASON_PREEMPTED); break;
+    case PLAYER_SHUTDOWN: snprintf(reason, sizeof reason, "%s", REASON_SHUTDOWN); break;
     case PLAYER_DEVICE_ERROR:
     case PLAYER_DECODE_ERROR:
     default:
         st = rep->played_ms > 0 ? ASLOG_INTERRUPTED : ASLOG_FAILED;
-        snprintf(reason, sizeof reason, "%s", rep->reason[0] ? rep->reason
-                                                              : player_end_name(rep->end));
-        daemon_note_failure(d, _("%s (%s) ended: %s"), a->e->item->summary, a->e->key, reason);
+        player_reason(reason, sizeof reason, rep);
+        daemon_note_failure(d, _("%s (%s) ended: %s"), a->e->item->summary, a->e->key,
+                            reason_label(reason, label, sizeof label));
         break;
     }
     airing_log_end(d, a, st, reason, rep->first_frame_ms, rep->end_ms, rep->played_ms,
                    rep->underruns);
     if (rep->first_frame_ms >= 0)
         dlog(LOG_INFO, _("%s (%s) %s: first frame %+lld ms from its start, %lld ms played"),
-             a->e->item->summary, a->e->key, aslog_status_name(st),
+             a->e->item->summary, a->e->key, i18n_keyword(aslog_status_name(st)),
              (long long)(rep->first_frame_ms - a->asked_start_ms), (long long)rep->played_ms);
     if (late > 0)
         dlog(LOG_WARNING, _("%s (%s) started %.1f s late: %s"), a->e->item->summary,
              a->e->key, (double)late / 1000.0, _(blame_output ? no_answer : slow));
     if (rep->end != PLAYER_PREEMPTED || d->cfg->preempt == CONFIG_PREEMPT_DROP)
         airing_forget_adhoc(d, a->e->key);
+    d->last_end_ms = now_ms(d);
     sched_ended(d->s, a->e, rep->end == PLAYER_PREEMPTED, rep->played_ms, now_ms(d));
     airing_drop(a);
 }
@@ -387,9 +380,14 @@ void airing_check_players(struct daemon *d)
             /* the preparation failed, or the stream died before the start
              * (device gone): it fails now; the next programme tries the
              * device again */
-            const char *why = rep.reason[0] ? rep.reason : player_end_name(rep.end);
+            char why_buf[700];
+            const char *why = why_buf;
             if (rep.end == PLAYER_DEVICE_ERROR && d->no_device_said && !rep.reason[0])
-                why = _(no_device_hint);
+                why = no_device_hint;
+            else if (rep.end == PLAYER_DEVICE_ERROR || rep.end == PLAYER_DECODE_ERROR)
+                player_reason(why_buf, sizeof why_buf, &rep);
+            else
+                reason_with(why_buf, sizeof why_buf, REASON_PREPARE_FAILED, rep.reason);
             airing_record_failed(d, a->e, why);
             struct sched_entry *e = a->e;
             airing_drop(a);

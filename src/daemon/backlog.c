@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/daemon.h"
 #include "daemon/dlog.h"
@@ -65,7 +66,8 @@ static void append(struct daemon *d, struct backlog_op op)
 {
     if (d->n_backlog == BACKLOG_MAX) {
         dlog(LOG_ERR, _("as-run log row lost for %s (%s): the log has been unwritable too long"),
-             d->backlog[0].row->occ_key, aslog_status_name(d->backlog[0].row->status));
+             d->backlog[0].row->occ_key,
+             i18n_keyword(aslog_status_name(d->backlog[0].row->status)));
         journal_drop(d->jn, d->backlog[0].jticket);
         free(d->backlog[0].row);
         memmove(d->backlog, d->backlog + 1, --d->n_backlog * sizeof *d->backlog);
@@ -192,7 +194,8 @@ void backlog_fini(struct daemon *d)
             kept++;
         else
             dlog(LOG_ERR, _("as-run log row lost for %s (%s): %s"), d->backlog[i].row->occ_key,
-                 aslog_status_name(d->backlog[i].row->status), aslog_errmsg(d->log));
+                 i18n_keyword(aslog_status_name(d->backlog[i].row->status)),
+                 aslog_errmsg(d->log));
         free(d->backlog[i].row);
     }
     if (kept)
@@ -216,7 +219,7 @@ static void replayed(void *ud, int ticket, const struct journal_meta *m,
     case JOURNAL_STARTED:
         /* on air when the daemon stopped, as aslog_recover says it */
         r.status = ASLOG_INTERRUPTED;
-        r.reason = "daemon stopped";
+        r.reason = REASON_DAEMON_STOPPED;
         r.actual_end_ms = -1;
         op.from_start = true;
         break;

@@ -109,7 +109,7 @@ static json_object *entry_json(const struct sched_entry *e)
     json_object_object_add(o, "uid", jstr(e->item->uid));
     json_object_object_add(o, "title", jstr(e->item->summary));
     json_object_object_add(o, "level", jstr(ctl_level_name(e->level)));
-    json_object_object_add(o, "source", jstr(aslog_source_name(e->source)));
+    json_object_object_add(o, "source", jstr(aslog_source_name(airlog_source(e->source))));
     json_object_object_add(o, "planned_start", jtime(e->start_ms));
     return o;
 }
@@ -222,8 +222,7 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
             .uid = "", .file = "", .summary = base ? base + 1 : req->target,
             .description = "", .unit = "", .audio = audio, .n_audio = 1,
             .level = req->level, .approved = true,
-            .priority = req->level == PLAN_LEVEL_EMERGENCY ? 1
-                        : req->level == PLAN_LEVEL_PRIORITY ? 3 : 0,
+            .priority = plan_level_priority(req->level),
         };
         e = sched_add_adhoc(d->s, &adhoc, req->level, lclock_now_ms(d->clk));
     } else if (it) {
@@ -244,7 +243,7 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
                  sizeof d->adhoc[0].operator_name);
     d->n_adhoc++;
     dlog(LOG_NOTICE, _("%s asks to air %s (%s) now"), ctl_conn_operator(c), req->target,
-         ctl_level_name(req->level));
+         i18n_keyword(ctl_level_name(req->level)));
     ctl_conn_reply(c, true, e->key);
 out:
     free(abs);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "daemon/dlog.h"
 #include "daemon/hasher.h"
@@ -32,7 +33,6 @@
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
 #define LOOKBACK_MS (31 * DAY_MS)    /* how far back missed-while-down is filled in */
 #define JUMP_TOLERANCE_MS 1500
-#define REVOKE_MARGIN_MS 200        /* beyond the output latency: a revoke too late */
 #define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
 
@@ -350,14 +350,13 @@ static void drive(struct daemon *d)
         case SCHED_REVOKE: /* armed, not started: stopped; airing_check_players closes it */
             if (!(a = airing_find(d, act.entry))) {
                 sched_revoked(d->s, act.entry);
-            } else if (now + d->cfg->latency_ms + REVOKE_MARGIN_MS >= act.entry->start_ms) {
-                /* its first frames may be on their way to the device: it
-                 * has started, and stays (the core logs the moved one) */
+            } else if (!player_disarm(a->p)) {
+                /* its first sample is out: it has started, and stays (the
+                 * core logs the moved one) */
                 dlog(LOG_NOTICE, _("%s (%s) is starting; it stays on air although the plan "
                                    "moved it"), act.entry->item->summary, act.entry->key);
             } else {
-                a->revoked = true;
-                player_stop(a->p, PLAYER_STOPPED);
+                a->revoked = true; /* ends with nothing played: row cancelled */
             }
             break;
         case SCHED_DISCARD: /* prepared, not started: no row to write */
@@ -398,14 +397,13 @@ void daemon_revoke_end(struct daemon *d, struct airing *a, const struct player_r
 {
     struct sched_entry *e = a->e;
     if (rep->frames_played > 0) {
-        airing_log_end(d, a, ASLOG_INTERRUPTED, "moved or removed in the plan as it started",
+        airing_log_end(d, a, ASLOG_INTERRUPTED, REASON_REVOKED_STARTING,
                        rep->first_frame_ms, rep->end_ms, rep->played_ms, rep->underruns);
         sched_ended(d->s, e, false, rep->played_ms, now_ms(d));
     } else {
-        airing_log_end(d, a, ASLOG_CANCELLED, "moved or removed in the plan before it started",
-                       -1, rep->end_ms, 0, 0);
+        airing_log_end(d, a, ASLOG_CANCELLED, REASON_REVOKED, -1, rep->end_ms, 0, 0);
         dlog(LOG_NOTICE, _("%s (%s) is not aired: %s"), e->item->summary, e->key,
-             _("moved or removed in the plan before it started"));
+             _(REASON_REVOKED));
         sched_revoked(d->s, e);
     }
     airing_drop(a);
@@ -513,7 +511,7 @@ int daemon_run(struct daemon *d)
                 for (int i = 0; i < DAEMON_MAX_AIRINGS; i++) {
                     struct airing *a = &d->air[i];
                     if (a->p && (a->row_id >= 0 || a->unlogged))
-                        airing_log_cut(d, a, "shutdown");
+                        airing_log_cut(d, a, REASON_SHUTDOWN);
                     if (a->p)
                         airing_drop(a);
                 }
@@ -650,7 +648,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = d->started_ms,
         /* watchdog: the defaults (30 s or 10% over, then 5 s) */
@@ -661,7 +659,8 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         .jump_hold_ms = SCHED_JUMP_HOLD_MS,
     };
     d->s = sched_new(&so);
-    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root};
+    struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
+                              .no_emergency_from_priority = !cfg->emergency_from_priority};
     if (!(d->planner = planner_new(cfg->plan_path, &po))) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;

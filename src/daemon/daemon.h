@@ -13,7 +13,7 @@
 #include "core/config.h"
 #include "ctl/ctl.h"
 #include "plan/plan.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 #include "sched/sched.h"
 
 /* A programme with a player: prepared, on air, or fading out. */
@@ -121,6 +121,7 @@ struct daemon {
     bool quit;
     int64_t quit_deadline_mono;
     int64_t started_ms;
+    int64_t last_end_ms;          /* when the last airing ended (late-start reasons) */
 };
 
 /* daemon.c */

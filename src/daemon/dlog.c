@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/i18n.h"
+
 static bool to_stderr = true;
 
 void dlog_init(bool foreground)
@@ -19,8 +21,9 @@ void dlog(int prio, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     if (to_stderr) {
-        const char *lvl = prio <= LOG_ERR ? "error: " : prio == LOG_WARNING ? "warning: " : "";
-        fprintf(stderr, "loaxad: %s", lvl);
+        /* the level in the reader's language, like the message after it */
+        const char *lvl = prio <= LOG_ERR ? _("error") : prio == LOG_WARNING ? _("warning") : NULL;
+        fprintf(stderr, "loaxad: %s%s", lvl ? lvl : "", lvl ? ": " : "");
         vfprintf(stderr, fmt, ap);
         fputc('\n', stderr);
         fflush(stderr);

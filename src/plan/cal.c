@@ -179,6 +179,9 @@ void plan_load_calendar(struct plan *plan, size_t fi, struct ics_doc *doc, size_
     long first;
     plan_walk_props(&cx, cal, plan_xlic_only, NULL, &first);
     cx.floating = plan_builtin_zone(plan->default_tz);
+    icalproperty *pid = icalcomponent_get_first_property(cal, ICAL_PRODID_PROPERTY);
+    const char *prodid = pid ? icalproperty_get_prodid(pid) : NULL;
+    cx.outlook = prodid && (strstr(prodid, "Microsoft") || strstr(prodid, "Outlook"));
     icalproperty *wr = NULL;
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY); p;
          p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))

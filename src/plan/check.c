@@ -15,6 +15,7 @@
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan_internal.h"
+#include "programme/programme.h"
 
 /* `loaxa check` looks at this many airings at most: a year of a sane plan
  * is a few thousand; a FREQ=MINUTELY rule makes half a million. */
@@ -26,6 +27,7 @@ struct rec_cache {
     int64_t ms;
     int64_t short_ms;    /* a WAV cut short: what its header claims beyond the data */
     char why[512];
+    char *abs;           /* the file chosen, when resolved */
 };
 
 struct checker {
@@ -52,6 +54,7 @@ static struct rec_cache *probe_cached(struct checker *c, const char *rel)
         struct probe_info info;
         r->rc = probe_recording(abs, &info, r->why, sizeof r->why);
         r->ms = r->rc == 0 ? info.duration_ms : -1;
+        r->abs = xstrdup(abs);
         r->short_ms = r->rc == 0 ? probe_short_ms(&info) : 0;
         if (r->rc < 0 && r->rc != -ENOENT)
             r->rc = -EIO; /* decoding problem: keep apart from "missing" */
@@ -102,6 +105,17 @@ static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
     }
     for (size_t i = 0; i < it->pub.n_audio; i++) {
         struct rec_cache *r = probe_cached(c, it->pub.audio[i]);
+        char name[256];
+        if (report && r->abs && paths_link_name(it->pub.audio[i], name, sizeof name)) {
+            const char *a = it->pub.audio[i];
+            char *m = strncmp(a, "file:", 5) == 0 && a[5] != '/'
+                          ? xasprintf(_("ATTACH with FILENAME \"%s\": the recording aired is "
+                                        "the file %s"), name, r->abs)
+                          : xasprintf(_("ATTACH \"%s\" is a link, never fetched: the recording "
+                                        "aired is the file %s"), a, r->abs);
+            add(c, it, it->attach_lines[i], PLAN_WARNING, m);
+            free(m);
+        }
         if (r->rc == 0) {
             if (total >= 0)
                 total += r->ms;
@@ -121,15 +135,33 @@ static int64_t check_recordings(struct checker *c, struct plan_item_full *it)
     return total;
 }
 
+/* The signature tune's length as the programme model counts it (0: none,
+ * or unreadable: the player leaves it out). */
+static int64_t tune_ms(struct checker *c, const struct plan_item_full *it)
+{
+    const char *rel = programme_tune(it->pub.signature_tune, c->opt->signature_tune);
+    if (!rel)
+        return 0;
+    struct rec_cache *r = probe_cached(c, rel);
+    return r->rc == 0 && r->ms > 0 ? r->ms : 0;
+}
+
 static void check_item(struct checker *c, struct plan_item_full *it)
 {
     char *m;
-    int64_t total = check_recordings(c, it);
+    int64_t tune = tune_ms(c, it);
+    /* the programme's length, as loaxad and simulate count it */
+    int64_t total = programme_length(check_recordings(c, it), tune, 0);
     c->dur[it->live_index] = total;
     if (total > 0 && it->slot_ms >= 0 && total > it->slot_ms) {
-        m = xasprintf(_("the recordings last %lld s but the slot is %lld s: the end will be "
-                        "cut or run over"), (long long)((total + 999) / 1000),
-                      (long long)(it->slot_ms / 1000));
+        if (tune > 0)
+            m = xasprintf(_("the programme lasts %lld s with its signature tunes but the slot "
+                            "is %lld s: the end will be cut or run over"),
+                          (long long)((total + 999) / 1000), (long long)(it->slot_ms / 1000));
+        else
+            m = xasprintf(_("the recordings last %lld s but the slot is %lld s: the end will be "
+                            "cut or run over"), (long long)((total + 999) / 1000),
+                          (long long)(it->slot_ms / 1000));
         add(c, it, it->line_slot ? it->line_slot : it->pub.line, PLAN_WARNING, m);
         free(m);
     }
@@ -431,6 +463,62 @@ static void check_times(struct checker *c)
     free(st.carry);
 }
 
+/* Whether an item airs at or after from (seconds): DTSTART, an RDATE, a
+ * rule without end or one whose UNTIL is later, or a COUNT whose instances
+ * reach it. Unsure cases count as "airs": this only feeds a warning. */
+static bool airs_after(struct plan_item_full *it, int64_t from)
+{
+    if (it->start_sec >= from)
+        return true;
+    if (it->n_rdates && it->rdates[it->n_rdates - 1] >= from)
+        return true;
+    for (size_t k = 0; k < it->n_overrides; k++)
+        if (it->overrides[k]->start_sec >= from)
+            return true; /* an instance moved later */
+    bool counted = false;
+    for (size_t r = 0; r < it->n_rules; r++) {
+        const struct plan_rule *pr = &it->rules[r];
+        if (pr->has_until) {
+            /* a local UNTIL lies within 14 h of its UTC reading */
+            int64_t u = pr->until_is_instant ? pr->until_sec
+                                             : plan_lt_as_utc(&pr->until_lt) + 2 * 86400;
+            if (u >= from)
+                return true;
+        } else if (pr->rule.count > 0) {
+            counted = true;
+        } else {
+            return true;
+        }
+    }
+    if (!counted)
+        return false;
+    /* COUNT is bounded at load (PLAN_MAX_COUNT): its instances end */
+    int64_t *v = NULL;
+    size_t n = 0;
+    plan_item_instances(it, from, from + 200LL * 366 * 86400, &v, &n);
+    free(v);
+    return n > 0;
+}
+
+static void check_past(struct checker *c)
+{
+    int64_t from = c->opt->from_ms / 1000;
+    for (size_t i = 0; i < c->plan->n_live; i++) {
+        struct plan_item_full *it = c->plan->live[i];
+        if (it->is_override || it->cancelled || airs_after(it, from))
+            continue;
+        char d[UTIL_TIME_BUF], f[UTIL_TIME_BUF];
+        util_format_local(it->start_sec * 1000, d);
+        util_format_local(c->opt->from_ms, f);
+        d[16] = f[16] = '\0';
+        char *m = xasprintf(_("every airing of \"%s\" is in the past (DTSTART %s, nothing from "
+                              "%s on): it will not air; give it a new date or remove it"),
+                            it->pub.summary, d, f);
+        add(c, it, it->line_dtstart ? it->line_dtstart : it->pub.line, PLAN_WARNING, m);
+        free(m);
+    }
+}
+
 int plan_check(struct plan *plan, const struct plan_check_options *opt)
 {
     struct checker c = {.plan = plan, .opt = opt};
@@ -438,8 +526,9 @@ int plan_check(struct plan *plan, const struct plan_check_options *opt)
     for (size_t i = 0; i < plan->n_live; i++)
         check_item(&c, plan->live[i]);
     check_times(&c);
+    check_past(&c);
     for (size_t i = 0; i < c.n_recs; i++)
-        free(c.recs[i].rel);
+        free(c.recs[i].rel), free(c.recs[i].abs);
     free(c.recs);
     free(c.dur);
     plan_sort_diags(plan);

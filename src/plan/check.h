@@ -10,6 +10,7 @@
 
 struct plan_check_options {
     const char *audio_root;
+    const char *signature_tune; /* the setting, counted in each programme's length */
     int hours_start_min;      /* allowed broadcast hours, minutes after local midnight */
     int hours_end_min;
     int max_session_min;      /* 0: no limit */

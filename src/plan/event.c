@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/i18n.h"
 #include "core/paths.h"
@@ -22,7 +23,7 @@ struct ev_ctx {
     size_t n_audio;
     int *attach_lines;
     icalproperty *dtstart, *dtend, *duration, *rid, *status;
-    long m_dtstart, m_dtend, m_duration, m_rid, m_uid;
+    long m_dtstart, m_dtend, m_duration, m_rid, m_uid, m_priority;
     icalproperty **rrules, **rdates, **exdates;
     long *m_rrules, *m_rdates, *m_exdates;
     size_t n_rrules, n_rdates, n_exdates;
@@ -45,6 +46,40 @@ static void line_name_of(const char *s, char *out, size_t outlen)
         i++;
     }
     out[i] = '\0';
+}
+
+/* The FILENAME (or X-FILENAME) parameter of a content line, unquoted. */
+static bool attach_filename(const char *line, char *out, size_t outlen)
+{
+    bool q = false;
+    for (const char *s = line; *s; s++) {
+        if (*s == '"')
+            q = !q;
+        if (!q && *s == ':')
+            break; /* the value: a URL may hold ";FILENAME=" */
+        if (q || *s != ';')
+            continue;
+        const char *v = NULL;
+        if (strncasecmp(s + 1, "FILENAME=", 9) == 0)
+            v = s + 10;
+        else if (strncasecmp(s + 1, "X-FILENAME=", 11) == 0)
+            v = s + 12;
+        if (!v)
+            continue;
+        size_t n;
+        if (*v == '"') {
+            v++;
+            n = strcspn(v, "\"");
+        } else {
+            n = strcspn(v, ";:");
+        }
+        if (n == 0 || n >= outlen)
+            return false;
+        memcpy(out, v, n);
+        out[n] = '\0';
+        return true;
+    }
+    return false;
 }
 
 static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
@@ -130,6 +165,7 @@ static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
             v = 0;
         }
         it->pub.priority = (int)v;
+        e->m_priority = m;
         break;
     }
     case ICAL_SEQUENCE_PROPERTY:
@@ -146,7 +182,25 @@ static void ev_prop(struct cal_ctx *cx, icalproperty *p, long m, void *ud)
         }
         e->audio = xrealloc(e->audio, (e->n_audio + 1) * sizeof *e->audio);
         e->attach_lines = xrealloc(e->attach_lines, (e->n_audio + 1) * sizeof(int));
-        e->audio[e->n_audio] = xstrdup(url);
+        char fname[256], lname[256];
+        if (paths_link_name(url, lname, sizeof lname) &&
+            attach_filename(ics_line_text(cx->doc, m), fname, sizeof fname)) {
+            /* Google Calendar attaches Drive links (.../view?usp=drive_web)
+             * with the file's name in FILENAME (Outlook: X-FILENAME): the
+             * recording is the file of that name, as a link's last part */
+            struct strbuf b = {0};
+            strbuf_puts(&b, "file:");
+            for (const char *c = fname; *c; c++)
+                if (*c == '%' || *c == '?' || *c == '#' || *c == '/' || *c == '\\')
+                    strbuf_printf(&b, "%%%02X", (unsigned char)*c);
+                else
+                    strbuf_add(&b, c, 1);
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_NOTE,
+                          _("the link \"%.80s\" is never fetched: the recording is the file "
+                            "named by its FILENAME, \"%s\", under the audio root"), url, fname);
+            e->audio[e->n_audio] = strbuf_steal(&b);
+        } else
+            e->audio[e->n_audio] = xstrdup(url);
         e->attach_lines[e->n_audio++] = ics_line_no(cx->doc, m);
         break;
     }
@@ -176,12 +230,141 @@ static bool err_on(struct ev_ctx *e, const char *name)
     return e->err_names.s && strstr(e->err_names.s, k);
 }
 
+/* The text after the first ':' outside quotes of a content line. */
+static const char *raw_value(const char *line)
+{
+    bool q = false;
+    for (; *line; line++) {
+        if (*line == '"')
+            q = !q;
+        else if (*line == ':' && !q)
+            return line + 1;
+    }
+    return line;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int num(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+enum vkind { V_DATE, V_DATETIME, V_ANY, V_PERIOD };
+
+/* One value of a DATE (RFC 5545 §3.3.4) or DATE-TIME (§3.3.5) property as
+ * written: its form, then whether the day and the time exist. libical reads
+ * "2026-03-03" or "20260230T063000" without a word, as some other date.
+ * Returns false with the reason (translated, names `name` and the value). */
+static bool value_ok(const char *name, const char *v, size_t n, enum vkind kind, char *why,
+                     size_t whylen)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (kind == V_PERIOD) {
+        const char *sl = memchr(v, '/', n);
+        if (!sl) {
+            snprintf(why, whylen, _("%s: \"%.*s\" is not a period: write START/END or "
+                                    "START/DURATION, e.g. 20260303T063000/PT15M"), name,
+                     (int)(n > 60 ? 60 : n), v);
+            return false;
+        }
+        size_t a = (size_t)(sl - v), b = n - a - 1;
+        if (!value_ok(name, v, a, V_DATETIME, why, whylen))
+            return false;
+        if (b > 0 && (sl[1] == 'P' || sl[1] == '+' || sl[1] == '-'))
+            return true; /* a duration: libical reports a malformed one */
+        return value_ok(name, sl + 1, b, V_DATETIME, why, whylen);
+    }
+    bool is_date = n == 8 && digits(v, 8);
+    bool is_dt = (n == 15 || (n == 16 && v[15] == 'Z')) && digits(v, 8) && v[8] == 'T' &&
+                 digits(v + 9, 6);
+    const char *shown = n > 60 ? "..." : "";
+    if ((kind == V_DATE && !is_date) || (kind != V_DATE && !is_dt && !(kind == V_ANY && is_date))) {
+        if (kind == V_DATE)
+            snprintf(why, whylen, _("%s: \"%.*s%s\" is not a date: write YYYYMMDD, e.g. "
+                                    "20260303"), name, (int)(n > 60 ? 60 : n), v, shown);
+        else if (is_date)
+            snprintf(why, whylen, _("%s: \"%.*s\" is a date without a time: write "
+                                    "YYYYMMDDTHHMMSS, or mark a date with VALUE=DATE"), name,
+                     (int)n, v);
+        else
+            snprintf(why, whylen, _("%s: \"%.*s%s\" is not a date-time: write YYYYMMDDTHHMMSS "
+                                    "(with Z at the end for UTC), e.g. 20260303T063000"), name,
+                     (int)(n > 60 ? 60 : n), v, shown);
+        return false;
+    }
+    int y = num(v, 4), mo = num(v + 4, 2), d = num(v + 6, 2);
+    if (mo < 1 || mo > 12) {
+        snprintf(why, whylen, _("%s: \"%.*s\": there is no month %d (months are 01-12)"), name,
+                 (int)n, v, mo);
+        return false;
+    }
+    int md = mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    if (d < 1 || d > md) {
+        snprintf(why, whylen, _("%s: \"%.*s\": %04d-%02d has no day %d (it has %d days)"),
+                 name, (int)n, v, y, mo, d, md);
+        return false;
+    }
+    if (n >= 15) {
+        int h = num(v + 9, 2), mi = num(v + 11, 2), se = num(v + 13, 2);
+        if (h > 23 || mi > 59 || se > 60) {
+            snprintf(why, whylen, _("%s: \"%.*s\": the time %02d:%02d:%02d does not exist "
+                                    "(hours 00-23, minutes 00-59, seconds 00-60)"), name,
+                     (int)n, v, h, mi, se);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Every value of a property line, each checked by value_ok; the first bad
+ * one is an error at the line. */
+static bool line_values_ok(struct cal_ctx *cx, icalproperty *p, long m, bool multi)
+{
+    char name[40], why[320];
+    const char *line = ics_line_text(cx->doc, m);
+    line_name_of(line, name, sizeof name);
+    icalparameter *vp = icalproperty_get_first_parameter(p, ICAL_VALUE_PARAMETER);
+    icalparameter_value vt = vp ? icalparameter_get_value(vp) : ICAL_VALUE_NONE;
+    enum vkind kind = vt == ICAL_VALUE_DATE       ? V_DATE
+                      : vt == ICAL_VALUE_PERIOD   ? V_PERIOD
+                      : vt == ICAL_VALUE_DATETIME ? V_DATETIME
+                      : multi                     ? V_DATETIME
+                                                  : V_ANY;
+    const char *v = raw_value(line);
+    for (;;) {
+        size_t n = multi ? strcspn(v, ",") : strlen(v);
+        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        if (!value_ok(name, v, n, kind, why, sizeof why)) {
+            plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_ERROR, "%s", why);
+            return false;
+        }
+        if (!multi || v[strcspn(v, ",")] != ',')
+            return true;
+        v += strcspn(v, ",") + 1;
+    }
+}
+
 /* Reads a DATE/DATE-TIME property: its zone (NULL = UTC) and wall time. */
 static int prop_time(struct cal_ctx *cx, icalproperty *p, struct icaltimetype t, long m,
                      struct plan_zone **zone, struct plan_lt *lt)
 {
     icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
     const char *tzid = tzp ? icalparameter_get_tzid(tzp) : NULL;
+    icalproperty_kind pk = icalproperty_isa(p);
+    bool multi = pk == ICAL_RDATE_PROPERTY || pk == ICAL_EXDATE_PROPERTY;
+    if (!multi && !line_values_ok(cx, p, m, false))
+        return -EINVAL;
     if (icaltime_is_null_time(t) || t.year < 1900 || t.year > 2500) {
         plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, m), PLAN_ERROR,
                       _("date outside the years 1900-2500: \"%.60s\""),
@@ -283,12 +466,24 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
         return;
     }
     it->line_dtstart = ics_line_no(cx->doc, e->m_dtstart);
+    if (it->dtstart_lt.is_date) {
+        /* an all-day event: airing it at midnight would wake the commune */
+        plan_add_diag(cx->plan, cx->fi, it->line_dtstart, PLAN_ERROR,
+                      _("DTSTART is a date without a time (an all-day event): the item has no "
+                        "airing time; give it one, e.g. DTSTART;TZID=Asia/Ho_Chi_Minh:"
+                        "%04d%02d%02dT063000"), it->dtstart_lt.year, it->dtstart_lt.month,
+                      it->dtstart_lt.day);
+        it->skip = true;
+        return;
+    }
     it->start_sec = plan_zone_to_utc(it->zone, &it->dtstart_lt);
     it->slot_ms = -1; /* no slot */
     if (e->dtend) {
         struct plan_zone *z;
         struct plan_lt lt;
-        if (prop_time(cx, e->dtend, icalproperty_get_dtend(e->dtend), e->m_dtend, &z, &lt) == 0) {
+        if (prop_time(cx, e->dtend, icalproperty_get_dtend(e->dtend), e->m_dtend, &z, &lt) < 0) {
+            it->skip = true;
+        } else {
             int64_t end = plan_zone_to_utc(z, &lt);
             if (end < it->start_sec) {
                 plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e->m_dtend), PLAN_ERROR,
@@ -392,6 +587,19 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
             return;
         }
     }
+    /* libical splits "EXDATE:a,b" into properties of one line: checked once */
+    long checked = -1;
+    for (size_t i = 0; i < e->n_rdates + e->n_exdates; i++) {
+        bool rd = i < e->n_rdates;
+        long m = rd ? e->m_rdates[i] : e->m_exdates[i - e->n_rdates];
+        if (m == checked)
+            continue;
+        checked = m;
+        if (!line_values_ok(cx, rd ? e->rdates[i] : e->exdates[i - e->n_rdates], m, true))
+            it->skip = true;
+    }
+    if (it->skip)
+        return;
     for (size_t i = 0; i < e->n_rdates; i++) {
         struct icaldatetimeperiodtype dp = icalproperty_get_rdate(e->rdates[i]);
         struct icaltimetype t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
@@ -418,10 +626,12 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
         qsort(it->exdates, it->n_exdates, sizeof(int64_t), cmp_i64);
 }
 
-static enum plan_level level_of(int priority)
+/* station.emergency_from_priority = no: PRIORITY:1 is the most urgent of
+ * the priority items (it still goes first among them), never a cut-in. */
+static enum plan_level level_of(int priority, bool no_emergency)
 {
     if (priority == 1)
-        return PLAN_LEVEL_EMERGENCY;
+        return no_emergency ? PLAN_LEVEL_PRIORITY : PLAN_LEVEL_EMERGENCY;
     if (priority >= 2 && priority <= 4)
         return PLAN_LEVEL_PRIORITY;
     return PLAN_LEVEL_NORMAL;
@@ -532,7 +742,7 @@ static void check_attach(struct cal_ctx *cx, struct plan_item_full *it)
 void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
 {
     struct plan_item_full *it = xcalloc(1, sizeof *it);
-    struct ev_ctx e = {.it = it, .m_dtstart = -1, .m_rid = -1, .m_uid = -1};
+    struct ev_ctx e = {.it = it, .m_dtstart = -1, .m_rid = -1, .m_uid = -1, .m_priority = -1};
     long first;
     it->file_index = cx->fi;
     it->pub.file = cx->plan->files[cx->fi].path;
@@ -549,7 +759,13 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
     it->pub.audio = (const char *const *)e.audio;
     it->pub.n_audio = e.n_audio;
     it->attach_lines = e.attach_lines;
-    it->pub.level = level_of(it->pub.priority);
+    it->pub.level = level_of(it->pub.priority, cx->plan->no_emergency_from_priority);
+    if (cx->outlook && it->pub.level == PLAN_LEVEL_EMERGENCY)
+        plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e.m_priority), PLAN_WARNING,
+                      _("PRIORITY:1 from Outlook (\"high importance\") makes this an "
+                        "emergency that cuts into whatever is on air; if it is not one, set "
+                        "the importance to normal, or set station.emergency_from_priority = "
+                        "no"));
     it->pub.approved = true;
     if (e.status) {
         enum icalproperty_status s = icalproperty_get_status(e.status);

@@ -373,9 +373,9 @@ struct ics_doc *ics_parse(struct plan *plan, size_t fi, char *data, size_t len)
     }
     strbuf_free(&ev);
     if (strspn(doc->buf, " \t\r\n") == strlen(doc->buf))
-        plan_add_diag(plan, fi, 0, PLAN_ERROR, _("empty file: no calendar in it"));
+        plan_add_diag(plan, fi, 1, PLAN_ERROR, _("empty file: no calendar in it"));
     else if (!any_cal)
-        plan_add_diag(plan, fi, 0, PLAN_ERROR,
+        plan_add_diag(plan, fi, 1, PLAN_ERROR,
                       _("no BEGIN:VCALENDAR in this file: it is not an iCalendar plan"));
     strbuf_free(&b);
     return doc;

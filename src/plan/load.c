@@ -364,6 +364,7 @@ struct plan *plan_load(const char *const *paths, size_t n_paths, const struct pl
     char *e = NULL;
     plan->default_tz = xstrdup(opt && opt->default_tz ? opt->default_tz : "UTC");
     plan->audio_root = opt && opt->audio_root ? xstrdup(opt->audio_root) : NULL;
+    plan->no_emergency_from_priority = opt && opt->no_emergency_from_priority;
     char **bad = xcalloc(n_paths + 1, sizeof *bad); /* why path i could not be read */
     for (size_t i = 0; i < n_paths; i++)
         collect(plan, paths[i], &bad[i]);

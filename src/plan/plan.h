@@ -37,6 +37,16 @@ struct plan_item {
     const char *signature_tune;   /* X-LOAXA-SIGNATURE: path, "none", or NULL for the setting */
 };
 
+/* A deep copy of an item that outlives its plan (ad hoc airings, prepared
+ * programmes); plan_item_free frees it (never an item of a plan). A new
+ * field above is copied by name in plan_item_dup (item.c). */
+struct plan_item *plan_item_dup(const struct plan_item *it);
+void plan_item_free(struct plan_item *it);
+
+/* The PRIORITY value that means a level (1, 3, 0), for what has no
+ * PRIORITY as written (ad hoc airings). */
+int plan_level_priority(enum plan_level level);
+
 /* One airing the plan asks for. */
 struct plan_occurrence {
     const struct plan_item *item; /* the override's item when one applies */
@@ -60,6 +70,9 @@ struct plan_diag {
 struct plan_options {
     const char *default_tz;       /* for floating times */
     const char *audio_root;       /* for checking ATTACH paths */
+    /* station.emergency_from_priority = no: PRIORITY:1 gives the priority
+     * level, not emergency (zero-initialised: the default, emergency) */
+    bool no_emergency_from_priority;
 };
 
 /* Loads a .ics file, or every *.ics in a directory (sorted by name), and

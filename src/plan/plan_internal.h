@@ -114,6 +114,7 @@ struct plan {
     size_t n_errors;
     char *audio_root;
     char *default_tz;
+    bool no_emergency_from_priority; /* plan_options: PRIORITY:1 is priority */
     /* ATTACH refusals by path, while loading: 100,000 items naming one
      * recording cost 200,000 realpath() calls (a third of the load). */
     struct attach_memo *memo;
@@ -159,6 +160,7 @@ struct cal_ctx {
     struct ics_doc *doc;
     icalcomponent *cal;
     icaltimezone *floating;  /* X-WR-TIMEZONE, else the configured zone */
+    bool outlook;            /* PRODID names Microsoft: PRIORITY:1 is "high importance" */
 };
 typedef void (*prop_fn)(struct cal_ctx *cx, icalproperty *p, long marker, void *ud);
 extern const char *const plan_fatal_props[10];

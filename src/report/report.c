@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 
 /* Bump allocation for strings that live as long as their owner (the
@@ -225,8 +226,8 @@ static const char *intern(struct builder *b, const char *s)
     return sl->key;
 }
 
-/* Reasons are stored as English msgids (and free text, e.g. device errors);
- * the officer reads them in the report's language. Interned: a year has a
+/* Reasons are stored as msgids of core/reasons.h (some with a detail);
+ * the officer reads them in the report's language (reason_label). Interned: a year has a
  * handful of distinct reasons and thousands of rows with one. */
 static const char *reason_text(struct builder *b, const char *reason)
 {
@@ -241,7 +242,8 @@ static const char *reason_text(struct builder *b, const char *reason)
         b->reason_tr = xrealloc(b->reason_tr, b->cap_reason_tr * sizeof *b->reason_tr);
     }
     smap_put(&b->reason_map, sl, h, report_pool_strdup(&b->keys, reason), b->n_reason_tr);
-    const char *t = intern(b, _(reason));
+    char buf[1400];
+    const char *t = intern(b, reason_label(reason, buf, sizeof buf));
     b->reason_tr[b->n_reason_tr++] = t;
     return t;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/reasons.h"
 #include "core/util.h"
 
 struct sched {
@@ -37,7 +38,7 @@ static void entry_free(struct sched_entry *e)
 {
     if (!e)
         return;
-    sched_item_free(e->own);
+    plan_item_free(e->own);
     free(e);
 }
 
@@ -51,58 +52,6 @@ void sched_free(struct sched *s)
     entry_free(s->zombie);
     free(s->arr);
     free(s);
-}
-
-/* ---- item copies ---- */
-
-static char **dup_strv(const char *const *v, size_t n)
-{
-    char **out = xcalloc(n + 1, sizeof *out);
-    for (size_t i = 0; i < n; i++)
-        out[i] = xstrdup(v[i] ? v[i] : "");
-    return out;
-}
-
-static void free_strv(const char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free((char *)v[i]);
-    free((void *)v);
-}
-
-static char *dup_opt(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-struct plan_item *sched_item_clone(const struct plan_item *it)
-{
-    struct plan_item *c = xcalloc(1, sizeof *c);
-    *c = *it;
-    c->uid = dup_opt(it->uid);
-    c->file = dup_opt(it->file);
-    c->summary = dup_opt(it->summary);
-    c->description = dup_opt(it->description);
-    c->unit = dup_opt(it->unit);
-    c->signature_tune = dup_opt(it->signature_tune);
-    c->categories = (const char *const *)dup_strv(it->categories, it->n_categories);
-    c->audio = (const char *const *)dup_strv(it->audio, it->n_audio);
-    return c;
-}
-
-void sched_item_free(struct plan_item *it)
-{
-    if (!it)
-        return;
-    free((char *)it->uid);
-    free((char *)it->file);
-    free((char *)it->summary);
-    free((char *)it->description);
-    free((char *)it->unit);
-    free((char *)it->signature_tune);
-    free_strv(it->categories, it->n_categories);
-    free_strv(it->audio, it->n_audio);
-    free(it);
 }
 
 /* ---- the extra list ---- */
@@ -151,7 +100,7 @@ static struct sched_entry *detach(struct sched *s, struct sched_entry *e)
         return e;
     struct sched_entry *h = xmalloc(sizeof *h);
     *h = *e;
-    h->own = sched_item_clone(e->item);
+    h->own = plan_item_dup(e->item);
     h->item = h->own;
     e->state = SCHED_DONE;
     extra_add(s, h);
@@ -178,7 +127,7 @@ static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan
     e->end_ms = o->end_ms;
     e->deadline_ms = o->start_ms + s->o.grace_ms;
     e->level = o->item->level;
-    e->source = ASLOG_SOURCE_PLAN;
+    e->source = SCHED_SOURCE_PLAN;
     e->cancelled = o->cancelled;
     e->state = SCHED_PENDING;
 }
@@ -236,7 +185,7 @@ void sched_load(struct sched *s, const struct plan_occurrence *occs, size_t n,
      * place for the new time. */
     for (size_t i = 0; i < s->n_extra;) {
         struct sched_entry *e = s->extra[i];
-        if (e->source != ASLOG_SOURCE_PLAN) {
+        if (e->source != SCHED_SOURCE_PLAN) {
             i++;
             continue;
         }
@@ -274,12 +223,12 @@ struct sched_entry *sched_add_adhoc(struct sched *s, const struct plan_item *ite
     int64_t t = now_ms > s->last_adhoc_ms ? now_ms : s->last_adhoc_ms + 1;
     s->last_adhoc_ms = t;
     snprintf(e->key, sizeof e->key, "adhoc/%lld", (long long)t);
-    e->own = sched_item_clone(item);
+    e->own = plan_item_dup(item);
     e->item = e->own;
     e->start_ms = e->end_ms = now_ms;
     e->deadline_ms = now_ms + s->o.grace_ms;
     e->level = level;
-    e->source = level == PLAN_LEVEL_EMERGENCY ? ASLOG_SOURCE_EMERGENCY : ASLOG_SOURCE_ADHOC;
+    e->source = level == PLAN_LEVEL_EMERGENCY ? SCHED_SOURCE_EMERGENCY : SCHED_SOURCE_ADHOC;
     e->state = SCHED_PENDING;
     extra_add(s, e);
     return e;
@@ -365,19 +314,19 @@ static bool better(const struct sched_entry *a, const struct sched_entry *b, int
 static const char *missed_reason(const struct sched *s, const struct sched_entry *e)
 {
     if (e->deadline_ms <= s->o.boot_ms)
-        return N_("the daemon was not running");
+        return REASON_NOT_RUNNING;
     if (e->deadline_ms > s->jump_from && e->deadline_ms <= s->jump_to)
-        return N_("the clock jumped forward past it");
+        return REASON_CLOCK_JUMP;
     if (e->requeued)
-        return N_("cut by an emergency and could not go on within the grace period");
-    return N_("could not start within the grace period");
+        return REASON_CUT_NO_RESUME;
+    return REASON_GRACE;
 }
 
 /* A plan entry the last forward step of the clock made due or late,
  * while the hold lasts: not started, not written off (see jump_hold_ms). */
 static bool held(const struct sched *s, const struct sched_entry *e, int64_t now)
 {
-    return now < s->hold_until && e->source == ASLOG_SOURCE_PLAN &&
+    return now < s->hold_until && e->source == SCHED_SOURCE_PLAN &&
            e->deadline_ms > s->jump_from;
 }
 
@@ -406,7 +355,7 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
             return false;
         }
         act->kind = SCHED_CANCELLED;
-        act->reason = N_("moved in the plan into its own airing, which is on air");
+        act->reason = REASON_ABSORBED;
         return true;
     }
     if (held(s, e, now)) {
@@ -415,7 +364,7 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
     }
     if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
         act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
-        act->reason = e->cancelled ? "" : N_("not approved (STATUS:TENTATIVE)");
+        act->reason = e->cancelled ? "" : REASON_TENTATIVE;
         return true;
     }
     if (e->deadline_ms <= now && airable(s, e)) {
@@ -454,7 +403,7 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
             e->revoking = true; /* on air until sched_revoked or sched_ended */
             act->kind = SCHED_REVOKE;
             act->entry = e;
-            act->reason = N_("moved or removed in the plan before it started");
+            act->reason = REASON_REVOKED;
             return;
         }
     }
@@ -481,13 +430,13 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         act->entry = e;
         if (!e->stop_asked) {
             act->kind = SCHED_OVERRUN;
-            act->reason = N_("overran its expected length");
+            act->reason = REASON_OVERRAN;
             e->stop_asked = true;
             e->state = SCHED_STOPPING;
             e->watch_ms = now + stall_ms(s);
         } else {
             act->kind = SCHED_STALLED;
-            act->reason = N_("output stalled");
+            act->reason = REASON_STALLED;
             finish(s, e, true);
         }
         return;
@@ -594,9 +543,9 @@ struct sched_entry *sched_stop_current(struct sched *s)
 void sched_ended(struct sched *s, struct sched_entry *e, bool preempted, int64_t played_ms,
                  int64_t now_ms)
 {
-    if (preempted && s->o.preempt != CONFIG_PREEMPT_DROP) {
+    if (preempted && s->o.preempt != SCHED_CUT_DROP) {
         e->requeued++;
-        e->skip_ms = s->o.preempt == CONFIG_PREEMPT_RESUME ? e->skip_ms + played_ms : 0;
+        e->skip_ms = s->o.preempt == SCHED_CUT_RESUME ? e->skip_ms + played_ms : 0;
         e->deadline_ms = now_ms + s->o.grace_ms;
         e->state = SCHED_PENDING;
         e->watch_ms = 0;

@@ -16,17 +16,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aslog/aslog.h"
-#include "core/config.h"
 #include "plan/plan.h"
 
 struct sched;
+
+/* The core's own small enums (no log or settings header here); the edge
+ * (airlog.h) maps them to the log's and the settings'. */
+enum sched_source { SCHED_SOURCE_PLAN, SCHED_SOURCE_ADHOC, SCHED_SOURCE_EMERGENCY };
+/* The fate of an item cut by an emergency. */
+enum sched_cut_policy { SCHED_CUT_DROP, SCHED_CUT_RESTART, SCHED_CUT_RESUME };
 
 struct sched_opts {
     int64_t grace_ms;             /* how late an occurrence may still start */
     int64_t prepare_ms;           /* how long before its start a programme is prepared */
     int64_t fade_ms;              /* an emergency's preemption begins this much early */
-    enum config_preempt preempt;  /* fate of an item cut by an emergency */
+    enum sched_cut_policy preempt; /* fate of an item cut by an emergency */
     bool require_approval;        /* STATUS:TENTATIVE items do not air */
     int64_t boot_ms;              /* when the daemon started: earlier deadlines were
                                    * missed because it was not running */
@@ -66,7 +70,7 @@ struct sched_entry {
     int64_t start_ms, end_ms;     /* planned */
     int64_t deadline_ms;          /* after this it is missed */
     enum plan_level level;
-    enum aslog_source source;
+    enum sched_source source;
     int64_t skip_ms;              /* resume point (preempt=resume) */
     int requeued;                 /* how many times it was cut and queued again */
     bool cancelled;
@@ -177,10 +181,5 @@ struct sched_entry *sched_prepared(const struct sched *s);
 size_t sched_upcoming(const struct sched *s, int64_t now_ms, const struct sched_entry **out,
                       size_t max);
 size_t sched_pending_count(const struct sched *s);
-
-/* Deep copy of an item (for ad hoc and for programmes that must outlive a
- * plan reload); sched_item_free frees it. */
-struct plan_item *sched_item_clone(const struct plan_item *it);
-void sched_item_free(struct plan_item *it);
 
 #endif

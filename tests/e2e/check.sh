@@ -26,6 +26,12 @@ expect_rc 0 "$LOAXA" check "${A[@]}" "$P/thunderbird.ics"
 grep_in "$T_TMP/out" "thunderbird.ics:[0-9]+: note: VTODO is ignored" "vtodo"
 expect_rc 0 "$LOAXA" check "${A[@]}" "$P/outlook.ics"
 grep_in "$T_TMP/out" "outlook.ics:85: warning: .*ATTACH" "outlook binary attach"
+# Outlook's "high importance" is PRIORITY:1: an emergency, said at its line
+grep_in "$T_TMP/out" "outlook.ics:72: warning: PRIORITY:1 from Outlook .*emergency" "outlook priority"
+expect_rc 0 "$LOAXA" check "${A[@]}" --emergency-from-priority no "$P/outlook.ics"
+grep -q "PRIORITY:1 from Outlook" "$T_TMP/out" && fail "outlook warning with emergency_from_priority = no"
+expect_rc 0 "$LOAXA" check "${A[@]}" "$P/google.ics"
+grep -q "PRIORITY:1 from Outlook" "$T_TMP/out" && fail "outlook warning for a Google calendar"
 
 # broken files: errors at the physical lines
 expect_rc 1 "$LOAXA" check "${A[@]}" "$P/broken-props.ics" && ok "broken-props fails"
@@ -45,7 +51,10 @@ grep_in "$T_TMP/out" "^$P/unknown-tzid.ics:7: error: unknown time zone TZID=\"Ma
 expect_rc 1 "$LOAXA" check "${A[@]}" "$P/missing-dtstart.ics"
 grep_in "$T_TMP/out" "^$P/missing-dtstart.ics:14: error: VEVENT without DTSTART" "dtstart"
 expect_rc 1 "$LOAXA" check "${A[@]}" "$P/empty.ics"
-grep_in "$T_TMP/out" "^$P/empty.ics: error: empty file" "empty"
+grep_in "$T_TMP/out" "^$P/empty.ics:1: error: empty file" "empty"
+printf ' \r\n\t\n\n' >"$T_TMP/blank.ics"
+expect_rc 1 "$LOAXA" check "${A[@]}" "$T_TMP/blank.ics"
+grep_in "$T_TMP/out" "^$T_TMP/blank.ics:1: error: empty file" "whitespace-only"
 expect_rc 1 "$LOAXA" check "${A[@]}" "$P/binary.ics"
 grep_in "$T_TMP/out" "^$P/binary.ics:1: error: .*not iCalendar" "binary"
 
@@ -60,6 +69,21 @@ expect_rc 1 "$LOAXA" check "${A[@]}" "$P/no-attach.ics"
 grep_in "$T_TMP/out" "^$P/no-attach.ics:14: error: no ATTACH" "no attach"
 expect_rc 0 "$LOAXA" check "${A[@]}" "$P/slot-too-short.ics"
 grep_in "$T_TMP/out" "^$P/slot-too-short.ics:18: warning: the recordings last 60 s but the slot is 30 s" "slot"
+
+# dates and times that do not exist, all-day events, malformed EXDATE,
+# past-only items, links for recordings (never fetched)
+expect_rc 1 "$LOAXA" check "${A[@]}" --from 2026-03-01 --days 30 "$L/diags.ics"
+O="$T_TMP/out"
+grep_in "$O" "^$L/diags.ics:7: error: DTSTART is a date without a time \(an all-day event\).*give it one" "all-day"
+grep_in "$O" "^$L/diags.ics:14: error: DTSTART: \"20260230T063000\": 2026-02 has no day 30" "feb 30"
+grep -q "libical cannot expand" "$O" && fail "feb 30 reported on the RRULE"
+grep_in "$O" "^$L/diags.ics:23: error: DTEND: \"20260310T250000\": the time 25:00:00 does not exist" "hour 25"
+grep_in "$O" "^$L/diags.ics:32: error: EXDATE: \"2026-03-03\" is not a date" "exdate form"
+grep_in "$O" "^$L/diags.ics:39: warning: every airing of \"Đã qua\" is in the past" "past"
+grep_in "$O" "^$L/diags.ics:49: warning: ATTACH \"https://example.com/ban-tin/tone.wav\?dl=1\" is a link, never fetched: the recording aired is the file .*/test/tone.wav$" "url attach"
+grep_in "$O" "^$L/diags.ics:50: warning: ATTACH \"file:///C:/Users/Can%20bo/Music/long.wav\" .*/test/long.wav$" "file url"
+grep_in "$O" "^$L/diags.ics:57: warning: ATTACH with FILENAME \"tone.wav\": .*/test/tone.wav$" "drive FILENAME"
+grep_in "$O" "^1 file, 3 items, 4 errors, 4 warnings$" "diags summary"
 
 # duplicate UID across files, given as two arguments
 expect_rc 1 "$LOAXA" check "${A[@]}" "$P/dup-uid-a.ics" "$P/dup-uid-b.ics"

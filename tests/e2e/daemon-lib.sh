@@ -108,10 +108,11 @@ d_cleanup() {
     t_cleanup
 }
 
-# d_pulse_setup: a private PulseAudio server for a daemon test (skips the
-# test when there is none) and a cleanup that stops both.
+# d_pulse_setup: a private PulseAudio server for a daemon test (none: a
+# failure in CI, a skip elsewhere; see pulse_require) and a cleanup that
+# stops both.
 d_pulse_setup() {
-    pulse_start || { echo "SKIP: no PulseAudio"; exit 77; }
+    pulse_require "${1:-the sound path of the daemon}"
     trap 'd_cleanup_pulse' EXIT
 }
 d_cleanup_pulse() { [ -n "$D_PID" ] && kill -KILL "$D_PID" 2>/dev/null; pulse_stop; t_cleanup; }

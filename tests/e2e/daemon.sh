@@ -52,7 +52,7 @@ expect_rc 2 "$LOAXA" air tone.wav --priority urgent
 expect_rc 0 "$LOAXA" air long.wav --priority priority && grep_in "$T_TMP/out" 'adhoc/'
 d_wait_status '"state":"on_air"' 10
 expect_rc 0 "$LOAXA" stop
-d_wait_sql "select status||':'||source||':'||(reason like 'operator uid:%')||':'||(operator like 'uid:%') from airing where occ_key like 'adhoc/%'" \
+d_wait_sql "select status||':'||source||':'||(reason like 'stopped by the operator: uid:%')||':'||(operator like 'uid:%') from airing where occ_key like 'adhoc/%'" \
     "interrupted:adhoc:1:1" 10
 expect_rc 1 "$LOAXA" stop && grep_in "$T_TMP/err" 'nothing is on air'
 expect_rc 0 "$LOAXA" air e --priority emergency

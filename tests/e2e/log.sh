@@ -3,6 +3,8 @@
 # LOAXA_UPDATE_GOLDEN=1 rewrites the goldens.
 . "$(dirname "$0")/lib.sh"
 t_setup
+# the goldens are English: the log's table follows the locale (not --lang)
+export LC_ALL=C.UTF-8 LANGUAGE=
 
 G="$SRCDIR/tests/golden"
 DB="$T_TMP/log.db"
@@ -50,4 +52,11 @@ expect_rc 2 "$LOAXA" log --db "$DB" --status played && ok "bad status"
 expect_rc 2 "$LOAXA" log --db "$DB" --from 2026-13-01 && ok "bad date"
 expect_rc 2 "$LOAXA" log --db "$DB" --format xml && ok "bad format"
 expect_rc 1 "$LOAXA" log --db "$T_TMP/none.db" && ok "missing log"
+# the table follows the locale, whatever --lang says; CSV keeps its keywords
+if expect_rc 0 env LC_ALL=vi_VN.UTF-8 "$LOAXA" log --db "$DB" --from 2026-01-10 --to 2026-01-10 --lang en; then
+    grep_in "$T_TMP/out" 'Trạng thái' vi-table && grep_in "$T_TMP/out" 'bỏ lỡ' vi-status
+    grep -qwE 'missed|failed|plan' "$T_TMP/out" && fail "English status or source in the vi table"
+fi
+expect_rc 0 env LC_ALL=vi_VN.UTF-8 "$LOAXA" log --db "$DB" --from 2026-01-10 --to 2026-01-10 --format csv &&
+    grep_in "$T_TMP/out" ',missed,plan,' vi-csv-keywords
 t_done

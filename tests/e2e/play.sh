@@ -42,10 +42,7 @@ expect_rc 0 "$LOAXA" play --device null --no-normalize "$A/sweep.wav" &&
 ok "null and file outputs"
 
 # ---- the real sound path ----
-if ! pulse_start; then
-    echo "SKIP: PulseAudio is not available for the sound-path part"
-    t_done
-fi
+pulse_require "the sound-path part"
 expect_rc 0 "$LOAXA" devices && grep_in "$T_TMP/out" '^\* +[0-9]+ +ALSA' devices-default
 
 # check_airing NAME FILE: plays FILE on the default device while recording

@@ -5,7 +5,7 @@
 #
 #   . "$SRCDIR/tests/e2e/lib.sh"; . "$SRCDIR/tests/e2e/pulse.sh"
 #   t_setup
-#   pulse_start || { echo "SKIP: no PulseAudio"; exit 77; }
+#   pulse_require "the sound path"   # or: pulse_start || ... (see pulse_require)
 #   pulse_record "$T_TMP/rec.raw"     # records the sink monitor in the background
 #   "$LOAXA" play --device default file.wav
 #   pulse_record_stop                 # the recording and rec.raw.t0 are complete
@@ -27,12 +27,17 @@
 # doc/audio-timing.md explains both corrections.
 
 PULSE_RUN=
+PULSE_WHY=
 PULSE_REC_PID=
 PULSE_KEEP_PID=
 PULSE_TRAPPED=
 
 pulse_start() {
-    command -v pulseaudio >/dev/null && command -v parec >/dev/null || return 1
+    PULSE_WHY=
+    local b
+    for b in pulseaudio parec pactl; do
+        command -v "$b" >/dev/null || { PULSE_WHY="$b is not installed (tools/deps.sh)"; return 1; }
+    done
     PULSE_RUN=$T_TMP/pulse
     mkdir -p "$PULSE_RUN/xdg" "$PULSE_RUN/state" "$PULSE_RUN/home"
     chmod 700 "$PULSE_RUN/xdg"
@@ -51,11 +56,12 @@ CONF
         --use-pid-file=yes --log-target=file:"$PULSE_RUN/pulse.log" \
         --load="module-null-sink sink_name=loa rate=48000 channels=2 format=s16le" \
         --load="module-native-protocol-unix auth-anonymous=1 socket=$PULSE_RUN/pulse.sock" \
-        >/dev/null 2>&1 || return 1
+        >/dev/null 2>&1 || { PULSE_WHY="pulseaudio -D failed"; return 1; }
     export PULSE_SERVER=unix:$PULSE_RUN/pulse.sock
     local i
     for i in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-    pactl set-default-sink loa >/dev/null 2>&1 || { pulse_stop; return 1; }
+    pactl set-default-sink loa >/dev/null 2>&1 ||
+        { PULSE_WHY="the server did not answer (pactl)"; pulse_stop; return 1; }
     # An idle null sink runs with 2 s of latency and takes a player's data in
     # bursts, which a sound card never does. A low-latency reader on its
     # monitor for the whole session makes it keep time like a card.
@@ -68,6 +74,24 @@ CONF
         PULSE_TRAPPED=1
     fi
     return 0
+}
+
+# pulse_require WHAT: pulse_start, or the test ends. In CI (CI=true) a sound
+# server that cannot be started is a failure: a skip there would let the
+# sound-path tests pass without ever playing a frame. Elsewhere (a desk
+# without PulseAudio) the test is skipped (77) with the reason; failures
+# already counted still fail it.
+pulse_require() {
+    pulse_start && return 0
+    local log=${PULSE_RUN:+$PULSE_RUN/pulse.log}
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: CI=true and no PulseAudio for ${1:-this test}: ${PULSE_WHY:-unknown}" >&2
+        [ -n "$log" ] && [ -s "$log" ] && tail -15 "$log" | sed 's/^/  pulse: /' >&2
+        exit 1
+    fi
+    [ "${T_FAILS:-0}" -eq 0 ] || { echo "$T_FAILS failure(s)"; exit 1; }
+    echo "SKIP: no PulseAudio for ${1:-this test}: ${PULSE_WHY:-unknown} (with CI=true this fails)"
+    exit 77
 }
 
 pulse_stop() {

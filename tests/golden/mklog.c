@@ -20,6 +20,7 @@
 #include "aslog/aslog.h"
 #include "core/hash.h"
 #include "core/paths.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "plan/plan.h"
 
@@ -95,30 +96,32 @@ static void write_occurrence(struct aslog *log, const struct plan_occurrence *o,
     int k = (int)(i % 29);
     if (o->cancelled) {
         r.status = ASLOG_CANCELLED;
-        r.reason = "cancelled in the plan";
+        r.reason = ""; /* STATUS:CANCELLED, as loaxad writes it */
         check(aslog_record(log, &r), "record cancelled");
     } else if (k == 5) {
         check(aslog_begin(log, &r, &id), "begin");
-        check(aslog_finish(log, id, ASLOG_FAILED, "no output device", -1, -1, 0, 0),
+        check(aslog_finish(log, id, ASLOG_FAILED, REASON_NO_DEVICE, -1, -1, 0, 0),
               "finish failed");
         r.status = ASLOG_MISSED;
-        r.reason = "could not start within 10 minutes";
+        r.reason = REASON_GRACE;
         check(aslog_record(log, &r), "record missed");
     } else if (k == 9) {
         r.status = ASLOG_MISSED;
-        r.reason = "could not start within 10 minutes";
+        r.reason = REASON_GRACE;
         check(aslog_record(log, &r), "record missed");
     } else if (k == 13) {
         check(aslog_begin(log, &r, &id), "begin");
-        check(aslog_finish(log, id, ASLOG_INTERRUPTED, "preempted by emergency", s, s + 400,
+        check(aslog_finish(log, id, ASLOG_INTERRUPTED, REASON_PREEMPTED, s, s + 400,
                            400, 0), "finish interrupted");
         check(aslog_begin(log, &r, &id), "begin again");
         check(aslog_finish(log, id, ASLOG_AIRED, "", s + 60000, s + 60000 + played, played,
                            0), "finish restart");
     } else if (k == 17) {
         check(aslog_begin(log, &r, &id), "begin");
-        check(aslog_finish(log, id, ASLOG_INTERRUPTED, "stopped by operator", s, s + 250,
-                           250, 1), "finish stopped");
+        char why[128];
+        reason_with(why, sizeof why, REASON_OPERATOR, "uid:1000(canbo)");
+        check(aslog_finish(log, id, ASLOG_INTERRUPTED, why, s, s + 250, 250, 1),
+              "finish stopped");
     } else if (k == 21) {
         r.actual_start_ms = s;
         r.played_ms = 500;

@@ -14,22 +14,20 @@
 
 #include "aslog/aslog.h"
 #include "core/util.h"
+#include "unit.h"
 
 static char dir[64];
 static char path[128];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/loaxa-aslog-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    unit_tmpdir(dir, sizeof dir, "aslog");
     snprintf(path, sizeof path, "%s/log.db", dir);
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    unit_rmtree(dir);
 }
 
 static struct aslog *open_log(void)
@@ -466,8 +464,9 @@ START_TEST(test_read_while_writing)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("aslog");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -483,9 +482,5 @@ int main(void)
     tcase_add_test(tc, test_migrations);
     tcase_add_test(tc, test_read_while_writing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

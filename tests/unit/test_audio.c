@@ -22,6 +22,7 @@
 #include "audio/ring.h"
 #include "core/util.h"
 #include "test_audio_util.h"
+#include "unit.h"
 
 /* ---- ring ---- */
 
@@ -442,6 +443,41 @@ START_TEST(test_play_start_at)
 }
 END_TEST
 
+START_TEST(test_play_disarm)
+{
+    /* an armed programme taken back before its first sample ends with
+     * nothing played; once its first sample is out it cannot be */
+    char *src = tmp_path("disarm.wav");
+    write_sine(src, 48000, 1, 0.5, 440, -20.0, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    struct player_opts o = test_opts("null");
+    struct player *p;
+    char err[512];
+    ck_assert_int_eq(player_new(&o, &p, err, sizeof err), 0);
+    const char *files[] = {src};
+    ck_assert_int_eq(player_prepare(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, wall_ms() + 600), 0);
+    ck_assert(player_disarm(p));
+    struct player_report rep;
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_STOPPED);
+    ck_assert_int_eq(rep.frames_played, 0);
+    ck_assert_int_eq(rep.first_frame_ms, -1);
+    /* started: it goes on to its end */
+    ck_assert_int_eq(player_prepare(p, files, 1, 0, err, sizeof err), 0);
+    ck_assert_int_eq(player_start_at(p, wall_ms() + 200), 0);
+    int64_t first = -1, played = 0;
+    for (int i = 0; i < 300 && !player_progress(p, &first, &played); i++)
+        usleep(10000);
+    ck_assert_int_ge(first, 0);
+    ck_assert(!player_disarm(p));
+    wait_end(p, &rep);
+    ck_assert_int_eq(rep.end, PLAYER_FINISHED);
+    ck_assert_int_eq(rep.frames_played, 24000);
+    player_free(p);
+    rm_tmp(src);
+}
+END_TEST
+
 START_TEST(test_play_output_formats)
 {
     /* a mono null device downmixes; a 44.1 kHz one resamples to it */
@@ -599,8 +635,9 @@ START_TEST(test_slow_close)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("audio");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
@@ -617,6 +654,7 @@ int main(void)
     tcase_add_test(tc, test_play_signature_tune);
     tcase_add_test(tc, test_play_stop_fades);
     tcase_add_test(tc, test_play_start_at);
+    tcase_add_test(tc, test_play_disarm);
     tcase_add_test(tc, test_play_output_formats);
     tcase_add_test(tc, test_device_lost);
     tcase_add_test(tc, test_no_device);
@@ -624,9 +662,5 @@ int main(void)
     tcase_add_test(tc, test_prepare_async_cancel);
     tcase_add_test(tc, test_slow_close);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

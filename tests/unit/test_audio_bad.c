@@ -18,6 +18,7 @@
 #include "audio/probe.h"
 #include "core/util.h"
 #include "test_audio_util.h"
+#include "unit.h"
 
 static void write_bytes(const char *path, const void *data, size_t n)
 {
@@ -369,8 +370,9 @@ START_TEST(test_rewritten_while_playing)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("audio_bad");
     TCase *tc = tcase_create("bad");
     tcase_set_timeout(tc, 120);
@@ -390,9 +392,5 @@ int main(void)
     tcase_add_test(tc, test_deleted_while_playing);
     tcase_add_test(tc, test_rewritten_while_playing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

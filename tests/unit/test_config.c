@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "unit.h"
 
 static char *write_tmp(const char *text)
 {
@@ -148,8 +149,9 @@ START_TEST(test_time_parse_format)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_defaults);
@@ -159,9 +161,5 @@ int main(void)
     tcase_add_test(tc, test_text_width);
     tcase_add_test(tc, test_time_parse_format);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -17,6 +17,7 @@
 
 #include "core/util.h"
 #include "ctl/ctl.h"
+#include "unit.h"
 
 START_TEST(test_parse_format)
 {
@@ -86,8 +87,7 @@ static void pair_open(struct pair *p)
 {
     char err[512];
     bool refused;
-    strcpy(p->dir, "/tmp/loaxa-ctl-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(p->dir));
+    unit_tmpdir(p->dir, sizeof p->dir, "ctl");
     p->path = xasprintf("%s/ctl.sock", p->dir);
     p->lfd = ctl_listen(p->path, NULL, err, sizeof err);
     ck_assert_msg(p->lfd >= 0, "%s", err);
@@ -108,7 +108,7 @@ static void pair_close(struct pair *p)
         close(p->cfd);
     close(p->lfd);
     unlink(p->path);
-    rmdir(p->dir);
+    unit_rmtree(p->dir);
     free(p->path);
 }
 
@@ -262,8 +262,8 @@ static void *serve_unread(void *ud)
 
 START_TEST(test_call_reset_after_answer)
 {
-    char dir[] = "/tmp/loaxa-ctl-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char dir[32];
+    unit_tmpdir(dir, sizeof dir, "ctl");
     char *path = xasprintf("%s/ctl.sock", dir);
     char err[512];
     struct server sv = {0};
@@ -282,15 +282,15 @@ START_TEST(test_call_reset_after_answer)
     free(text);
     close(sv.lfd);
     unlink(path);
-    rmdir(dir);
+    unit_rmtree(dir);
     free(path);
 }
 END_TEST
 
 START_TEST(test_socket_roundtrip)
 {
-    char dir[] = "/tmp/loaxa-ctl-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char dir[32];
+    unit_tmpdir(dir, sizeof dir, "ctl");
     char *path = xasprintf("%s/ctl.sock", dir);
     char err[512];
     struct server sv = {0};
@@ -327,7 +327,7 @@ START_TEST(test_socket_roundtrip)
     /* no daemon at all: the client says so */
     ck_assert_int_eq(ctl_call(path, &r, 1000, &ok, &text, err, sizeof err), -ENOENT);
     ck_assert_ptr_nonnull(strstr(err, "is the daemon running"));
-    rmdir(dir);
+    unit_rmtree(dir);
     free(path);
 }
 END_TEST
@@ -336,8 +336,8 @@ END_TEST
  * client gives up after its timeout instead of blocking in connect(). */
 START_TEST(test_call_wedged)
 {
-    char dir[] = "/tmp/loaxa-ctl-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char dir[32];
+    unit_tmpdir(dir, sizeof dir, "ctl");
     char *path = xasprintf("%s/ctl.sock", dir);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
@@ -367,13 +367,14 @@ START_TEST(test_call_wedged)
         close(fill[i]);
     close(lfd);
     unlink(path);
-    rmdir(dir);
+    unit_rmtree(dir);
     free(path);
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    opts->nofork = true;
     Suite *su = suite_create("ctl");
     TCase *tc = tcase_create("protocol");
     tcase_add_test(tc, test_parse_format);
@@ -385,10 +386,5 @@ int main(void)
     tcase_add_test(tc, test_socket_roundtrip);
     tcase_add_test(tc, test_call_wedged);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return su;
 }

@@ -14,7 +14,8 @@
 #include "aslog/aslog.h"
 #include "core/hash.h"
 #include "daemon/hasher.h"
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
+#include "unit.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_ABCD "88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589"
@@ -24,8 +25,7 @@ static char file[128], fifo[128];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/loaxa-hasher-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    unit_tmpdir(dir, sizeof dir, "hasher");
     snprintf(file, sizeof file, "%s/a.wav", dir);
     snprintf(fifo, sizeof fifo, "%s/pipe.wav", dir);
     FILE *f = fopen(file, "w");
@@ -37,9 +37,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    unit_rmtree(dir);
 }
 
 static int wait_known(struct hasher *h, const char *path, char hex[65])
@@ -138,7 +136,7 @@ START_TEST(test_row_completed_later)
                            .audio = audio, .n_audio = 1};
     struct sched_entry e = {.key = "u/20260101T000000Z", .item = &it,
                             .start_ms = 1767225600000, .end_ms = 1767225660000,
-                            .source = ASLOG_SOURCE_PLAN};
+                            .source = SCHED_SOURCE_PLAN};
     known_now = 0;
     int64_t id = -1;
     ck_assert_int_eq(airlog_begin(al, &e, "null", "", &id), 0);
@@ -157,8 +155,9 @@ START_TEST(test_row_completed_later)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("hasher");
     TCase *tc = tcase_create("hasher");
     tcase_set_timeout(tc, 20);
@@ -168,9 +167,5 @@ int main(void)
     tcase_add_test(tc, test_free_while_hashing);
     tcase_add_test(tc, test_row_completed_later);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -13,22 +13,20 @@
 
 #include "aslog/aslog.h"
 #include "daemon/journal.h"
+#include "unit.h"
 
 static char dir[64];
 static char path[128];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/loaxa-journal-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    unit_tmpdir(dir, sizeof dir, "journal");
     snprintf(path, sizeof path, "%s/log.db.journal", dir);
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    unit_rmtree(dir);
 }
 
 static struct journal *open_j(void)
@@ -242,8 +240,9 @@ START_TEST(test_not_a_file)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *s = suite_create("journal");
     TCase *tc = tcase_create("journal");
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -253,9 +252,5 @@ int main(void)
     tcase_add_test(tc, test_long_strings_cut);
     tcase_add_test(tc, test_not_a_file);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

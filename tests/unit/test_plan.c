@@ -4,6 +4,7 @@
  * giving the same answers whatever order windows are asked in. */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "core/util.h"
 #include "plan/check.h"
 #include "plan/plan.h"
+#include "unit.h"
 
 #define PLANS FIXTURES "/plans"
 #define HCM "Asia/Ho_Chi_Minh"
@@ -267,7 +269,7 @@ START_TEST(test_broken_lines)
     expect_errors("unknown-tzid.ics", tz, 1);
     static const struct want_line ds[] = {{0, 14, "DTSTART"}};
     expect_errors("missing-dtstart.ics", ds, 1);
-    static const struct want_line em[] = {{0, 0, "empty"}};
+    static const struct want_line em[] = {{0, 1, "empty"}};
     expect_errors("empty.ics", em, 1);
     static const struct want_line bi[] = {{0, 1, "not iCalendar"}};
     expect_errors("binary.ics", bi, 1);
@@ -786,8 +788,309 @@ START_TEST(test_folder_confined)
 }
 END_TEST
 
-int main(void)
+
+/* Outlook's "high importance" is PRIORITY:1: an emergency, with a warning
+ * at its line; station.emergency_from_priority = no makes it priority. */
+START_TEST(test_outlook_priority)
 {
+    const char *path = PLANS "/outlook.ics";
+    for (int off = 0; off < 2; off++) {
+        struct plan_options o = {.default_tz = HCM, .no_emergency_from_priority = off};
+        struct plan *p = plan_load(&path, 1, &o, NULL);
+        ck_assert_ptr_nonnull(p);
+        const struct plan_item *hi = NULL;
+        for (size_t i = 0; i < plan_item_count(p); i++)
+            if (plan_item_at(p, i)->priority == 1)
+                hi = plan_item_at(p, i);
+        ck_assert_ptr_nonnull(hi);
+        ck_assert_int_eq(hi->level, off ? PLAN_LEVEL_PRIORITY : PLAN_LEVEL_EMERGENCY);
+        if (off != !has_diag(p, 72, PLAN_WARNING, "Outlook"))
+            dump_diags(p);
+        ck_assert(off == !has_diag(p, 72, PLAN_WARNING, "Outlook"));
+        ck_assert_uint_eq(plan_error_count(p), 0);
+        plan_free(p);
+    }
+    /* not from Outlook: PRIORITY:1 is an emergency without a word */
+    struct plan *p = load_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                               "BEGIN:VEVENT\r\nUID:e@t\r\nDTSTAMP:20260101T000000Z\r\n"
+                               "DTSTART:20260301T010000Z\r\nPRIORITY:1\r\n"
+                               "ATTACH:a.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    ck_assert_int_eq(plan_find_uid(p, "e@t")->level, PLAN_LEVEL_EMERGENCY);
+    ck_assert(!has_diag(p, 8, PLAN_WARNING, NULL));
+    plan_free(p);
+}
+END_TEST
+
+static struct plan *load_event(const char *lines)
+{
+    char *text = xasprintf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                           "BEGIN:VEVENT\r\nUID:x@t\r\nDTSTAMP:20260101T000000Z\r\n"
+                           "%sATTACH:a.wav\r\nEND:VEVENT\r\n"
+                           "BEGIN:VEVENT\r\nUID:ok@t\r\nDTSTAMP:20260101T000000Z\r\n"
+                           "DTSTART:20260301T010000Z\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+                           "END:VCALENDAR\r\n", lines);
+    struct plan *p = load_text(text);
+    free(text);
+    ck_assert_ptr_nonnull(plan_find_uid(p, "ok@t"));
+    return p;
+}
+
+/* An all-day event has no airing time: an error at DTSTART, left out. */
+START_TEST(test_all_day_refused)
+{
+    struct plan *p = load_event("DTSTART;VALUE=DATE:20260301\r\n");
+    ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+    ck_assert(has_diag(p, 7, PLAN_ERROR, "give it one"));
+    plan_free(p);
+    p = load_event("DTSTART:20260301\r\nRRULE:FREQ=DAILY\r\n");
+    ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+    ck_assert(has_diag(p, 7, PLAN_ERROR, "all-day"));
+    plan_free(p);
+}
+END_TEST
+
+/* 30 February and hour 25: errors at the property's own line saying what
+ * does not exist, not "bad RRULE" on the RRULE line. */
+START_TEST(test_impossible_times)
+{
+    struct plan *p = load_event("DTSTART;TZID=Asia/Ho_Chi_Minh:20260230T063000\r\n"
+                                "RRULE:FREQ=WEEKLY\r\n");
+    ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+    if (!has_diag(p, 7, PLAN_ERROR, "2026-02 has no day 30"))
+        dump_diags(p);
+    ck_assert(has_diag(p, 7, PLAN_ERROR, "2026-02 has no day 30"));
+    ck_assert(!has_diag(p, 8, PLAN_ERROR, NULL));
+    plan_free(p);
+    p = load_event("DTSTART:20260301T250000\r\nRRULE:FREQ=DAILY\r\n");
+    ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+    ck_assert(has_diag(p, 7, PLAN_ERROR, "25:00:00 does not exist"));
+    ck_assert(!has_diag(p, 8, PLAN_ERROR, NULL));
+    plan_free(p);
+    p = load_event("DTSTART:20260301T060000Z\r\nDTEND:20260229T063000Z\r\n");
+    ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+    ck_assert(has_diag(p, 8, PLAN_ERROR, "DTEND: \"20260229T063000Z\": 2026-02 has no day 29"));
+    plan_free(p);
+    p = load_event("DTSTART:20280229T060000Z\r\n"); /* a leap day exists */
+    ck_assert_ptr_nonnull(plan_find_uid(p, "x@t"));
+    plan_free(p);
+}
+END_TEST
+
+/* EXDATE/RDATE values in the wrong form: an error at their line, the item
+ * left out (libical reads some of them as another date, silently). */
+START_TEST(test_exdate_rdate_forms)
+{
+    static const struct {
+        const char *line, *needle;
+    } bad[] = {
+        {"EXDATE:2026-03-03\r\n", "not a date-time"},
+        {"EXDATE;TZID=Asia/Ho_Chi_Minh:20260303T0630\r\n", "20260303T0630"}, /* libical's */
+        {"EXDATE;TZID=Asia/Ho_Chi_Minh:20260303T063000,20260304T0630\r\n", "20260304T0630"},
+        {"EXDATE;VALUE=DATE:2026-03-03\r\n", "not a date"},
+        {"EXDATE:20260303\r\n", "VALUE=DATE"},
+        {"EXDATE:20260231T063000Z\r\n", "no day 31"},
+        {"RDATE:20260305T0630Z\r\n", "20260305T0630Z"}, /* libical's */
+        {"RDATE;VALUE=PERIOD:20260230T063000Z/PT15M\r\n", "no day 30"},
+        {"RDATE:20260305T063000Z,2026-03-06T06:30:00Z\r\n", "not a date-time"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *lines = xasprintf("DTSTART;TZID=Asia/Ho_Chi_Minh:20260301T063000\r\n"
+                                "RRULE:FREQ=DAILY\r\n%s", bad[i].line);
+        struct plan *p = load_event(lines);
+        if (plan_find_uid(p, "x@t") || !has_diag(p, 9, PLAN_ERROR, bad[i].needle)) {
+            fprintf(stderr, "%s", bad[i].line);
+            dump_diags(p);
+        }
+        ck_assert_ptr_null(plan_find_uid(p, "x@t"));
+        ck_assert(has_diag(p, 9, PLAN_ERROR, bad[i].needle));
+        plan_free(p);
+        free(lines);
+    }
+    static const char *good[] = {
+        "EXDATE;TZID=Asia/Ho_Chi_Minh:20260303T063000,20260304T063000\r\n",
+        "EXDATE;VALUE=DATE:20260303,20260304\r\n",
+        "EXDATE:20260302T233000Z\r\n",
+        "RDATE;VALUE=PERIOD:20260305T003000Z/PT15M,20260306T003000Z/20260306T004500Z\r\n",
+        "RDATE;VALUE=DATE-TIME:20260305T003000Z\r\n",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        char *lines = xasprintf("DTSTART;TZID=Asia/Ho_Chi_Minh:20260301T063000\r\n"
+                                "RRULE:FREQ=DAILY\r\n%s", good[i]);
+        struct plan *p = load_event(lines);
+        if (plan_error_count(p)) {
+            fprintf(stderr, "%s", good[i]);
+            dump_diags(p);
+        }
+        ck_assert_uint_eq(plan_error_count(p), 0);
+        ck_assert_ptr_nonnull(plan_find_uid(p, "x@t"));
+        plan_free(p);
+        free(lines);
+    }
+}
+END_TEST
+
+/* Empty and whitespace-only files: an error at line 1. */
+START_TEST(test_empty_line_one)
+{
+    static const char *texts[] = {"", " \r\n\t\r\n\n"};
+    for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+        struct plan *p = load_text(texts[i]);
+        ck_assert(has_diag(p, 1, PLAN_ERROR, "empty"));
+        plan_free(p);
+    }
+}
+END_TEST
+
+/* Items whose every airing is before the check's from-date: a warning at
+ * DTSTART; items with an airing later (rule without end, UNTIL or COUNT
+ * reaching it, an RDATE) none. */
+START_TEST(test_check_past)
+{
+    struct plan *p = load_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:once@t\r\nDTSTART:20250301T010000Z\r\nATTACH:a.wav\r\n" /* 6 */
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:until@t\r\nDTSTART:20250301T010000Z\r\n" /* 11 */
+        "RRULE:FREQ=DAILY;UNTIL=20251231T010000Z\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:count@t\r\nDTSTART:20250301T010000Z\r\n" /* 17 */
+        "RRULE:FREQ=DAILY;COUNT=10\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:forever@t\r\nDTSTART:20250301T010000Z\r\n"
+        "RRULE:FREQ=DAILY\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:count-late@t\r\nDTSTART:20250301T010000Z\r\n"
+        "RRULE:FREQ=MONTHLY;COUNT=20\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:rdate@t\r\nDTSTART:20250301T010000Z\r\n"
+        "RDATE:20260401T010000Z\r\nATTACH:a.wav\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:future@t\r\nDTSTART:20260401T010000Z\r\nATTACH:a.wav\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    ck_assert_uint_eq(plan_error_count(p), 0);
+    struct plan_check_options co = {.audio_root = FIXTURES "/audio", .hours_start_min = 0,
+                                    .hours_end_min = 1440, .from_ms = T("2026-01-01Z"),
+                                    .to_ms = T("2026-02-01Z"), .gap_max_s = 60};
+    plan_check(p, &co);
+    int past = 0;
+    for (size_t i = 0; i < plan_diag_count(p); i++)
+        past += strstr(plan_diag(p, i)->message, "in the past") != NULL;
+    if (past != 3)
+        dump_diags(p);
+    ck_assert(has_diag(p, 6, PLAN_WARNING, "every airing of"));
+    ck_assert(has_diag(p, 11, PLAN_WARNING, "every airing of"));
+    ck_assert(has_diag(p, 17, PLAN_WARNING, "every airing of"));
+    ck_assert_int_eq(past, 3);
+    plan_free(p);
+}
+END_TEST
+
+/* Calendar clients' links for a recording: the file of that name under
+ * the audio root (at the root first, then in its folders), never fetched;
+ * not found or found twice is refused; check says which file was chosen. */
+START_TEST(test_attach_links)
+{
+    char root[4096], err[512], *abs = NULL;
+    ck_assert_ptr_nonnull(realpath(FIXTURES "/audio", root));
+    char *tone = xasprintf("%s/test/tone.wav", root);
+    static const char *links[] = {
+        "https://drive.google.com/files/d/tone.wav?usp=sharing",
+        "http://example.com/a%20b/t%6Fne.wav#x",
+        "file:///C:/Users/Can%20bo/Music/tone.wav",
+        "file:///home/someone/tone.wav",
+        "C:\\Users\\Can bo\\Music\\tone.wav",
+        "\\\\server\\share\\tone.wav",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+        int rc = paths_resolve_audio(root, links[i], &abs, err, sizeof err);
+        ck_assert_msg(rc == 0, "%s: %s", links[i], err);
+        ck_assert_str_eq(abs, tone);
+        free(abs);
+    }
+    /* the very file, when a file:// URL points inside the root */
+    char *fu = xasprintf("file://%s/test/long.wav", root);
+    ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), 0);
+    ck_assert(strstr(abs, "/test/long.wav") != NULL);
+    free(abs), free(fu);
+    /* a ".." in it: judged by the name alone (long.wav is in test/, found) */
+    fu = xasprintf("file://%s/test/../test/long.wav", root);
+    ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), 0);
+    ck_assert(strstr(abs, "/test/long.wav") != NULL);
+    free(abs), free(fu);
+    fu = xasprintf("file://%s/../audio/test/x/../../../../etc/passwd", root);
+    ck_assert_int_eq(paths_resolve_audio(root, fu, &abs, err, sizeof err), -EACCES);
+    ck_assert_ptr_null(abs);
+    free(fu);
+    static const struct {
+        const char *rel, *needle;
+    } refused[] = {
+        {"http://example.com/ban-tin/mot-cua.mp3", "never fetched"},
+        {"https://example.com/", "names no file"},
+        {"https://example.com/a/..", "names no file"},
+        {"https://example.com/a/%2e%2e", "names no file"},
+        {"https://example.com/a%2Fb.wav", "names no file"},
+        {"cid:part1@example.com", "URL"},
+        {"ftp://example.com/tone.wav", "URL"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+        int rc = paths_resolve_audio(root, refused[i].rel, &abs, err, sizeof err);
+        ck_assert_msg(rc == -EACCES && strstr(err, refused[i].needle), "%s: %d %s",
+                      refused[i].rel, rc, err);
+        ck_assert_ptr_null(abs);
+    }
+    /* one name in two folders: ambiguous; at the root it wins */
+    char dir[] = "/tmp/loaxa-links-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *a = xasprintf("%s/a", dir), *b = xasprintf("%s/b", dir);
+    char *fa = xasprintf("%s/x.wav", a), *fb = xasprintf("%s/x.wav", b);
+    char *fr = xasprintf("%s/x.wav", dir);
+    ck_assert_int_eq(mkdir(a, 0700), 0);
+    ck_assert_int_eq(mkdir(b, 0700), 0);
+    fclose(fopen(fa, "w"));
+    ck_assert_int_eq(paths_resolve_audio(dir, "https://h/x.wav", &abs, err, sizeof err), 0);
+    ck_assert(strstr(abs, "/a/x.wav") != NULL);
+    free(abs);
+    fclose(fopen(fb, "w"));
+    ck_assert_int_eq(paths_resolve_audio(dir, "https://h/x.wav", &abs, err, sizeof err),
+                     -EACCES);
+    ck_assert_msg(strstr(err, "more than one folder") && strstr(err, "a/x.wav") &&
+                  strstr(err, "b/x.wav"), "%s", err);
+    fclose(fopen(fr, "w"));
+    ck_assert_int_eq(paths_resolve_audio(dir, "https://h/x.wav", &abs, err, sizeof err), 0);
+    ck_assert_str_eq(abs + strlen(abs) - 6, "/x.wav");
+    ck_assert(strstr(abs, "/a/") == NULL && strstr(abs, "/b/") == NULL);
+    free(abs);
+    unlink(fa), unlink(fb), unlink(fr), rmdir(a), rmdir(b), rmdir(dir);
+    free(a), free(b), free(fa), free(fb), free(fr);
+
+    /* in a plan: loaded, and check names the file chosen */
+    char *text = xasprintf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                           "BEGIN:VEVENT\r\nUID:g@t\r\nDTSTART:20260301T010000Z\r\n"
+                           "ATTACH;FMTTYPE=audio/wav:https://drive.google.com/x/tone.wav\r\n"
+                           "END:VEVENT\r\n"
+                           "BEGIN:VEVENT\r\nUID:d@t\r\nDTSTART:20260302T010000Z\r\n"
+                           "ATTACH;FILENAME=\"long.wav\";FMTTYPE=audio/wav:https://drive.google"
+                           ".com/file/d/1aB/view?usp=drive_web\r\n"
+                           "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    char *path = write_tmp(text);
+    struct plan *p = load1(path, root);
+    ck_assert_ptr_nonnull(plan_find_uid(p, "g@t"));
+    struct plan_check_options co = {.audio_root = root, .hours_start_min = 0,
+                                    .hours_end_min = 1440, .from_ms = T("2026-01-01Z"),
+                                    .to_ms = T("2026-04-01Z"), .gap_max_s = 60};
+    ck_assert_int_eq(plan_check(p, &co), 0);
+    char *want = xasprintf("the recording aired is the file %s", tone);
+    if (!has_diag(p, 7, PLAN_WARNING, want))
+        dump_diags(p);
+    ck_assert(has_diag(p, 7, PLAN_WARNING, want));
+    /* Google's Drive links: the file named by FILENAME */
+    ck_assert_ptr_nonnull(plan_find_uid(p, "d@t"));
+    ck_assert(has_diag(p, 12, PLAN_NOTE, "\"long.wav\""));
+    ck_assert(has_diag(p, 12, PLAN_WARNING, "/test/long.wav"));
+    plan_free(p);
+    unlink(path);
+    free(path), free(text), free(want), free(tone);
+}
+END_TEST
+
+Suite *unit_suite(struct unit_opts *opts)
+{
+    (void)opts;
     Suite *s = suite_create("plan");
     TCase *tc = tcase_create("plan");
     tcase_set_timeout(tc, 120);
@@ -812,10 +1115,13 @@ int main(void)
     tcase_add_test(tc, test_fuzz);
     tcase_add_test(tc, test_folder_confined);
     tcase_add_test(tc, test_attach_absolute);
+    tcase_add_test(tc, test_outlook_priority);
+    tcase_add_test(tc, test_all_day_refused);
+    tcase_add_test(tc, test_impossible_times);
+    tcase_add_test(tc, test_exdate_rdate_forms);
+    tcase_add_test(tc, test_empty_line_one);
+    tcase_add_test(tc, test_check_past);
+    tcase_add_test(tc, test_attach_links);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

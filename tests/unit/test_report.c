@@ -14,21 +14,19 @@
 #include "core/util.h"
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "unit.h"
 
 static char dir[64], path[128];
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/loaxa-report-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    unit_tmpdir(dir, sizeof dir, "report");
     snprintf(path, sizeof path, "%s/log.db", dir);
 }
 
 static void teardown(void)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    unit_rmtree(dir);
 }
 
 static int64_t t(const char *s)
@@ -343,8 +341,9 @@ START_TEST(test_labels)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     setenv("TZ", "Asia/Ho_Chi_Minh", 1);
     Suite *s = suite_create("report");
     TCase *tc = tcase_create("count");
@@ -354,9 +353,5 @@ int main(void)
     tcase_add_test(tc, test_format_errors);
     tcase_add_test(tc, test_labels);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "report/period.h"
+#include "unit.h"
 
 static struct report_period parse_ok(const char *spec, enum config_cutoff c)
 {
@@ -130,8 +131,9 @@ START_TEST(test_days_in_month)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     setenv("TZ", "Asia/Ho_Chi_Minh", 1);
     Suite *s = suite_create("report_period");
     TCase *tc = tcase_create("period");
@@ -141,9 +143,5 @@ int main(void)
     tcase_add_test(tc, test_bad);
     tcase_add_test(tc, test_days_in_month);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

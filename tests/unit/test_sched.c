@@ -10,7 +10,8 @@
 #include "core/clock.h"
 #include "core/util.h"
 #include "sched/sched.h"
-#include "sched/simrun.h"
+#include "sim/simrun.h"
+#include "unit.h"
 
 #define T0 1800000000000LL /* an arbitrary instant, ms */
 #define SEC 1000LL
@@ -126,7 +127,7 @@ static struct sched_opts opts(void)
     o.grace_ms = 10 * MIN;
     o.prepare_ms = 5 * SEC;
     o.fade_ms = 1 * SEC;
-    o.preempt = CONFIG_PREEMPT_DROP;
+    o.preempt = SCHED_CUT_DROP;
     o.require_approval = true;
     o.boot_ms = T0 - 3600 * SEC;
     return o;
@@ -227,7 +228,7 @@ START_TEST(test_collision_back_to_back)
 }
 END_TEST
 
-static char *emergency_run(enum config_preempt policy)
+static char *emergency_run(enum sched_cut_policy policy)
 {
     struct plan_item n = mkitem("n", PLAN_LEVEL_NORMAL, true);
     struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
@@ -240,17 +241,17 @@ static char *emergency_run(enum config_preempt policy)
 
 START_TEST(test_emergency_policies)
 {
-    char *tr = emergency_run(CONFIG_PREEMPT_DROP);
+    char *tr = emergency_run(SCHED_CUT_DROP);
     /* the cut begins one fade before the emergency, which starts on time */
     ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
                          "+40 start e/40\n+40 cut n/10\n+100 end e/40\n");
     free(tr);
-    tr = emergency_run(CONFIG_PREEMPT_RESTART);
+    tr = emergency_run(SCHED_CUT_RESTART);
     ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
                          "+40 start e/40\n+40 cut n/10\n+40 prepare n/10\n+100 end e/40\n"
                          "+100 start n/10\n+160 end n/10\n");
     free(tr);
-    tr = emergency_run(CONFIG_PREEMPT_RESUME);
+    tr = emergency_run(SCHED_CUT_RESUME);
     ck_assert_str_eq(tr, "+5 prepare n/10\n+10 start n/10\n+35 prepare e/40\n"
                          "+40 start e/40\n+40 cut n/10\n+40 prepare n/10\n+100 end e/40\n"
                          "+100 start n/10 skip 30\n+130 end n/10\n");
@@ -352,7 +353,7 @@ START_TEST(test_adhoc_and_operator_stop)
     struct sched_entry *e1 = sched_add_adhoc(s, &a, PLAN_LEVEL_NORMAL, T0);
     struct sched_entry *e2 = sched_add_adhoc(s, &a, PLAN_LEVEL_EMERGENCY, T0);
     ck_assert_str_ne(e1->key, e2->key);
-    ck_assert_int_eq(e2->source, ASLOG_SOURCE_EMERGENCY);
+    ck_assert_int_eq(e2->source, SCHED_SOURCE_EMERGENCY);
     sched_next(s, T0, &act);
     ck_assert_int_eq(act.kind, SCHED_PREPARE);
     ck_assert_ptr_eq(act.entry, e2); /* higher level first */
@@ -894,8 +895,9 @@ START_TEST(test_jump_hold_confirmed)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(struct unit_opts *opts)
 {
+    (void)opts;
     Suite *su = suite_create("sched");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_on_time_in_order);
@@ -919,9 +921,5 @@ int main(void)
     tcase_add_test(tc, test_jump_hold_corrected);
     tcase_add_test(tc, test_jump_hold_confirmed);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return su;
 }

@@ -10,7 +10,12 @@
 #include <stdint.h>
 
 #include "aslog/aslog.h"
+#include "core/config.h"
 #include "sched/sched.h"
+
+/* The edge between the core's enums and the log's and the settings'. */
+enum aslog_source airlog_source(enum sched_source s);
+enum sched_cut_policy airlog_cut_policy(enum config_preempt p);
 
 struct airlog;
 

@@ -1,7 +1,7 @@
 /* The virtual player for simulate and tests: a programme starts when asked
  * (or at once when late), lasts its duration, and an emergency's cut ends
  * it after the fade. Time jumps straight to the next thing that happens. */
-#include "sched/simrun.h"
+#include "sim/simrun.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* The simulation behind `loaxa simulate` (see simulate.h): sched + simrun
- * with a virtual player whose programmes last as long as their recordings
- * (probe_recording, cached), and airlog for the rows. */
-#include "sched/simulate.h"
+ * with a virtual player whose programmes last as long as the programme
+ * model says (programme_build, headers probed once), and airlog for the
+ * rows. */
+#include "sim/simulate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,14 +11,16 @@
 
 #include "audio/probe.h"
 #include "core/i18n.h"
-#include "core/paths.h"
+#include "core/reasons.h"
 #include "core/util.h"
-#include "sched/airlog.h"
-#include "sched/simrun.h"
+#include "airlog/airlog.h"
+#include "programme/programme.h"
+#include "sim/simrun.h"
 
 struct dur_cache {
-    char *rel;
-    int64_t ms;          /* -1: cannot be read */
+    char *abs;
+    int rc;
+    struct probe_info pi;
     char why[256];
 };
 
@@ -32,60 +35,60 @@ struct sim {
         const struct sched_entry *e;
         int64_t id;
     } rows[4];               /* the rows on air: the cut one and the emergency */
+    char why[512];       /* the last failed programme's reason */
     int rc;              /* first write error */
     char *err;
     size_t errlen;
 };
 
-static const struct dur_cache *probe_cached(struct sim *sm, const char *rel)
+/* probe_recording, once per file: no time passes in a simulation. */
+static int probe_cached(void *ud, const char *abs, struct probe_info *pi, char *err,
+                        size_t errlen)
 {
-    for (size_t i = 0; i < sm->n_d; i++)
-        if (strcmp(sm->d[i].rel, rel) == 0)
-            return &sm->d[i];
-    if (sm->n_d == sm->cap_d) {
-        sm->cap_d = sm->cap_d ? sm->cap_d * 2 : 16;
-        sm->d = xrealloc(sm->d, sm->cap_d * sizeof *sm->d);
+    struct sim *sm = ud;
+    struct dur_cache *c = NULL;
+    for (size_t i = 0; i < sm->n_d && !c; i++)
+        if (strcmp(sm->d[i].abs, abs) == 0)
+            c = &sm->d[i];
+    if (!c) {
+        if (sm->n_d == sm->cap_d) {
+            sm->cap_d = sm->cap_d ? sm->cap_d * 2 : 16;
+            sm->d = xrealloc(sm->d, sm->cap_d * sizeof *sm->d);
+        }
+        c = &sm->d[sm->n_d++];
+        memset(c, 0, sizeof *c);
+        c->abs = xstrdup(abs);
+        c->rc = probe_recording(abs, &c->pi, c->why, sizeof c->why);
     }
-    struct dur_cache *c = &sm->d[sm->n_d++];
-    memset(c, 0, sizeof *c);
-    c->rel = xstrdup(rel);
-    char *abs = NULL;
-    struct probe_info pi;
-    if (paths_resolve_audio(sm->cfg->audio_root, rel, &abs, c->why, sizeof c->why) < 0 ||
-        probe_recording(abs, &pi, c->why, sizeof c->why) < 0)
-        c->ms = -1;
-    else
-        c->ms = pi.duration_ms;
-    free(abs);
-    return c;
+    *pi = c->pi;
+    snprintf(err, errlen, "%s", c->why);
+    return c->rc;
 }
 
+/* The programme's length as loaxad computes it (programme_build); one
+ * that cannot air, or whose recordings cannot be read, fails. */
 static int64_t sim_duration(void *ud, const struct sched_entry *e, const char **why)
 {
     struct sim *sm = ud;
-    const struct plan_item *it = e->item;
-    int64_t total = 0;
-    if (it->n_audio == 0) {
-        *why = _("no recordings");
+    struct programme_settings st = {sm->cfg->audio_root, sm->cfg->signature_tune};
+    struct programme p;
+    int64_t len;
+    if (e->item->n_audio == 0) { /* stored as the daemon stores it */
+        *why = REASON_NO_RECORDINGS;
         return -1;
     }
-    for (size_t i = 0; i < it->n_audio; i++) {
-        const struct dur_cache *c = probe_cached(sm, it->audio[i]);
-        if (c->ms < 0) {
-            *why = c->why;
-            return -1;
-        }
-        total += c->ms;
+    if (programme_build(e->item, &st, e->skip_ms, probe_cached, sm, &p, sm->why,
+                        sizeof sm->why) < 0) {
+        *why = sm->why;
+        return -1;
     }
-    /* the signature tune opens and closes the programme, as on air */
-    const char *sig = it->signature_tune ? it->signature_tune : sm->cfg->signature_tune;
-    if (sig && *sig && strcmp(sig, "none") != 0) {
-        const struct dur_cache *c = probe_cached(sm, sig);
-        if (c->ms > 0)
-            total += 2 * c->ms;
+    len = p.length_ms;
+    if (len < 0) {
+        snprintf(sm->why, sizeof sm->why, "%s", p.why);
+        *why = sm->why;
     }
-    total -= e->skip_ms;
-    return total > 0 ? total : 0;
+    programme_clear(&p);
+    return len;
 }
 
 static void note(struct sim *sm, int rc, enum aslog_status st)
@@ -147,7 +150,7 @@ static void sim_end(void *ud, const struct sched_entry *e, int64_t start, int64_
         }
     }
     enum aslog_status st = preempted ? ASLOG_INTERRUPTED : ASLOG_AIRED;
-    const char *why = preempted ? N_("preempted by an emergency") : "";
+    const char *why = preempted ? REASON_PREEMPTED : "";
     note(sm, aslog_finish(sm->log, id, st, why, start, end,
                           played, 0), st);
 }
@@ -156,6 +159,9 @@ static void sim_failed(void *ud, const struct sched_entry *e, int64_t now, const
 {
     struct sim *sm = ud;
     (void)now;
+    char buf[400];
+    if (strcmp(why, REASON_NO_RECORDINGS) != 0) /* an error: stored under its msgid */
+        why = reason_with(buf, sizeof buf, REASON_PREPARE_FAILED, why);
     note(sm, airlog_record(sm->al, e, ASLOG_FAILED, why, "simulate", ""), ASLOG_FAILED);
 }
 
@@ -179,7 +185,7 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
         .grace_ms = (int64_t)cfg->grace_min * 60000,
         .prepare_ms = cfg->prepare_ms,
         .fade_ms = cfg->fade_ms,
-        .preempt = cfg->preempt,
+        .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = INT64_MIN, /* the simulated daemon runs the whole time */
     };
@@ -206,7 +212,7 @@ out:
     sched_free(s);
     airlog_free(sm.al);
     for (size_t i = 0; i < sm.n_d; i++)
-        free(sm.d[i].rel);
+        free(sm.d[i].abs);
     free(sm.d);
     free(occ);
     return rc;

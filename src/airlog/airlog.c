@@ -3,7 +3,7 @@
  * and the daemon notices a replaced recording. The daemon hashes off its
  * loop instead (airlog_set_hasher): a row written before its hashes are
  * known is remembered and completed by airlog_fill_hashes. */
-#include "sched/airlog.h"
+#include "airlog/airlog.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -186,12 +186,32 @@ static char *recordings_json(struct airlog *al, const char *const *audio, size_t
     return s;
 }
 
+enum aslog_source airlog_source(enum sched_source s)
+{
+    switch (s) {
+    case SCHED_SOURCE_ADHOC: return ASLOG_SOURCE_ADHOC;
+    case SCHED_SOURCE_EMERGENCY: return ASLOG_SOURCE_EMERGENCY;
+    case SCHED_SOURCE_PLAN: break;
+    }
+    return ASLOG_SOURCE_PLAN;
+}
+
+enum sched_cut_policy airlog_cut_policy(enum config_preempt p)
+{
+    switch (p) {
+    case CONFIG_PREEMPT_RESTART: return SCHED_CUT_RESTART;
+    case CONFIG_PREEMPT_RESUME: return SCHED_CUT_RESUME;
+    case CONFIG_PREEMPT_DROP: break;
+    }
+    return SCHED_CUT_DROP;
+}
+
 static int priority_of(const struct sched_entry *e)
 {
-    if (e->source == ASLOG_SOURCE_PLAN)
+    if (e->source == SCHED_SOURCE_PLAN)
         return e->item->priority;
     /* ad hoc: the PRIORITY value that means the requested level */
-    return e->level == PLAN_LEVEL_EMERGENCY ? 1 : e->level == PLAN_LEVEL_PRIORITY ? 3 : 0;
+    return plan_level_priority(e->level);
 }
 
 static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslog_row *r,
@@ -209,7 +229,7 @@ static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslo
     memset(r, 0, sizeof *r);
     r->occ_key = e->key;
     r->uid = it->uid ? it->uid : "";
-    r->plan_file = e->source == ASLOG_SOURCE_PLAN && it->file ? it->file : "";
+    r->plan_file = e->source == SCHED_SOURCE_PLAN && it->file ? it->file : "";
     r->title = it->summary ? it->summary : "";
     r->categories = *cats;
     r->unit = it->unit ? it->unit : "";
@@ -218,7 +238,7 @@ static void fill_row(struct airlog *al, const struct sched_entry *e, struct aslo
     r->planned_start_ms = e->start_ms;
     r->planned_end_ms = e->end_ms;
     r->actual_start_ms = r->actual_end_ms = -1;
-    r->source = e->source;
+    r->source = airlog_source(e->source);
 }
 
 /* The whole row: fill_row plus what the caller says. */
