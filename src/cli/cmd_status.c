@@ -77,14 +77,31 @@ static void print_text(json_object *o)
                    i18n_keyword(str(e, "level")));
         }
     } else {
-        printf(_("Next:    nothing in the next two days\n"));
+        printf(_("Next:    nothing planned\n"));
     }
     if (json_object_object_get_ex(o, "plan", &v)) {
         printf(_("Plan:    %s, %lld item(s), loaded %s\n"), str(v, "path"), num(v, "items", 0),
                str(v, "loaded"));
-        json_object *errs;
+        json_object *errs, *b;
+        json_object *fl;
+        if (json_object_object_get_ex(v, "files", &fl))
+            for (size_t i = 0; i < json_object_array_length(fl); i++)
+                printf("         %s\n", json_object_get_string(json_object_array_get_idx(fl, i)));
+        bool refused = json_object_object_get_ex(v, "refused", &b) && json_object_get_boolean(b);
+        bool copy = json_object_object_get_ex(v, "saved_copy", &b) && json_object_get_boolean(b);
         if (num(v, "error_count", 0) > 0 && json_object_object_get_ex(v, "errors", &errs)) {
-            printf(_("         the last reload was refused; still airing the last good plan:\n"));
+            if (refused && copy)
+                printf(_("         the plan has errors; airing the last good plan (its saved "
+                         "copy, above):\n"));
+            else if (refused)
+                printf(_("         the last reload was refused; still airing the last good "
+                         "plan:\n"));
+            else if (num(v, "left_out", 0) > 0)
+                printf(_("         the plan has errors and there was no good plan: its valid "
+                         "items air, the items with errors are left out:\n"));
+            else
+                printf(_("         recordings missing or unreadable (those airings will "
+                         "fail):\n"));
             size_t shown = json_object_array_length(errs);
             for (size_t i = 0; i < shown; i++)
                 printf("         %s\n",

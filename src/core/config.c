@@ -16,7 +16,9 @@
 #include "core/i18n.h"
 #include "core/util.h"
 
-enum type { T_STR, T_PATH, T_INT, T_BOOL, T_DBL, T_LOUD, T_HOURS, T_PREEMPT, T_CUTOFF, T_LANG };
+enum type {
+    T_STR, T_PATH, T_INT, T_BOOL, T_DBL, T_LOUD, T_HOURS, T_PREEMPT, T_OVERRUN, T_CUTOFF, T_LANG
+};
 
 struct setting {
     const char *section, *key, *flag;
@@ -70,6 +72,8 @@ static const struct setting settings[] = {
      N_("how late a programme may still start, in minutes")},
     {"daemon", "preempt", "preempt", T_PREEMPT, O(preempt), "drop", 0, 0,
      N_("what happens to an item cut by an emergency: drop, restart or resume")},
+    {"daemon", "overrun", "overrun", T_OVERRUN, O(overrun), "cut", 0, 0,
+     N_("a programme longer than its slot: cut (faded out at the slot's end) or run")},
     {"report", "cutoff", "cutoff", T_CUTOFF, O(cutoff), "calendar", 0, 0,
      N_("report period convention: calendar or nd09")},
     {"report", "lang", "lang", T_LANG, O(lang), "vi", 0, 0,
@@ -200,6 +204,14 @@ static int set_value(struct loaxa_config *cfg, const struct setting *s, const ch
             cfg->preempt = CONFIG_PREEMPT_RESTART;
         else if (strcmp(v, "resume") == 0)
             cfg->preempt = CONFIG_PREEMPT_RESUME;
+        else
+            goto bad;
+        return 0;
+    case T_OVERRUN:
+        if (strcmp(v, "cut") == 0)
+            cfg->overrun = CONFIG_OVERRUN_CUT;
+        else if (strcmp(v, "run") == 0)
+            cfg->overrun = CONFIG_OVERRUN_RUN;
         else
             goto bad;
         return 0;
@@ -348,6 +360,8 @@ char *config_get_text(const struct loaxa_config *cfg, const char *key)
         return xstrdup(cfg->preempt == CONFIG_PREEMPT_DROP      ? "drop"
                        : cfg->preempt == CONFIG_PREEMPT_RESTART ? "restart"
                                                                 : "resume");
+    case T_OVERRUN:
+        return xstrdup(cfg->overrun == CONFIG_OVERRUN_RUN ? "run" : "cut");
     case T_CUTOFF:
         return xstrdup(cfg->cutoff == CONFIG_CUTOFF_ND09 ? "nd09" : "calendar");
     }

@@ -8,6 +8,9 @@
 
 enum config_preempt { CONFIG_PREEMPT_DROP, CONFIG_PREEMPT_RESTART, CONFIG_PREEMPT_RESUME };
 enum config_cutoff { CONFIG_CUTOFF_CALENDAR, CONFIG_CUTOFF_ND09 };
+/* A programme longer than its slot (DTEND/DURATION): faded out at the slot's
+ * end, or left to run to its end. */
+enum config_overrun { CONFIG_OVERRUN_CUT, CONFIG_OVERRUN_RUN };
 
 struct loaxa_config {
     /* [station] */
@@ -37,6 +40,7 @@ struct loaxa_config {
     /* [daemon] */
     int grace_min;
     enum config_preempt preempt;
+    enum config_overrun overrun;
     /* [report] */
     enum config_cutoff cutoff;
     char *lang;               /* "vi" or "en" for reports */

@@ -16,7 +16,8 @@ static const char *const vocabulary[] = {
     REASON_LATE_QUEUED,    REASON_LATE_GRACE,
     REASON_SHORT_RECORDING, REASON_NO_ANSWER,      REASON_TOO_MANY,
     REASON_NO_RECORDINGS,  REASON_NO_DEVICE,       REASON_PREPARE_FAILED,
-    REASON_OUTPUT_FAILED,  REASON_DECODE_FAILED,
+    REASON_OUTPUT_FAILED,  REASON_DECODE_FAILED,   REASON_HOURS,
+    REASON_SLOT_END,
 };
 
 /* What older versions (and older test logs) stored, and today's msgid. A

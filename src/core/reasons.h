@@ -36,6 +36,11 @@
 #define REASON_ABSORBED N_("moved in the plan into its own airing, which is on air")
 /* cancelled: STATUS:TENTATIVE in the plan (STATUS:CANCELLED stores "") */
 #define REASON_TENTATIVE N_("not approved (STATUS:TENTATIVE)")
+/* missed: its start lies outside station.broadcast_hours (the core) */
+#define REASON_HOURS N_("outside the broadcast hours")
+/* aired: faded out at its slot's end, longer than its slot (daemon.overrun
+ * = cut; daemon and simulate): it aired as planned, not a failure */
+#define REASON_SLOT_END N_("cut at the end of its slot")
 /* missed: due while loaxad was not running */
 #define REASON_NOT_RUNNING N_("the daemon was not running")
 /* missed: a forward step of the clock went past its grace period */

@@ -310,6 +310,10 @@ static void end_airing(struct daemon *d, struct airing *a, const struct player_r
             snprintf(reason, sizeof reason, "%s", no_answer);
             daemon_note_failure(d, _("%s (%s) failed: %s"), a->e->item->summary, a->e->key,
                                 _(no_answer));
+        } else if (a->e->slot_cut && !a->stop_by_operator) {
+            /* aired as planned, to its slot's end: not a failure */
+            st = ASLOG_AIRED;
+            snprintf(reason, sizeof reason, "%s", REASON_SLOT_END);
         } else if (a->overran)
             snprintf(reason, sizeof reason, "%s", REASON_OVERRAN);
         else
@@ -477,6 +481,19 @@ void airing_overrun(struct daemon *d, struct sched_entry *e)
          e->item->summary, e->key, (long long)(e->length_ms / 1000));
     if (!a->stop_by_operator)
         a->overran = true;
+    player_stop(a->p, PLAYER_STOPPED);
+}
+
+/* The plan gives the programme a slot and it is longer (daemon.overrun =
+ * cut): the fade begins now, so the sound ends at the slot's end. */
+void airing_slot_end(struct daemon *d, struct sched_entry *e, int64_t end_ms)
+{
+    struct airing *a = airing_find(d, e);
+    if (!a)
+        return;
+    char when[UTIL_TIME_BUF];
+    dlog(LOG_NOTICE, _("%s (%s) is longer than its slot; fading it out to end at %s"),
+         e->item->summary, e->key, util_format_iso_local(end_ms, when));
     player_stop(a->p, PLAYER_STOPPED);
 }
 

@@ -147,6 +147,20 @@ static char *status_json(struct daemon *d)
     json_object *next = json_object_new_array();
     for (size_t i = 0; i < n; i++)
         json_object_array_add(next, entry_json(up[i]));
+    if (n == 0 && d->plan && d->next_of == d->plan) { /* beyond the loaded window */
+        const struct plan_occurrence *no = &d->next_occ;
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "key", jstr(no->key));
+        json_object_object_add(e, "uid", jstr(no->item->uid));
+        json_object_object_add(e, "title", jstr(no->item->summary));
+        json_object_object_add(e, "level", jstr(ctl_level_name(no->item->level)));
+        json_object_object_add(e, "source", jstr(aslog_source_name(ASLOG_SOURCE_PLAN)));
+        json_object_object_add(e, "planned_start", jtime(no->start_ms));
+        json_object_array_add(next, e);
+    } else if (n == 0 && d->plan && !d->next_asked && !d->next_of &&
+               !d->next_none) {
+        daemon_next_check(d); /* the window emptied since: look beyond it */
+    }
     json_object_object_add(o, "next", next);
 
     json_object *pl = json_object_new_object();
@@ -155,6 +169,17 @@ static char *status_json(struct daemon *d)
     json_object_object_add(pl, "items", json_object_new_int(items));
     json_object_object_add(pl, "loaded", jtime(d->plan ? d->plan_loaded_ms : -1));
     json_object_object_add(pl, "error_count", json_object_new_int(d->n_plan_errors));
+    /* what is airing, truly: the files of the plan in the scheduler, whether
+     * items were left out for errors, whether a newer read failed */
+    json_object *fa = json_object_new_array();
+    for (size_t i = 0; d->plan && i < plan_file_count(d->plan); i++)
+        json_object_array_add(fa, jstr(plan_file_path(d->plan, i)));
+    json_object_object_add(pl, "files", fa);
+    json_object_object_add(pl, "left_out", json_object_new_int(d->plan ? d->plan_left_out : 0));
+    json_object_object_add(pl, "bad_recordings",
+                           json_object_new_int(d->plan ? d->plan_bad_recordings : 0));
+    json_object_object_add(pl, "refused", json_object_new_boolean(d->plan_refused));
+    json_object_object_add(pl, "saved_copy", json_object_new_boolean(d->plan_fallback));
     /* the first ones; ERRORS has them all */
     json_object *ea = json_object_new_array();
     errors_index(d);

@@ -28,6 +28,7 @@
 #include "daemon/hasher.h"
 #include "daemon/journal.h"
 #include "daemon/planner.h"
+#include "sim/simulate.h"
 
 #define DAY_MS (86400 * 1000LL)
 #define WINDOW_MS (2 * DAY_MS)       /* occurrences loaded ahead */
@@ -35,6 +36,7 @@
 #define JUMP_TOLERANCE_MS 1500
 #define EXPAND_RETRY_MS 60000        /* after an expansion failed */
 #define STARTUP_WAIT_MS 2000         /* for the first plan before the socket opens */
+#define RECHECK_MS (5 * 60000)       /* recordings checked again this often */
 
 static int64_t now_ms(const struct daemon *d)
 {
@@ -88,6 +90,69 @@ static void window_ask(struct daemon *d, int64_t from, int64_t to)
         d->expanding = true;
 }
 
+#define NEXT_HORIZON_MS (400 * DAY_MS) /* how far the next airing is looked for */
+
+/* In the worker: would this occurrence air (the core's rules for a plan
+ * entry: approval, broadcast hours)? Reads only the settings. */
+static bool next_airs_cb(void *ud, const struct plan_occurrence *o)
+{
+    const struct daemon *d = ud;
+    if (d->cfg->require_approval && !o->item->approved)
+        return false;
+    if (o->item->level == PLAN_LEVEL_EMERGENCY)
+        return true;
+    int m = simulate_local_min(NULL, o->start_ms);
+    return m >= d->cfg->hours_start_min && m < d->cfg->hours_end_min;
+}
+
+static void say_next(struct daemon *d, const char *title, const char *key, int64_t at)
+{
+    char when[UTIL_TIME_BUF];
+    d->next_said = true;
+    dlog(LOG_NOTICE, _("next airing: %s (%s) at %s"), title, key,
+         util_format_iso_local(at, when));
+}
+
+/* After a new window: the start line names the next airing, and when the
+ * window holds none the planner looks beyond it (status shows that one). */
+void daemon_next_check(struct daemon *d)
+{
+    const struct sched_entry *up[1];
+    d->next_of = NULL;
+    d->next_asked = d->next_none = false;
+    if (!d->plan)
+        return;
+    if (sched_upcoming(d->s, now_ms(d), up, 1) == 1) {
+        if (!d->next_said)
+            say_next(d, up[0]->item->summary, up[0]->key, up[0]->start_ms);
+        return;
+    }
+    d->next_asked = true;
+    planner_next(d->planner, d->plan, d->win_to, d->win_to + NEXT_HORIZON_MS, next_airs_cb, d);
+}
+
+static void on_next(struct daemon *d, struct planner_job *j)
+{
+    if (j->of != d->plan)
+        return;
+    d->next_asked = false;
+    if (j->rc < 0)
+        return;
+    if (j->n_occ == 1) {
+        d->next_occ = j->occ[0];
+        d->next_of = d->plan;
+        if (!d->next_said)
+            say_next(d, d->next_occ.item->summary, d->next_occ.key, d->next_occ.start_ms);
+        return;
+    }
+    d->next_none = true;
+    if (!d->next_said) {
+        d->next_said = true;
+        dlog(LOG_NOTICE, _("no airing is planned in the next %d days"),
+             (int)(NEXT_HORIZON_MS / DAY_MS));
+    }
+}
+
 static void window_apply(struct daemon *d, struct planner_job *j)
 {
     sched_load(d->s, j->occ, j->n_occ, logged_cb, d);
@@ -97,6 +162,7 @@ static void window_apply(struct daemon *d, struct planner_job *j)
     j->occ = NULL;
     d->win_from = j->from_ms;
     d->win_to = j->to_ms;
+    daemon_next_check(d);
 }
 
 static bool loading(const struct daemon *d)
@@ -129,15 +195,17 @@ static int64_t lookback_from(struct daemon *d, int64_t now)
     return latest >= 0 && latest < late ? latest - grace : late;
 }
 
-/* Asks the planner to read the plan again; returns the load's number. At
- * start, and while there is no plan, a plan with errors airs its good
- * items; later it is refused and the last good plan keeps airing. */
+/* Asks the planner to read the plan again; returns the load's number.
+ * One rule at start and on reload: a plan with errors is refused and the
+ * last good plan airs: on reload the one airing, at start its copy (kept
+ * in <db>.plan/ at each good load). Only when there never was a good plan
+ * do the valid items of a plan with errors air (there is no better). */
 unsigned long daemon_reload(struct daemon *d, bool startup)
 {
     int64_t now = now_ms(d);
     int64_t from = startup ? lookback_from(d, now)
                            : now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms;
-    d->load_asked = planner_load(d->planner, startup || !d->plan, from, now + WINDOW_MS);
+    d->load_asked = planner_load(d->planner, false, from, now + WINDOW_MS);
     return d->load_asked;
 }
 
@@ -168,20 +236,38 @@ bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c)
     return true;
 }
 
+/* The plan's errors, then its recordings that cannot air (checked by the
+ * planner at each load and every RECHECK_MS: in status at once, not at
+ * air time). */
+static void set_recordings(struct daemon *d, const struct planner_job *j)
+{
+    const char *own = d->plan_own_errors;
+    free(d->plan_errors);
+    d->plan_errors = NULL;
+    if (own || j->recordings)
+        d->plan_errors = xasprintf("%s%s%s", own ? own : "", own && j->recordings ? "\n" : "",
+                                   j->recordings ? j->recordings : "");
+    if (j->n_recordings && (!j->recheck || (int)j->n_recordings != d->plan_bad_recordings))
+        dlog(LOG_ERR, _("%zu recording(s) of the plan cannot air: %s"), j->n_recordings,
+             j->recordings);
+    d->n_plan_errors = d->plan_left_out + (int)j->n_recordings;
+    d->plan_bad_recordings = (int)j->n_recordings;
+    d->recheck_mono = lclock_mono_ms(d->clk) + RECHECK_MS;
+}
+
 static void on_load(struct daemon *d, struct planner_job *j)
 {
     char msg[4096];
     bool first = d->load_done == 0, ok = false;
     d->load_done = j->seq;
-    if (j->errors) {
-        free(d->plan_errors);
-        d->plan_errors = xstrdup(j->errors);
-        d->n_plan_errors = (int)j->n_errors;
-    }
     if (j->refused) {
         snprintf(msg, sizeof msg,
                  _("the plan has %zu error(s); still airing the last good plan: %s"),
                  j->n_errors, j->errors);
+        free(d->plan_errors);
+        d->plan_errors = xstrdup(j->errors);
+        d->n_plan_errors = (int)j->n_errors;
+        d->plan_refused = true;
         dlog(LOG_ERR, "%s", msg);
     } else if (!j->plan) {
         snprintf(msg, sizeof msg, _("cannot read the plan %s: %s"), d->cfg->plan_path,
@@ -190,6 +276,7 @@ static void on_load(struct daemon *d, struct planner_job *j)
         free(d->plan_errors);
         d->plan_errors = xstrdup(msg);
         d->n_plan_errors = 1;
+        d->plan_refused = true;
         dlog(LOG_ERR, "%s", msg);
         if (d->plan)
             dlog(LOG_ERR, _("still airing the last good plan"));
@@ -198,14 +285,14 @@ static void on_load(struct daemon *d, struct planner_job *j)
              * read as soon as it appears */
             dlog(LOG_WARNING, _("no plan yet; waiting for %s"), d->cfg->plan_path);
     } else {
-        if (j->n_errors) /* at start there is no better plan: air its good items */
-            dlog(LOG_ERR, _("the plan has %zu error(s); its valid items will air: %s"),
-                 j->n_errors, j->errors);
-        else {
-            free(d->plan_errors);
-            d->plan_errors = NULL;
-            d->n_plan_errors = 0;
-        }
+        free(d->plan_own_errors);
+        d->plan_own_errors = j->errors ? xstrdup(j->errors) : NULL;
+        d->plan_left_out = j->fallback ? 0 : (int)j->n_errors;
+        d->plan_refused = j->fallback;
+        d->plan_fallback = j->fallback;
+        set_recordings(d, j);
+        if (j->fallback)
+            d->n_plan_errors = (int)(j->n_errors + j->n_recordings);
         struct plan *old = d->plan;
         d->plan = j->plan;
         j->plan = NULL;
@@ -213,11 +300,23 @@ static void on_load(struct daemon *d, struct planner_job *j)
         window_apply(d, j);
         planner_retire(d->planner, old); /* sched's entries now point into the new one */
         d->plan_loaded_ms = now_ms(d);
-        snprintf(msg, sizeof msg,
-                 _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
-                 plan_item_count(d->plan), plan_file_count(d->plan), d->n_occ);
-        dlog(LOG_INFO, "%s", msg);
-        ok = true;
+        if (j->fallback) {
+            snprintf(msg, sizeof msg,
+                     _("the plan has %zu error(s); airing the last good plan (its copy, "
+                       "%zu item(s)): %s"), j->n_errors, plan_item_count(d->plan), j->errors);
+            dlog(LOG_ERR, "%s", msg);
+        } else if (j->n_errors) {
+            snprintf(msg, sizeof msg,
+                     _("the plan has %zu error(s) and there is no good plan to air instead; "
+                       "its valid items air: %s"), j->n_errors, j->errors);
+            dlog(LOG_ERR, "%s", msg);
+        } else {
+            snprintf(msg, sizeof msg,
+                     _("plan loaded: %zu item(s) from %zu file(s), %zu airing(s) ahead"),
+                     plan_item_count(d->plan), plan_file_count(d->plan), d->n_occ);
+            dlog(LOG_INFO, "%s", msg);
+            ok = true;
+        }
     }
     answer_reloads(d, j->seq, ok, msg);
 }
@@ -228,6 +327,11 @@ static void on_planner(struct daemon *d)
     while ((j = planner_take(d->planner))) {
         if (j->load) {
             on_load(d, j);
+        } else if (j->recheck) {
+            if (j->of == d->plan && !d->plan_refused)
+                set_recordings(d, j);
+        } else if (j->next) {
+            on_next(d, j);
         } else if (j->of == d->plan) { /* else: a plan replaced since */
             d->expanding = false;
             if (j->rc < 0) {
@@ -310,6 +414,10 @@ static void drive(struct daemon *d)
         lclock_mono_ms(d->clk) >= d->expand_retry_mono)
         window_ask(d, now - (int64_t)d->cfg->grace_min * 60000 - d->cfg->prepare_ms,
                    now + WINDOW_MS);
+    if (!d->quit && d->plan && !loading(d) && lclock_mono_ms(d->clk) >= d->recheck_mono) {
+        d->recheck_mono = lclock_mono_ms(d->clk) + RECHECK_MS;
+        planner_recheck(d->planner, d->plan);
+    }
     for (int guard = 0; guard < 100000; guard++) {
         struct sched_action act;
         now = now_ms(d);
@@ -326,6 +434,11 @@ static void drive(struct daemon *d)
             int64_t retry = d->expand_retry_mono - lclock_mono_ms(d->clk);
             if (retry > 0 && refill < now + retry)
                 refill = now + retry; /* the last expansion failed: not before then */
+            if (d->plan) { /* the recordings' next check wakes the loop too */
+                int64_t rc = now + (d->recheck_mono - lclock_mono_ms(d->clk));
+                if (rc < refill)
+                    refill = rc;
+            }
             arm_timer(d, act.at_ms < refill ? act.at_ms : refill, now);
             return;
         }
@@ -381,6 +494,9 @@ static void drive(struct daemon *d)
             break;
         case SCHED_OVERRUN:
             airing_overrun(d, act.entry);
+            break;
+        case SCHED_SLOT_END:
+            airing_slot_end(d, act.entry, act.at_ms);
             break;
         case SCHED_STALLED:
             airing_abandon(d, act.entry, act.reason);
@@ -657,11 +773,19 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
          * may still drop a prepared programme with nothing logged */
         .arm_ms = (int64_t)cfg->latency_ms + 1000,
         .jump_hold_ms = SCHED_JUMP_HOLD_MS,
+        /* enforced, not only warned about by check (see loaxad(8)) */
+        .hours_start_min = cfg->hours_start_min,
+        .hours_end_min = cfg->hours_end_min,
+        .local_min = simulate_local_min,
+        .slot_cut = cfg->overrun == CONFIG_OVERRUN_CUT,
     };
     d->s = sched_new(&so);
     struct plan_options po = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
                               .no_emergency_from_priority = !cfg->emergency_from_priority};
-    if (!(d->planner = planner_new(cfg->plan_path, &po))) {
+    char *save = xasprintf("%s.plan", cfg->db_path); /* the last good plan's copy */
+    d->planner = planner_new(cfg->plan_path, &po, save);
+    free(save);
+    if (!d->planner) {
         snprintf(err, errlen, "%s", strerror(errno));
         return -errno;
     }
@@ -732,6 +856,7 @@ void daemon_fini(struct daemon *d)
     hasher_free(d->hasher);
     aslog_close(d->log);
     free(d->plan_errors);
+    free(d->plan_own_errors);
     free(d->adhoc);
     free(d->plan_dir);
 }

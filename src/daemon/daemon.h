@@ -92,9 +92,25 @@ struct daemon {
     struct plan_occurrence *occ;  /* loaded into sched; kept until the next load */
     size_t n_occ;
     int64_t win_from, win_to;     /* the occurrences loaded */
+    /* the first airing after the window (planner_next), for status and the
+     * start line when the window holds none; valid while next_of == plan */
+    struct plan_occurrence next_occ;
+    const struct plan *next_of;
+    bool next_asked;              /* a planner_next is under way */
+    bool next_none;               /* it found none within its horizon */
+    bool next_said;               /* the start's "next airing" line is written */
     int64_t plan_loaded_ms;
-    char *plan_errors;            /* the last rejected reload's errors, or NULL */
+    char *plan_errors;            /* the airing plan's errors (their items left out), or
+                                   * why the last read failed; NULL: none */
     int n_plan_errors;
+    int plan_left_out;            /* errors of the airing plan: its items left out */
+    int plan_bad_recordings;      /* its ATTACHes that cannot air (after the errors) */
+    char *plan_own_errors;        /* the airing plan's errors alone (for a recheck) */
+    int64_t recheck_mono;         /* the recordings are checked again from then on */
+    bool plan_refused;            /* the newest plan was refused (errors) or could not be
+                                   * read: the plan airing is the last good one */
+    bool plan_fallback;           /* the plan airing is the last good plan's copy, read
+                                   * at start instead of a plan with errors */
 
     struct airing air[DAEMON_MAX_AIRINGS];
     struct adhoc_op *adhoc;
@@ -134,6 +150,9 @@ void daemon_fini(struct daemon *d);
  * (the caller must not free it). */
 unsigned long daemon_reload(struct daemon *d, bool startup);
 bool daemon_reload_wait(struct daemon *d, struct ctl_conn *c);
+/* The window holds no airing ahead: asks the planner for the next one
+ * beyond it (next_occ), at most one request at a time. */
+void daemon_next_check(struct daemon *d);
 void daemon_note_failure(struct daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct airing *daemon_on_air(struct daemon *d);
@@ -161,6 +180,8 @@ void airing_check_players(struct daemon *d);
 int airing_tick(struct daemon *d);
 void airing_check_device(struct daemon *d);
 void airing_overrun(struct daemon *d, struct sched_entry *e);
+/* The slot ends at end_ms: fade the programme out so its sound ends there. */
+void airing_slot_end(struct daemon *d, struct sched_entry *e, int64_t end_ms);
 void airing_abandon(struct daemon *d, struct sched_entry *e, const char *reason);
 
 /* backlog.c */

@@ -463,6 +463,13 @@ const struct plan_item *plan_item_at(const struct plan *plan, size_t i)
     return i < plan->n_live ? &plan->live[i]->pub : NULL;
 }
 
+int plan_item_attach_line(const struct plan_item *item, size_t i)
+{
+    /* every plan_item handed out is the pub of a plan_item_full */
+    const struct plan_item_full *it = (const struct plan_item_full *)item;
+    return i < item->n_audio && it->attach_lines ? it->attach_lines[i] : 0;
+}
+
 const struct plan_item *plan_find_uid(const struct plan *plan, const char *uid)
 {
     size_t lo = 0, hi = plan->n_live;

@@ -91,6 +91,8 @@ size_t plan_error_count(const struct plan *plan);
 size_t plan_item_count(const struct plan *plan);
 const struct plan_item *plan_item_at(const struct plan *plan, size_t i);
 const struct plan_item *plan_find_uid(const struct plan *plan, const char *uid);
+/* The line of an item's i-th ATTACH (0 when unknown). */
+int plan_item_attach_line(const struct plan_item *item, size_t i);
 
 /* The .ics files that made the plan, with their SHA-256 (hex). */
 size_t plan_file_count(const struct plan *plan);

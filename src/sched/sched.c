@@ -130,6 +130,10 @@ static void fill_entry(struct sched *s, struct sched_entry *e, const struct plan
     e->source = SCHED_SOURCE_PLAN;
     e->cancelled = o->cancelled;
     e->state = SCHED_PENDING;
+    if (s->o.local_min && e->level != PLAN_LEVEL_EMERGENCY) {
+        int m = s->o.local_min(s->o.local_ud, o->start_ms);
+        e->out_of_hours = m < s->o.hours_start_min || m >= s->o.hours_end_min;
+    }
 }
 
 /* An entry on air (started: its row written, its player armed) that the
@@ -285,7 +289,8 @@ struct sched_entry *sched_prepared(const struct sched *s)
 
 static bool airable(const struct sched *s, const struct sched_entry *e)
 {
-    return !e->cancelled && !(s->o.require_approval && !e->item->approved);
+    return !e->cancelled && !e->out_of_hours &&
+           !(s->o.require_approval && !e->item->approved);
 }
 
 /* Is a preferred over b for the next slot? Due entries (start <= now) by
@@ -364,7 +369,9 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
     }
     if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
         act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
-        act->reason = e->cancelled ? "" : REASON_TENTATIVE;
+        act->reason = e->cancelled                                   ? ""
+                      : s->o.require_approval && !e->item->approved ? REASON_TENTATIVE
+                                                                     : REASON_HOURS;
         return true;
     }
     if (e->deadline_ms <= now && airable(s, e)) {
@@ -417,6 +424,30 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
     }
 
     int64_t at = INT64_MAX;
+    /* The slot's end (opts.slot_cut): faded out so the sound ends there,
+     * unless its programme is known to fit. */
+    for (size_t i = 0; i < s->n_extra; i++) {
+        struct sched_entry *e = s->extra[i];
+        if (e->state != SCHED_ON_AIR || !e->slot_end_ms)
+            continue;
+        if (e->length_ms > 0 && e->started_ms + e->length_ms <= e->slot_end_ms)
+            continue;
+        int64_t t = e->slot_end_ms - s->o.fade_ms;
+        if (t < e->started_ms)
+            t = e->started_ms;
+        if (t > now) {
+            lower(&at, t, now);
+            continue;
+        }
+        act->kind = SCHED_SLOT_END;
+        act->entry = e;
+        act->at_ms = e->slot_end_ms;
+        act->reason = REASON_SLOT_END;
+        e->state = SCHED_STOPPING;
+        e->stop_asked = e->slot_cut = true;
+        e->watch_ms = now + s->o.fade_ms + stall_ms(s);
+        return;
+    }
     /* The watchdog: an entry on air past its expected length is asked to
      * stop; one asked to stop that has still not ended is abandoned. */
     for (size_t i = 0; i < s->n_extra; i++) {
@@ -498,8 +529,15 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
             act->entry = prep;
             act->at_ms = prep->start_ms > now ? prep->start_ms : 0;
             prep->state = SCHED_ON_AIR;
-            prep->stop_asked = false;
+            prep->stop_asked = prep->slot_cut = false;
             prep->watch_ms = 0;
+            prep->started_ms = act->at_ms ? act->at_ms : now;
+            prep->slot_end_ms = 0;
+            int64_t slot = prep->end_ms - prep->start_ms - prep->skip_ms;
+            if (s->o.slot_cut && prep->source == SCHED_SOURCE_PLAN &&
+                prep->level != PLAN_LEVEL_EMERGENCY && prep->end_ms > prep->start_ms &&
+                slot > 0)
+                prep->slot_end_ms = prep->started_ms + slot;
             if (prep->length_ms > 0) {
                 int64_t margin = prep->length_ms / 10;
                 int64_t min = s->o.overrun_min_ms > 0 ? s->o.overrun_min_ms : 30000;

@@ -52,7 +52,24 @@ struct sched_opts {
      * time source, an operator's typo). They are judged when the hold ends
      * or the clock steps back. 0: no hold. loaxad uses SCHED_JUMP_HOLD_MS. */
     int64_t jump_hold_ms;
+    /* Broadcast hours, enforced at air time: a plan entry whose start falls
+     * outside [hours_start_min, hours_end_min) of its local day is logged
+     * missed when due (REASON_HOURS), never prepared. Emergencies and
+     * ad-hoc airings (the operator's bulletins, `loaxa air`) are exempt.
+     * The core reads neither the clock nor the time zone: local_min (the
+     * caller's) maps a UTC instant to minutes after its local midnight; it
+     * is asked once per occurrence at sched_load. NULL: no hours. */
+    int hours_start_min, hours_end_min;
+    int (*local_min)(void *ud, int64_t utc_ms);
+    void *local_ud;
+    /* A plan entry with a slot (end_ms > start_ms) whose programme is longer
+     * than it: faded out so the sound ends at the slot's end (SCHED_SLOT_END
+     * at that end minus fade_ms). The slot's length counts from the actual
+     * start, so a start delayed by another programme is not cut short for
+     * that delay. Emergencies are never cut. */
+    bool slot_cut;
 };
+
 #define SCHED_JUMP_HOLD_MS 30000
 
 enum sched_state {
@@ -78,6 +95,10 @@ struct sched_entry {
     int64_t length_ms;            /* expected length from skip_ms (0: unknown, no watchdog) */
     int64_t watch_ms;             /* on air or stopping: the watchdog's deadline (0: none) */
     bool stop_asked;              /* the watchdog or a preemption asked it to stop */
+    bool out_of_hours;            /* starts outside the broadcast hours: not aired */
+    bool slot_cut;                /* stopped at its slot's end (SCHED_SLOT_END) */
+    int64_t slot_end_ms;          /* on air: when its slot ends (0: no cut) */
+    int64_t started_ms;           /* on air: when its first frame was asked for */
     /* private */
     struct plan_item *own;
     bool extra;                   /* lives in the extra list (ad hoc, requeued) */
@@ -102,6 +123,9 @@ enum sched_kind {
     SCHED_PREEMPT,    /* stop entry (on air) with a fade: an emergency cuts in */
     SCHED_OVERRUN,    /* entry (on air) overran its expected length: stop it (fade);
                        * it is now STOPPING and ends as usual (sched_ended) */
+    SCHED_SLOT_END,   /* entry (on air) reached its slot's end minus the fade (opts
+                       * slot_cut): stop it with a fade so its sound ends at at_ms;
+                       * it is now STOPPING (slot_cut set) and ends as usual */
     SCHED_STALLED,    /* entry was asked to stop and has still not ended: the output
                        * is stuck. Abandon its player and close its row (reason);
                        * the entry is done, what comes next may start */

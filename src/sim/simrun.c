@@ -60,6 +60,15 @@ long simrun_run(struct sched *s, int64_t from_ms, int64_t fade_ms, const struct 
                 if (air[i].e == a.entry && air[i].end_ms != NEVER && now + fade_ms < air[i].end_ms)
                     air[i].end_ms = now + fade_ms;
             continue;
+        case SCHED_SLOT_END: /* faded out so the sound ends at the slot's end */
+            ops->action(ud, &a, now);
+            for (size_t i = 0; i < n_air; i++)
+                if (air[i].e == a.entry && air[i].end_ms != NEVER) {
+                    int64_t t = a.at_ms > now ? a.at_ms : now;
+                    if (t < air[i].end_ms)
+                        air[i].end_ms = t;
+                }
+            continue;
         case SCHED_STALLED: /* abandoned: it ends nowhere */
             ops->action(ud, &a, now);
             for (size_t i = 0; i < n_air; i++) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audio/probe.h"
 #include "core/i18n.h"
@@ -91,6 +92,17 @@ static int64_t sim_duration(void *ud, const struct sched_entry *e, const char **
     return len;
 }
 
+/* The process TZ is the station's zone (loaxa.c and loaxad set it). */
+int simulate_local_min(void *ud, int64_t utc_ms)
+{
+    (void)ud;
+    time_t t = (time_t)(utc_ms >= 0 ? utc_ms / 1000 : (utc_ms - 999) / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return 0;
+    return tm.tm_hour * 60 + tm.tm_min;
+}
+
 static void note(struct sim *sm, int rc, enum aslog_status st)
 {
     if (rc == -EEXIST) {
@@ -150,7 +162,8 @@ static void sim_end(void *ud, const struct sched_entry *e, int64_t start, int64_
         }
     }
     enum aslog_status st = preempted ? ASLOG_INTERRUPTED : ASLOG_AIRED;
-    const char *why = preempted ? REASON_PREEMPTED : "";
+    /* a cut at the slot's end aired as planned (see loaxad(8)) */
+    const char *why = preempted ? REASON_PREEMPTED : e->slot_cut ? REASON_SLOT_END : "";
     note(sm, aslog_finish(sm->log, id, st, why, start, end,
                           played, 0), st);
 }
@@ -188,6 +201,10 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
         .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
         .boot_ms = INT64_MIN, /* the simulated daemon runs the whole time */
+        .hours_start_min = cfg->hours_start_min,
+        .hours_end_min = cfg->hours_end_min,
+        .local_min = simulate_local_min,
+        .slot_cut = cfg->overrun == CONFIG_OVERRUN_CUT,
     };
     struct sim sm = {.cfg = cfg, .log = log, .sum = sum, .err = err, .errlen = errlen};
     sm.al = airlog_new(log, cfg->audio_root);

@@ -24,4 +24,9 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
                  int64_t from_ms, int64_t to_ms, struct simulate_summary *sum, char *err,
                  size_t errlen);
 
+/* Minutes after local midnight (the process TZ: the station's zone) of a
+ * UTC instant: sched_opts.local_min for loaxad and simulate alike, so both
+ * judge the broadcast hours the same way. */
+int simulate_local_min(void *ud, int64_t utc_ms);
+
 #endif

@@ -10,7 +10,10 @@ d_setup() {
     cp "$FIXTURES/audio/test/tone.wav" "$FIXTURES/audio/test/long.wav" "$T_TMP/audio/"
     cp "$SRCDIR/audio/nhac-hieu.wav" "$T_TMP/audio/jingle.wav"
     D_CONF=$T_TMP/loaxa.conf
+    # the daemon enforces the broadcast hours: tests air at any hour
     cat >"$D_CONF" <<CONF
+[station]
+broadcast_hours = ${D_HOURS:-00:00-24:00}
 [paths]
 plan = $T_TMP/plan
 audio_root = $T_TMP/audio

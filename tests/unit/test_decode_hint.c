@@ -11,8 +11,9 @@
 
 #include "audio/decode.h"
 #include "audio/probe.h"
+#include "unit.h"
 
-static char dir[] = "/tmp/loaxa-hint.XXXXXX";
+static char dir[64];
 
 static const char *make(const char *name, const void *data, size_t n)
 {
@@ -105,12 +106,23 @@ START_TEST(no_double_close)
 }
 END_TEST
 
-int main(void)
+/* a directory per test: Check runs each test in its own process */
+static void setup(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
+    unit_tmpdir(dir, sizeof dir, "hint");
+}
+
+static void teardown(void)
+{
+    unit_rmtree(dir);
+}
+
+Suite *unit_suite(struct unit_opts *opts)
+{
+    (void)opts;
     Suite *s = suite_create("decode_hint");
     TCase *tc = tcase_create("hint");
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, m4a);
     tcase_add_test(tc, m4a_named_otherwise);
     tcase_add_test(tc, wma);
@@ -118,17 +130,5 @@ int main(void)
     tcase_add_test(tc, unknown);
     tcase_add_test(tc, no_double_close);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    static const char *const names[] = {"ghi-am.m4a", "zalo_voice", "bai.wma", "memo.amr",
-                                        "hong.wav", "x.m4a"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char p[256];
-        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-    return failed ? 1 : 0;
+    return s;
 }

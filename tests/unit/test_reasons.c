@@ -10,6 +10,7 @@
 
 #include "core/reasons.h"
 #include "core/util.h"
+#include "unit.h"
 
 /* A minimal PO reader: msgid -> msgstr, continuation lines joined,
  * \" \\ \n unescaped; fuzzy entries count as untranslated. */
@@ -126,21 +127,23 @@ START_TEST(test_label)
 }
 END_TEST
 
-int main(void)
+static void free_catalogue(void)
 {
-    Suite *s = suite_create("reasons");
-    TCase *tc = tcase_create("reasons");
-    tcase_add_test(tc, test_every_reason_translated);
-    tcase_add_test(tc, test_label);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
     for (size_t i = 0; i < n_cat; i++) {
         free(cat[i].id);
         free(cat[i].str);
     }
     free(cat);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+Suite *unit_suite(struct unit_opts *opts)
+{
+    (void)opts;
+    atexit(free_catalogue);
+    Suite *s = suite_create("reasons");
+    TCase *tc = tcase_create("reasons");
+    tcase_add_test(tc, test_every_reason_translated);
+    tcase_add_test(tc, test_label);
+    suite_add_tcase(s, tc);
+    return s;
 }

@@ -78,6 +78,10 @@ static void t_action(void *ud, const struct sched_action *a, int64_t now)
     case SCHED_PREPARE: ev(t, now, "prepare", a->entry); break;
     case SCHED_OVERRUN: ev(t, now, "overrun", a->entry); break;
     case SCHED_REVOKE: ev(t, now, "revoke", a->entry); break;
+    case SCHED_SLOT_END:
+        strbuf_printf(&t->b, "+%lld slotend %s at +%lld (%s)\n", (long long)((now - T0) / SEC),
+                      a->entry->key, (long long)((a->at_ms - T0) / SEC), a->reason);
+        break;
     case SCHED_STALLED:
         strbuf_printf(&t->b, "+%lld stalled %s (%s)\n", (long long)((now - T0) / SEC),
                       a->entry->key, a->reason);
@@ -104,7 +108,7 @@ static void t_end(void *ud, const struct sched_entry *e, int64_t start, int64_t 
 {
     struct trace *t = ud;
     (void)start; (void)played;
-    ev(t, end, preempted ? "cut" : "end", e);
+    ev(t, end, preempted ? "cut" : e->slot_cut ? "slotcut" : "end", e);
 }
 
 static void t_failed(void *ud, const struct sched_entry *e, int64_t now, const char *why)
@@ -817,6 +821,100 @@ END_TEST
 /* A wrong forward step of the wall clock (+1 h for 25 s, then corrected):
  * nothing in that hour is written off or aired early; after the
  * correction every item airs at its time. */
+/* Injected local time: T0 is local midnight. */
+static int t_local_min(void *ud, int64_t utc_ms)
+{
+    (void)ud;
+    return (int)(((utc_ms - T0) / MIN) % 1440);
+}
+
+static struct plan_occurrence mkslot(const struct plan_item *it, int64_t start, int64_t slot)
+{
+    struct plan_occurrence o = mkocc(it, start, false);
+    o.end_ms = start + slot;
+    return o;
+}
+
+START_TEST(test_broadcast_hours_enforced)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item p = mkitem("p", PLAN_LEVEL_PRIORITY, true);
+    struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 300 * MIN, false),  /* 05:00: before */
+                                    mkocc(&a, T0 + 330 * MIN, false),  /* 05:30: open */
+                                    mkocc(&p, T0 + 1260 * MIN, false), /* 21:00: closed */
+                                    mkocc(&e, T0 + 1320 * MIN, false)}; /* 22:00: emergency */
+    struct sched_opts o = opts();
+    o.hours_start_min = 330;
+    o.hours_end_min = 1260;
+    o.local_min = t_local_min;
+    struct sched *s = sched_new(&o);
+    sched_load(s, occ, 4, NULL, NULL);
+    /* status never names an item that will not air */
+    const struct sched_entry *up[4];
+    size_t n = sched_upcoming(s, T0, up, 4);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(up[0]->key, "a/19800");
+    ck_assert_str_eq(up[1]->key, "e/79200");
+    struct trace t = {.dur_ms = 30 * SEC};
+    simrun_run(s, T0, o.fade_ms, &ops, &t);
+    sched_free(s);
+    ck_assert_str_eq(t.b.s, "+18000 missed a/18000 (outside the broadcast hours)\n"
+                            "+19795 prepare a/19800\n+19800 start a/19800\n"
+                            "+19830 end a/19800\n"
+                            "+75600 missed p/75600 (outside the broadcast hours)\n"
+                            "+79195 prepare e/79200\n+79200 start e/79200\n"
+                            "+79230 end e/79200\n");
+    free(t.b.s);
+    /* no local_min: no hours (the old behaviour, and unit tests') */
+    o.local_min = NULL;
+    char *tr = run(&o, occ, 1, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+17995 prepare a/18000\n+18000 start a/18000\n+18030 end a/18000\n");
+    free(tr);
+}
+END_TEST
+
+START_TEST(test_slot_cut)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_item e = mkitem("e", PLAN_LEVEL_EMERGENCY, true);
+    struct sched_opts o = opts();
+    o.slot_cut = true;
+    /* 30 s programme in a 20 s slot: the fade begins 1 s before the slot's end */
+    struct plan_occurrence one[] = {mkslot(&a, T0 + 60 * SEC, 20 * SEC)};
+    char *tr = run(&o, one, 1, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare a/60\n+60 start a/60\n"
+                         "+79 slotend a/60 at +80 (cut at the end of its slot)\n"
+                         "+80 slotcut a/60\n");
+    free(tr);
+    /* it fits: no cut */
+    tr = run(&o, one, 1, T0, 15 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare a/60\n+60 start a/60\n+75 end a/60\n");
+    free(tr);
+    /* overrun = run */
+    o.slot_cut = false;
+    tr = run(&o, one, 1, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare a/60\n+60 start a/60\n+90 end a/60\n");
+    free(tr);
+    o.slot_cut = true;
+    /* delayed by the programme before it: the slot's length counts from its start */
+    struct plan_occurrence two[] = {mkocc(&a, T0 + 60 * SEC, false),
+                                    mkslot(&b, T0 + 70 * SEC, 20 * SEC)};
+    tr = run(&o, two, 2, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare a/60\n+60 start a/60\n+65 prepare b/70\n"
+                         "+90 end a/60\n+90 start b/70\n"
+                         "+109 slotend b/70 at +110 (cut at the end of its slot)\n"
+                         "+110 slotcut b/70\n");
+    free(tr);
+    /* an emergency is never cut by its slot */
+    struct plan_occurrence em[] = {mkslot(&e, T0 + 60 * SEC, 20 * SEC)};
+    tr = run(&o, em, 1, T0, 30 * SEC);
+    ck_assert_str_eq(tr, "+55 prepare e/60\n+60 start e/60\n+90 end e/60\n");
+    free(tr);
+}
+END_TEST
+
 START_TEST(test_jump_hold_corrected)
 {
     struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
@@ -920,6 +1018,8 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_reload_after_start_absorbs_moved);
     tcase_add_test(tc, test_jump_hold_corrected);
     tcase_add_test(tc, test_jump_hold_confirmed);
+    tcase_add_test(tc, test_broadcast_hours_enforced);
+    tcase_add_test(tc, test_slot_cut);
     suite_add_tcase(su, tc);
     return su;
 }

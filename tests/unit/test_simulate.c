@@ -150,6 +150,9 @@ END_TEST
 Suite *unit_suite(struct unit_opts *opts)
 {
     (void)opts;
+    /* the station's zone is the process TZ, as loaxa and loaxad set it: the
+     * broadcast hours are judged in it */
+    util_set_timezone("Asia/Ho_Chi_Minh");
     Suite *su = suite_create("simulate");
     TCase *tc = tcase_create("year");
     tcase_set_timeout(tc, 120);
