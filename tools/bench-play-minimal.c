@@ -2,7 +2,7 @@
  * do to play N seconds of 48 kHz stereo float (a 440 Hz tone computed in
  * the callback) with a 20 ms buffer on the default device. Whatever loaxa
  * uses above this is the cost of decoding, resampling and its own code.
- * Usage: bench-play-minimal SECONDS */
+ * Usage: bench-play-minimal SECONDS [LATENCY_MS]   (default 60, 20) */
 #include <math.h>
 #include <portaudio.h>
 #include <stdio.h>
@@ -25,10 +25,11 @@ static int cb(const void *in, void *out, unsigned long frames,
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 60;
+    double lat_ms = argc > 2 ? atof(argv[2]) : 20;
     if (Pa_Initialize() != paNoError)
         return 1;
     PaStreamParameters sp = {.device = Pa_GetDefaultOutputDevice(), .channelCount = 2,
-                             .sampleFormat = paFloat32, .suggestedLatency = 0.020};
+                             .sampleFormat = paFloat32, .suggestedLatency = lat_ms / 1000};
     PaStream *s;
     if (sp.device == paNoDevice ||
         Pa_OpenStream(&s, NULL, &sp, 48000, paFramesPerBufferUnspecified, paNoFlag, cb,

@@ -7,7 +7,19 @@
  *
  * PortAudio is initialised per stream and terminated when the stream
  * closes, so an idle player holds no device, and a card plugged in later
- * is found by the next programme.
+ * is found by the next programme. pa_users counts the holders (streams,
+ * a device listing); when the last one lets go, what PortAudio leaves
+ * behind is released too (pa_release_idle), so that an idle daemon with
+ * a sound card costs about what it costs with the null device.
+ *
+ * Buffer: at least PA_MIN_LATENCY_MS, whatever smaller audio.latency_ms
+ * asks. The start does not depend on it: the first sample is placed by
+ * the DAC time of the buffer it falls in, so it is as exact with a large
+ * buffer as with a small one; only the periods get longer, and with them
+ * the intervals at which we and the audio server wake (with 20 ms, the
+ * server did 2.5 times the work of the rest of the programme). It stays
+ * below the daemon's revoke margin, so a revoke in time still finds none
+ * of the programme queued.
  *
  * Threads: each programme opens and closes its stream on its own control
  * thread (player.c), so two may overlap. PortAudio's global state (its
@@ -18,8 +30,10 @@
 #include "audio/out.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <portaudio.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -41,7 +55,10 @@ struct pa_out {
     int64_t seen_at_ns;   /* monotonic time the callback count last moved */
 };
 
+#define PA_MIN_LATENCY_MS 100
+
 static pthread_mutex_t pa_mu = PTHREAD_MUTEX_INITIALIZER;
+static int pa_users; /* successful pa_hold calls not yet let go; under pa_mu */
 
 static int64_t mono_ns(void)
 {
@@ -73,6 +90,38 @@ static PaError quiet_initialize(void)
     if (devnull >= 0)
         close(devnull);
     return e;
+}
+
+/* With pa_mu held: PortAudio initialised for one more user. */
+static PaError pa_hold(void)
+{
+    PaError e = quiet_initialize();
+    if (e == paNoError)
+        pa_users++;
+    return e;
+}
+
+/* ALSA keeps its parsed configuration (every file under alsa.conf.d)
+ * cached for the next snd_pcm_open, and glibc keeps the arenas the
+ * player's threads used. With nobody holding PortAudio, both go: the
+ * configuration is read again by the next Pa_Initialize, before the
+ * prepare window. libasound is reached through PortAudio, so it is
+ * looked up rather than linked (absent, e.g. a JACK-only build: skipped). */
+static void pa_release_idle(void)
+{
+    void (*free_global)(void) =
+        (void (*)(void))(uintptr_t)dlsym(RTLD_DEFAULT, "snd_config_update_free_global");
+    if (free_global)
+        free_global();
+    malloc_trim(0);
+}
+
+/* With pa_mu held: undoes one pa_hold. */
+static void pa_let_go(void)
+{
+    Pa_Terminate();
+    if (pa_users > 0 && --pa_users == 0)
+        pa_release_idle();
 }
 
 static const char *pa_reason(PaError e)
@@ -157,7 +206,7 @@ static int pa_callback(const void *input, void *output, unsigned long frames,
 
 static int pa_open_locked(struct out *o, const char *arg, char *err, size_t errlen)
 {
-    PaError e = quiet_initialize();
+    PaError e = pa_hold();
     if (e != paNoError) {
         snprintf(err, errlen, _("cannot start PortAudio: %s; %s"), pa_reason(e),
                  _(NO_DEVICE_HINT));
@@ -177,7 +226,8 @@ static int pa_open_locked(struct out *o, const char *arg, char *err, size_t errl
         .device = dev,
         .channelCount = di->maxOutputChannels >= 2 ? 2 : 1,
         .sampleFormat = paFloat32,
-        .suggestedLatency = o->latency_ms / 1000.0,
+        .suggestedLatency = (o->latency_ms > PA_MIN_LATENCY_MS ? o->latency_ms
+                                                               : PA_MIN_LATENCY_MS) / 1000.0,
     };
     /* 48 kHz when the device takes it (most cards and PulseAudio run at
      * it, so nothing resamples after us), else the device's own rate */
@@ -203,7 +253,7 @@ static int pa_open_locked(struct out *o, const char *arg, char *err, size_t errl
     return 0;
 fail:
     free(p);
-    Pa_Terminate();
+    pa_let_go();
     return rc;
 }
 
@@ -263,7 +313,7 @@ static void pa_close(struct out *o)
     pthread_mutex_lock(&pa_mu);
     if (p->stream)
         Pa_CloseStream(p->stream);
-    Pa_Terminate();
+    pa_let_go();
     pthread_mutex_unlock(&pa_mu);
     free(p);
 }
@@ -278,7 +328,7 @@ int out_portaudio_list(int (*cb)(int index, const char *name, const char *host_a
                        void *ud, char *err, size_t errlen)
 {
     pthread_mutex_lock(&pa_mu);
-    PaError e = quiet_initialize();
+    PaError e = pa_hold();
     if (e != paNoError) {
         pthread_mutex_unlock(&pa_mu);
         snprintf(err, errlen, _("cannot start PortAudio: %s"), pa_reason(e));
@@ -294,7 +344,7 @@ int out_portaudio_list(int (*cb)(int index, const char *name, const char *host_a
         rc = cb(i, di->name, hi ? hi->name : "?", di->maxOutputChannels,
                 di->defaultSampleRate, i == def, ud);
     }
-    Pa_Terminate();
+    pa_let_go();
     pthread_mutex_unlock(&pa_mu);
     return rc;
 }

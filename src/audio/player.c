@@ -636,6 +636,15 @@ static void *ctl_main(void *arg)
         pthread_join(p->worker, NULL); /* it ends with the programme */
         p->worker_running = false;
     }
+    /* The last frames are still in the device's buffer (up to its
+     * latency) when the end is claimed; closing aborts the stream and
+     * would cut them off, so wait for the end's DAC time first, bounded
+     * (not after a failed device, whose buffer plays nothing). */
+    if (p->out && atomic_load(&p->end) != PLAYER_DEVICE_ERROR) {
+        int64_t left_ms = (atomic_load(&p->end_ns) - out_wall_ns()) / 1000000 + 5;
+        for (left_ms = left_ms < 2500 ? left_ms : 2500; left_ms > 0; left_ms -= 500)
+            nap(left_ms < 500 ? (long)left_ms : 500);
+    }
     /* may block for as long as a wedged audio server likes: nobody waits */
     out_close(p->out);
     p->out = NULL;

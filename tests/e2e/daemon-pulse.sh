@@ -3,6 +3,8 @@
 # order at the planned times (the measured offsets are printed, not
 # asserted), the log says so, and when the sound server is taken away and
 # returned, the daemon logs the failures and airs again without a restart.
+# Idle, it lets go of PortAudio (no connection to the server), and the next
+# airing initialises it again and sounds.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/pulse.sh"
 . "$SRCDIR/tests/e2e/daemon-lib.sh"
@@ -49,6 +51,22 @@ echo "  while away:  $(d_sql "select status||': '||reason from airing where $K =
 pulse_start || fail "PulseAudio did not come back"
 d_wait_sql "select status from airing where $K = 'back'" "aired" 40
 kill -0 "$D_PID" || fail "loaxad died"
+
+# idle: PortAudio terminated, so the daemon is no client of the server
+clients() { pactl list clients 2>/dev/null | grep -c "application.process.id = \"$D_PID\""; }
+for i in $(seq 100); do [ "$(clients)" = 0 ] && break; sleep 0.1; done
+[ "$(clients)" = 0 ] || fail "idle loaxad still holds $(clients) PulseAudio connection(s)"
+# and the next airing initialises it again, and is heard
+pulse_record "$T_TMP/rec2.raw" || fail "the second monitor recording did not start"
+D_NOW=$(date +%s)
+d_plan "again 3 0 tone.wav"
+d_wait_sql "select status from airing where $K = 'again'" "aired" 20
+pulse_record_stop
+python3 "$SRCDIR/tests/e2e/onsets.py" "$T_TMP/rec2.raw" "$T_TMP/rec2.raw.t0" >"$T_TMP/onsets2"
+[ "$(wc -l <"$T_TMP/onsets2")" -eq 1 ] ||
+    fail "after an idle spell: wanted 1 sounding segment, got $(tr '\n' ' ' <"$T_TMP/onsets2")"
+echo "  after an idle spell: start offset at the sink monitor" \
+     "$(( $(cut -d' ' -f1 "$T_TMP/onsets2") - $(d_sql "select planned_start_ms from airing where $K = 'again'") )) ms"
 d_stop
 [ "$D_RC" = 0 ] || fail "loaxad exit $D_RC"
 t_done
