@@ -348,15 +348,7 @@ int cmd_schedule(int argc, char **argv, struct loaxa_config *cfg)
     size_t n = 0, cap = 0;
     int64_t cut = 0;
     for (int64_t a = from; a < to;) {
-        time_t t = (time_t)(a / 1000);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        tm.tm_mday += 1;
-        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-        tm.tm_isdst = -1;
-        int64_t b = (int64_t)mktime(&tm) * 1000;
-        if (b <= a)
-            b = a + 86400000LL;
+        int64_t b = util_next_local_midnight(a);
         if (b > to)
             b = to;
         struct plan_occurrence *day = NULL;

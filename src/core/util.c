@@ -299,3 +299,15 @@ int util_parse_bound(const char *s, bool is_to, int64_t *ms)
     }
     return 0;
 }
+
+int64_t util_next_local_midnight(int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_mday += 1;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    int64_t r = (int64_t)mktime(&tm) * 1000;
+    return r > ms ? r : ms + 86400000LL;
+}

@@ -55,6 +55,10 @@ int util_parse_time(const char *s, int64_t *ms);
  * (whatever DST does). */
 int util_parse_bound(const char *s, bool is_to, int64_t *ms);
 
+/* The start of the local day after the one holding ms (the process zone);
+ * a zone that skips midnight gets ms + 24 h. */
+int64_t util_next_local_midnight(int64_t ms);
+
 /* Reads a whole regular file of at most max bytes (0: no limit); returns 0,
  * -EFBIG (too large), -EINVAL (not a regular file: a FIFO or device is not
  * waited on) or -errno. *len excludes the added NUL. */

@@ -266,19 +266,6 @@ static void tallies_free(struct tallies *t)
     free(t->slot);
 }
 
-/* Start of the local day after the one holding ms (the station's zone). */
-static int64_t next_local_midnight(int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    tm.tm_mday += 1;
-    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-    tm.tm_isdst = -1;
-    time_t n = mktime(&tm);
-    int64_t r = (int64_t)n * 1000;
-    return r > ms ? r : ms + 86400000LL; /* a zone that skips midnight: a day on */
-}
 
 struct times_state {
     struct tallies ov, hours, sess;
@@ -380,7 +367,7 @@ static void check_times(struct checker *c)
     int64_t cut = 0;
     const struct plan_item_full *densest = NULL;
     for (int64_t a = from; a < to;) {
-        int64_t b = next_local_midnight(a);
+        int64_t b = util_next_local_midnight(a);
         if (b > to)
             b = to;
         struct plan_occurrence *occ = NULL;
