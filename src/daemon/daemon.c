@@ -2,9 +2,10 @@
  * the scheduler needs), a CLOCK_REALTIME timerfd with CANCEL_ON_SET (wall
  * clock steps), a signalfd, the control socket, inotify on the plan's
  * folder (and its parent), the planner's eventfd (plans are read and
- * expanded in its thread: planner.c) and each player's end descriptor. It
- * sleeps until the earliest of those; idle, nothing wakes it. All
- * decisions come from sched_next(). */
+ * expanded in its thread: planner.c) and each player's end descriptor,
+ * each a source in loop.c's registry (add_sources). It sleeps until the
+ * earliest of those; idle, nothing wakes it. All decisions come from
+ * sched_next(). */
 #include "daemon/daemon.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "daemon/dlog.h"
 #include "daemon/hasher.h"
 #include "daemon/journal.h"
+#include "daemon/loop.h"
 #include "daemon/planner.h"
 #include "sim/simulate.h"
 
@@ -608,11 +610,92 @@ static void on_inotify(struct daemon *d)
     }
 }
 
+/* ---- the loop's sources (loop.h), handled in the order added ---- */
+
+static void on_timer(void *ud, short revents)
+{
+    (void)revents;
+    struct daemon *d = ud;
+    uint64_t ticks;
+    if (read(d->tfd, &ticks, sizeof ticks) < 0) {
+        /* EAGAIN: re-armed meanwhile; nothing to do */
+    }
+}
+
+static void on_jump_src(void *ud, short revents)
+{
+    (void)revents;
+    struct daemon *d = ud;
+    uint64_t ticks;
+    if (read(d->jfd, &ticks, sizeof ticks) < 0 && errno == ECANCELED) {
+        /* the kernel saw the wall clock set: drive() measures by how much */
+        arm_jump_detector(d);
+    }
+}
+
+static void on_signal_src(void *ud, short revents)
+{
+    (void)revents;
+    on_signal(ud);
+}
+
+static void on_inotify_src(void *ud, short revents)
+{
+    (void)revents;
+    on_inotify(ud);
+}
+
+static void on_planner_src(void *ud, short revents)
+{
+    (void)revents;
+    on_planner(ud);
+}
+
+/* Only polled to wake the loop: player signals (prepared, ended) are read
+ * by airing_check_players() at the top of each turn. */
+static int fill_players(void *ud, struct pollfd *pfd, int max)
+{
+    struct daemon *d = ud;
+    for (int i = 0; i < DAEMON_MAX_AIRINGS && i < max; i++)
+        pfd[i] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
+                                 .events = POLLIN};
+    return DAEMON_MAX_AIRINGS < max ? DAEMON_MAX_AIRINGS : max;
+}
+
+/* The listening socket first (not polled while stopping, or while the
+ * accept rate pauses it), then the clients (conns.c). */
+static int fill_conns(void *ud, struct pollfd *pfd, int max)
+{
+    struct daemon *d = ud;
+    if (max < 1 + DAEMON_MAX_CONNS)
+        return 0;
+    pfd[0] = (struct pollfd){.fd = d->quit ? -1 : conns_listen_fd(d), .events = POLLIN};
+    return 1 + conns_fill(d, pfd + 1);
+}
+
+static void handle_conns(void *ud, const struct pollfd *pfd, int n)
+{
+    if (n == 1 + DAEMON_MAX_CONNS)
+        conns_handle(ud, pfd + 1, pfd[0].revents & POLLIN);
+}
+
+static int add_sources(struct daemon *d)
+{
+    d->loop = loop_new();
+    int rc;
+    if ((rc = loop_add(d->loop, d->tfd, POLLIN, on_timer, d)) < 0 ||
+        (rc = loop_add(d->loop, d->jfd, POLLIN, on_jump_src, d)) < 0 ||
+        (rc = loop_add(d->loop, d->sfd, POLLIN, on_signal_src, d)) < 0 ||
+        (rc = loop_add(d->loop, d->ifd, POLLIN, on_inotify_src, d)) < 0 ||
+        (rc = loop_add(d->loop, planner_fd(d->planner), POLLIN, on_planner_src, d)) < 0 ||
+        (rc = loop_add_set(d->loop, DAEMON_MAX_AIRINGS, fill_players, NULL, d)) < 0 ||
+        (rc = loop_add_set(d->loop, 1 + DAEMON_MAX_CONNS, fill_conns, handle_conns, d)) < 0)
+        return rc;
+    return 0;
+}
+
 int daemon_run(struct daemon *d)
 {
-    enum { F_TIMER, F_JUMP, F_SIG, F_LISTEN, F_INOTIFY, F_PLANNER, F_FIXED };
-    struct pollfd pfd[F_FIXED + DAEMON_MAX_AIRINGS + DAEMON_MAX_CONNS];
-    const int conn_at = F_FIXED + DAEMON_MAX_AIRINGS; /* index of the first connection */
     for (;;) {
         airing_check_players(d);
         /* rows written before their hashes were known: completed as soon
@@ -647,42 +730,11 @@ int daemon_run(struct daemon *d)
             if (d->n_backlog && (timeout < 0 || left < timeout))
                 timeout = (int)(left > 0 ? left : 0);
         }
-        int n = 0;
-        pfd[n++] = (struct pollfd){.fd = d->tfd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->jfd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->sfd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->quit ? -1 : conns_listen_fd(d), .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = d->ifd, .events = POLLIN};
-        pfd[n++] = (struct pollfd){.fd = planner_fd(d->planner), .events = POLLIN};
-        for (int i = 0; i < DAEMON_MAX_AIRINGS; i++)
-            pfd[n++] = (struct pollfd){.fd = d->air[i].p ? player_fd(d->air[i].p) : -1,
-                                       .events = POLLIN};
-        /* player signals (prepared, ended) are read by airing_check_players() */
-        n += conns_fill(d, pfd + n);
-        int r = poll(pfd, (nfds_t)n, timeout);
+        int r = loop_poll(d->loop, timeout); /* the handlers: add_sources() */
         if (r < 0 && errno != EINTR) {
             dlog(LOG_ERR, "poll: %s", strerror(errno));
             return 1;
         }
-        if (r <= 0)
-            continue;
-        uint64_t ticks;
-        if (pfd[F_TIMER].revents & POLLIN && read(d->tfd, &ticks, sizeof ticks) < 0) {
-            /* EAGAIN: re-armed meanwhile; nothing to do */
-        }
-        if (pfd[F_JUMP].revents & POLLIN) {
-            if (read(d->jfd, &ticks, sizeof ticks) < 0 && errno == ECANCELED) {
-                /* the kernel saw the wall clock set: drive() measures by how much */
-                arm_jump_detector(d);
-            }
-        }
-        if (pfd[F_SIG].revents & POLLIN)
-            on_signal(d);
-        if (pfd[F_INOTIFY].revents & POLLIN)
-            on_inotify(d);
-        if (pfd[F_PLANNER].revents & POLLIN)
-            on_planner(d);
-        conns_handle(d, pfd + conn_at, pfd[F_LISTEN].revents & POLLIN);
     }
     dlog(LOG_NOTICE, _("stopped"));
     return 0;
@@ -736,12 +788,13 @@ fail:;
     return rc;
 }
 
-int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen)
+int daemon_init(struct daemon *d, struct loaxa_config *cfg, struct lclock *clk, char *err,
+                size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->cfg = cfg;
     d->tfd = d->jfd = d->sfd = d->lfd = d->ifd = -1;
-    d->clk = lclock_system();
+    d->clk = clk;
     d->synced = true;
     lclock_mark(d->clk, &d->mark);
     d->started_ms = now_ms(d);
@@ -822,6 +875,10 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t er
         snprintf(err, errlen, "%s", strerror(errno));
         return rc;
     }
+    if ((rc = add_sources(d)) < 0) {
+        snprintf(err, errlen, "%s", strerror(-rc));
+        return rc;
+    }
     arm_jump_detector(d);
     check_sync(d);
     airing_check_device(d);
@@ -838,6 +895,7 @@ void daemon_fini(struct daemon *d)
     /* streams still closing on their players' threads: a bounded wait */
     if (player_wait_teardowns(2000) > 0)
         dlog(LOG_WARNING, _("an audio output did not close; leaving it"));
+    loop_free(d->loop);
     conns_free(d->conns);
     if (d->lfd >= 0) {
         close(d->lfd);

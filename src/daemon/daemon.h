@@ -74,7 +74,7 @@ struct adhoc_op {                 /* who asked for an ad-hoc airing */
 
 struct daemon {
     struct loaxa_config *cfg;
-    struct lclock *clk;
+    struct lclock *clk;           /* the caller's (daemon_init): not freed here */
     struct aslog *log;
     struct airlog *al;
     struct hasher *hasher;        /* recordings' hashes, off the loop */
@@ -124,6 +124,7 @@ struct daemon {
     char log_error[256];          /* why the log refused an airing's start */
 
     struct conns *conns;          /* the control socket's clients */
+    struct loop *loop;            /* the fds daemon_run polls (loop.h) */
     int tfd, jfd, sfd, lfd, ifd;
     char *plan_dir;               /* the folder watched for plan changes */
     int parent_wd;                /* its parent's watch: the folder may go and come back */
@@ -141,7 +142,10 @@ struct daemon {
 };
 
 /* daemon.c */
-int daemon_init(struct daemon *d, struct loaxa_config *cfg, char *err, size_t errlen);
+/* clk: the clock everything reads (lclock_system(), or a fake one); the
+ * caller keeps it and frees it after daemon_fini. */
+int daemon_init(struct daemon *d, struct loaxa_config *cfg, struct lclock *clk, char *err,
+                size_t errlen);
 int daemon_run(struct daemon *d);
 void daemon_fini(struct daemon *d);
 /* Asks for the plan to be read again (in the planner's thread); returns

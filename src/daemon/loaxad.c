@@ -66,8 +66,9 @@ int main(int argc, char **argv)
     }
     dlog_init(foreground);
     struct daemon d;
+    struct lclock *clk = lclock_system();
     err[0] = '\0';
-    if (daemon_init(&d, &cfg, err, sizeof err) < 0) {
+    if (daemon_init(&d, &cfg, clk, err, sizeof err) < 0) {
         if (err[0])
             dlog(LOG_ERR, "%s", err);
         goto out;
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
     ret = daemon_run(&d);
 out:
     daemon_fini(&d);
+    lclock_free(clk);
     config_free(&cfg);
     return ret;
 }
