@@ -107,15 +107,24 @@ static int cmp64(int64_t a, int64_t b)
     return (a > b) - (a < b);
 }
 
-static int cmp_item_uid(const void *a, const void *b)
+/* By UID, the master before its overrides: the order both sorts share. */
+static int cmp_uid_master_first(const struct plan_item_full *x, const struct plan_item_full *y)
 {
-    const struct plan_item_full *x = *(struct plan_item_full *const *)a;
-    const struct plan_item_full *y = *(struct plan_item_full *const *)b;
     int c = strcmp(x->pub.uid, y->pub.uid);
     if (c)
         return c;
     if (x->is_override != y->is_override)
         return x->is_override ? 1 : -1;
+    return 0;
+}
+
+static int cmp_item_uid(const void *a, const void *b)
+{
+    const struct plan_item_full *x = *(struct plan_item_full *const *)a;
+    const struct plan_item_full *y = *(struct plan_item_full *const *)b;
+    int c = cmp_uid_master_first(x, y);
+    if (c)
+        return c;
     if (x->is_override && x->rid_sec != y->rid_sec)
         return (int)cmp64(x->rid_sec, y->rid_sec);
     if (x->file_index != y->file_index)
@@ -250,11 +259,9 @@ static int cmp_uid_find(const void *a, const void *b)
 {
     const struct plan_item_full *x = *(struct plan_item_full *const *)a;
     const struct plan_item_full *y = *(struct plan_item_full *const *)b;
-    int c = strcmp(x->pub.uid, y->pub.uid);
+    int c = cmp_uid_master_first(x, y);
     if (c)
         return c;
-    if (x->is_override != y->is_override)
-        return x->is_override ? 1 : -1;
     return (x->live_index > y->live_index) - (x->live_index < y->live_index);
 }
 
