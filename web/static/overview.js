@@ -48,12 +48,13 @@
         var prog = $("onair-progress");
         if (a.starts_in_ms !== undefined && a.starts_in_ms !== null && a.starts_in_ms >= 0) {
             var left = Math.max(0, a.starts_in_ms - since);
+            $("onair-live").hidden = false;
             text("onair-live", _("About to start"));
             text("onair-time", fmt(_("Starts in {seconds} s"), {seconds: Math.ceil(left / 1000)}));
             prog.value = 0;
             return;
         }
-        text("onair-live", "\u25CF " + _("ON AIR"));
+        $("onair-live").hidden = true;
         var length = a.remaining_ms !== undefined && a.remaining_ms >= 0 ?
             a.elapsed_ms + a.remaining_ms : -1;
         var elapsed = a.elapsed_ms + since;

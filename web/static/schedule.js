@@ -143,12 +143,15 @@
         $("ad-close").focus();
     }
 
+    /* load(date): the week of date; load(null): the server's this week
+     * (the station's calendar, whatever the browser's zone) */
     function load(date) {
-        from = LX.monday(date);
-        $("week-date").value = from;
-        history.replaceState(null, "", "/schedule?from=" + from);
-        LX.api("/api/v1/schedule?from=" + from + "&days=7").then(function (s) {
+        from = date ? LX.monday(date) : null;
+        LX.api("/api/v1/schedule" + (from ? "?from=" + from + "&days=7" : "")).then(function (s) {
             data = s;
+            from = s.from || from;
+            $("week-date").value = from;
+            history.replaceState(null, "", "/schedule?from=" + from);
             LX.showError($("page-error"), null);
             render();
         }, function (e) { LX.showError($("page-error"), e); });
@@ -161,10 +164,10 @@
             lg.appendChild(document.createTextNode(" "));
         });
         var m = /[?&]from=(\d{4}-\d\d-\d\d)/.exec(location.search);
-        load(m ? m[1] : LX.today());
+        load(m ? m[1] : null);
         $("week-prev").addEventListener("click", function () { load(LX.addDays(from, -7)); });
         $("week-next").addEventListener("click", function () { load(LX.addDays(from, 7)); });
-        $("week-this").addEventListener("click", function () { load(LX.today()); });
+        $("week-this").addEventListener("click", function () { load(null); });
         $("week-date").addEventListener("change", function () {
             if (/^\d{4}-\d\d-\d\d$/.test(this.value))
                 load(this.value);
