@@ -349,11 +349,12 @@ void acct_session_create(struct acct_sessions *s, const char *user, enum acct_ro
     for (size_t i = 0; i < s->max && !slot; i++)
         if (!s->v[i].used || expiry(s, &s->v[i]) <= now_ms)
             slot = &s->v[i];
-    for (size_t i = 0; i < s->max && !slot; i++) /* full: the least recently used goes */
-        if (i == 0 || s->v[i].last_ms < slot->last_ms)
-            slot = &s->v[i];
-    if (!slot)
+    if (!slot) { /* full: the least recently used goes */
         slot = &s->v[0];
+        for (size_t i = 1; i < s->max; i++)
+            if (s->v[i].last_ms < slot->last_ms)
+                slot = &s->v[i];
+    }
     memset(slot, 0, sizeof *slot);
     slot->used = true;
     random_token(slot->id);

@@ -178,6 +178,11 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
         goto done;
     }
     acct_limiter_reset(a->by_user, kuser);
+    /* no fixation: whatever session the client held ends, and the new one
+     * has an id the server made */
+    const char *old = http_cookie(rq, COOKIE);
+    if (old)
+        acct_session_destroy(a->sessions, old);
     char id[ACCT_TOKEN_LEN + 1];
     struct acct_session_info si;
     acct_session_create(a->sessions, user, role, "vi", now, id, &si);

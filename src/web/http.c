@@ -22,6 +22,8 @@ typedef int MHD_Result_;
 typedef enum MHD_Result MHD_Result_;
 #endif
 
+#define HTTP_MAX_DISCARD (1024 * 1024)
+
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
                           "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
                           "base-uri 'none'; form-action 'self'";
@@ -35,7 +37,7 @@ struct http_server {
 
 struct req_ctx {
     char *body;
-    size_t len, cap;
+    size_t len, cap, discarded;
     bool too_large;
 };
 
@@ -149,24 +151,26 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *conn, const char
         else
             return MHD_YES;
     }
-    if (*upload_size && !ctx->too_large) {
-        if (ctx->len + *upload_size > HTTP_MAX_BODY) {
+    if (*upload_size) {
+        if (!ctx->too_large && ctx->len + *upload_size > HTTP_MAX_BODY)
             ctx->too_large = true;
-        } else {
-            if (ctx->len + *upload_size + 1 > ctx->cap) {
-                ctx->cap = ctx->len + *upload_size + 1;
-                ctx->body = xrealloc(ctx->body, ctx->cap);
-            }
-            memcpy(ctx->body + ctx->len, upload, *upload_size);
-            ctx->len += *upload_size;
-            ctx->body[ctx->len] = '\0';
+        if (ctx->too_large) {
+            /* read to the end and answer 413 then; a client that goes on
+             * sending far beyond is cut off */
+            ctx->discarded += *upload_size;
+            *upload_size = 0;
+            return ctx->discarded > HTTP_MAX_DISCARD ? MHD_NO : MHD_YES;
         }
-    }
-    if (*upload_size && !ctx->too_large) {
+        if (ctx->len + *upload_size + 1 > ctx->cap) {
+            ctx->cap = ctx->len + *upload_size + 1;
+            ctx->body = xrealloc(ctx->body, ctx->cap);
+        }
+        memcpy(ctx->body + ctx->len, upload, *upload_size);
+        ctx->len += *upload_size;
+        ctx->body[ctx->len] = '\0';
         *upload_size = 0;
         return MHD_YES;
     }
-    *upload_size = 0;
     struct http_response rs = {.status = 500};
     if (ctx->too_large) {
         error_json(&rs, 413, "request body too large");
@@ -194,6 +198,32 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         free(ctx);
         *con_cls = NULL;
     }
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decoding in place, as libmicrohttpd's own, except that %00 does
+ * not end the text early ("/static/a.css%00.js" must not become
+ * "/static/a.css"): it becomes DEL, which no path or argument accepts. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int hi, lo;
+        if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+            char c = (char)(hi * 16 + lo);
+            *w++ = c ? c : '\x7f';
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
 }
 
 /* "host:port", "[v6]:port" */
@@ -270,6 +300,7 @@ int http_server_start(const struct http_options *opt, http_handler handler, void
                             MHD_OPTION_THREAD_POOL_SIZE, opt->threads ? opt->threads : 1,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             MHD_OPTION_ARRAY, s->tls ? tls_opts : none,
                             MHD_OPTION_END);
     if (!s->d) {
