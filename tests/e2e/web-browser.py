@@ -182,7 +182,11 @@ def main():
         ap.add_argument(a, required=True)
     ap.add_argument("--web-pid", type=int, required=True)
     ap.add_argument("--idle-cpu", type=float, default=0)
+    ap.add_argument("--tz", default="Asia/Ho_Chi_Minh", help="the station's zone")
     args = ap.parse_args()
+    # dates as the station counts them (the browser keeps the machine's zone)
+    os.environ["TZ"] = args.tz
+    time.tzset()
     b = Browser(args)
     d = b.d
     try:

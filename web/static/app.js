@@ -137,9 +137,31 @@ var LX = (function () {
     }
     function weekday(date) { return new Date(date + "T12:00:00Z").getUTCDay(); }
     function monday(date) { return addDays(date, -((weekday(date) + 6) % 7)); }
+    /* today in the station's zone (the schedule's "timezone"), whatever
+     * the browser's zone is; the browser's date when it is unknown */
+    var zone = "";
     function today() {
         var t = new Date();
+        if (zone && window.Intl) {
+            try {
+                var p = {};
+                new Intl.DateTimeFormat("en-GB", {timeZone: zone, year: "numeric", month: "2-digit",
+                                                  day: "2-digit"}).formatToParts(t)
+                    .forEach(function (x) { p[x.type] = x.value; });
+                if (p.year && p.month && p.day)
+                    return p.year + "-" + p.month + "-" + p.day;
+            } catch (e) { /* an unknown zone: the browser's date */ }
+        }
         return t.getFullYear() + "-" + pad(t.getMonth() + 1) + "-" + pad(t.getDate());
+    }
+    function loadZone() {
+        try { zone = sessionStorage.getItem("loaxa.zone") || ""; } catch (e) { zone = ""; }
+        if (zone)
+            return Promise.resolve(zone);
+        return api("/api/v1/schedule?days=1").then(function (s) {
+            zone = s && s.timezone || "";
+            try { sessionStorage.setItem("loaxa.zone", zone); } catch (e) { /* private mode */ }
+        }, function () { zone = ""; });
     }
     var DAYS = [N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
                 N_("Friday"), N_("Saturday")];
@@ -217,7 +239,7 @@ var LX = (function () {
         try { stored = localStorage.getItem("loaxa.lang"); } catch (e) { stored = null; }
         var ses = opt.public ? Promise.resolve(null) :
             api("/api/v1/session").then(function (s) { return s; });
-        Promise.all([ses, loadCatalogue()]).then(function (r) {
+        Promise.all([ses, loadCatalogue(), opt.public ? null : loadZone()]).then(function (r) {
             session = r[0];
             lang = session && session.lang ? session.lang : stored === "en" ? "en" : "vi";
             applyStrings();

@@ -60,7 +60,7 @@
             var li = el("li");
             var a = el("a", "", f.name.toUpperCase());
             if (s) {
-                a.href = url(f.name);
+                a.href = url(f.name) + "&download=1";
                 a.setAttribute("download", "bao-cao-" + s.replace(/\.\./, "_") + "." + f.name);
             } else {
                 a.setAttribute("aria-disabled", "true");
@@ -204,6 +204,7 @@
 
     function show() {
         var u = url("json");
+        u = u && u + "&lang=" + LX.lang(); /* the page's words and the report's agree */
         if (!u) {
             LX.showError($("page-error"), {message: _("Choose a complete period.")});
             return;
