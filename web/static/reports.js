@@ -77,9 +77,7 @@
                 o.href = url("html");
                 o.target = "_blank";
                 o.rel = "noopener";
-                var li2 = el("li");
-                li2.appendChild(o);
-                ul.appendChild(li2);
+                li.appendChild(o);
             }
         });
     }
