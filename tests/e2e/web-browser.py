@@ -450,8 +450,14 @@ def run(b, d, args):
         time.sleep(args.idle_cpu)
         t1, c1 = time.time(), cpu_ticks(args.web_pid)
         pct = 100.0 * (c1 - c0) / hz / (t1 - t0)
+        polls = d.execute_script("return performance.getEntriesByType('resource')"
+                                 ".filter(function (e) { return /api\\/v1\\/status/.test(e.name); })"
+                                 ".length")
+        with open("/proc/%d/status" % args.web_pid) as f:
+            rss = [l.split()[1] for l in f if l.startswith("VmRSS:")][0]
         print("figure: loaxa-web CPU with one browser on the overview: %.2f %% of one core "
-              "(%d ticks in %.0f s)" % (pct, c1 - c0, t1 - t0), flush=True)
+              "(%d ticks in %.0f s; the page polled status %s times since it loaded); "
+              "VmRSS %s kB" % (pct, c1 - c0, t1 - t0, polls, rss), flush=True)
 
 
 if __name__ == "__main__":
