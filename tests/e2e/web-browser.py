@@ -18,6 +18,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -150,6 +151,46 @@ class Browser:
         return os.path.join(self.downloads, f) if f else None
 
 
+# The contrast of each visible element matching the selectors against the
+# first opaque background under it (WCAG 2 relative luminance).
+CONTRAST_JS = """
+function lum(c) {
+    var m = c.match(/[\\d.]+/g).map(Number);
+    var v = m.slice(0, 3).map(function (x) {
+        x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+function bg(e) {
+    for (; e; e = e.parentElement) {
+        var c = getComputedStyle(e).backgroundColor, m = c.match(/[\\d.]+/g);
+        if (m && (m.length < 4 || +m[3] > 0.5)) return c;
+    }
+    return "rgb(255, 255, 255)";
+}
+var out = [];
+arguments[0].forEach(function (sel) {
+    document.querySelectorAll(sel).forEach(function (e) {
+        if (!e.offsetParent || !e.textContent.trim()) return;
+        var a = lum(getComputedStyle(e).color), b = lum(bg(e));
+        var r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        out.push([sel, e.textContent.trim().slice(0, 30), Math.round(r * 100) / 100]);
+    });
+});
+return out;
+"""
+CONTRAST_SELECTORS = ["h1", "h2", "dt", "dd", ".muted", ".updated", ".lvl-normal", ".lvl-priority",
+                      ".lvl-emergency", "nav.main a", ".who span", "header.top button",
+                      ".good", ".bad", "button.primary", "button.secondary", "table.data th",
+                      "table.data td", ".airing", "label", "a.button", ".error", ".notice"]
+
+
+def contrast(b, page):
+    got = b.d.execute_script(CONTRAST_JS, CONTRAST_SELECTORS)
+    low = [g for g in got if g[2] < 4.5]
+    check(got and not low, "%s: text contrast at least 4.5:1 (%d elements, lowest %.2f)" %
+          (page, len(got), min(g[2] for g in got) if got else 0), repr(low[:5]))
+
+
 def local_date(epoch):
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
 
@@ -248,14 +289,21 @@ def run(b, d, args):
           "the elapsed time moves without a reload", "%r then %r" % (t1, t2))
     check(b.text("st-device") == "default", "the output device", b.text("st-device"))
     check(b.text("st-clock") != "", "the clock's state", b.text("st-clock"))
-    check("Kế hoạch không có lỗi" in b.text("problems-summary"), "no plan problems",
-          b.text("problems-summary"))
+    probs = wait(lambda: re.search(r"p\.ics:\d+:.*thieu\.wav", b.text("problems-list")), 15)
+    check(bool(probs), "the plan problem with its file and line",
+          b.text("problems-summary") + " | " + b.text("problems-list"))
     later_epoch = now + 1800
     if local_date(later_epoch) == today:
         check("Cảnh báo mưa lũ" in b.text("next-list"), "the next airing today is listed",
               b.text("next-list"))
     pend = wait(lambda: b.text("st-pending") == "1" and "1", 20)
     check(pend == "1", "one pending approval", b.text("st-pending"))
+    contrast(b, "overview")
+    d.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    ActionChains(d).send_keys(Keys.TAB).perform()
+    act = d.switch_to.active_element
+    check("skip" in (act.get_attribute("class") or ""), "the first Tab reaches the skip link",
+          act.get_attribute("outerHTML")[:80])
     b.shot("overview")
 
     # the operator stops it; the overview follows
@@ -315,6 +363,7 @@ def run(b, d, args):
         check(bool(xs) and cls in xs[0].get_attribute("class") and word in xs[0].text,
               "%s is marked %r (a box style and a word)" % (uid, word),
               xs[0].text if xs else "not in the week")
+    contrast(b, "schedule")
     b.shot("schedule")
     # the phone's view is the day list, not the table
     b.viewport(360, 800)
@@ -360,6 +409,7 @@ def run(b, d, args):
     wait(lambda: len(rows()) >= 2, 10)
     check(re.search(r"^Trang \d+/\d+$", b.text("pg-info")) is not None,
           "the pager says which page", b.text("pg-info"))
+    contrast(b, "log")
     b.shot("log")
     before = set(os.listdir(b.downloads))
     b.id("csv-link").click()
@@ -387,6 +437,7 @@ def run(b, d, args):
     fmts = [a.get_attribute("data-format") for a in links]
     check({"text", "csv", "html", "json", "xlsx"} <= set(fmts),
           "a download link for every format the server lists", repr(fmts))
+    contrast(b, "reports")
     b.shot("reports")
     for a in b.css("#downloads a[data-format]"):
         name = a.get_attribute("data-format")

@@ -50,7 +50,8 @@ CONF
 
 # The plan, relative to now: one aired before the browser comes, one long
 # airing it must see on air (stopped by the operator once seen), and
-# three later today: an emergency, one pending approval, one cancelled.
+# three later today: an emergency, one pending approval, one cancelled;
+# and one whose recording is missing.
 D_NOW=$(date +%s)
 ev() { # UID OFFSET PRIORITY FILE STATUS TITLE UNIT TOPICS
     printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:%s\r\nSUMMARY:%s\r\nPRIORITY:%s\r\nSTATUS:%s\r\nCATEGORIES:%s\r\nX-LOAXA-UNIT:%s\r\nATTACH:%s\r\nEND:VEVENT\r\n' \
@@ -63,6 +64,8 @@ ev() { # UID OFFSET PRIORITY FILE STATUS TITLE UNIT TOPICS
     ev later 1800 1 jingle.wav CONFIRMED "Cảnh báo mưa lũ" "Ban Chỉ huy PCTT" "Phòng chống thiên tai"
     ev waiting 2400 5 tone.wav TENTATIVE "Thông báo chờ duyệt" "Hội Nông dân" "Nông nghiệp"
     ev dropped 3000 5 tone.wav CANCELLED "Chương trình đã hủy" "Đoàn Thanh niên" "Thanh niên"
+    # a recording that is not there: a plan problem (file:line) on the overview
+    ev broken 18000 5 thieu.wav CONFIRMED "Thiếu bản ghi" "UBND xã" "Thời sự"
     printf 'END:VCALENDAR\r\n'
 } >"$T_TMP/plan/p.ics"
 d_start || t_done
