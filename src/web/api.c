@@ -183,9 +183,10 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     const char *old = http_cookie(rq, COOKIE);
     if (old)
         acct_session_destroy(a->sessions, old);
-    char id[ACCT_TOKEN_LEN + 1];
+    char id[ACCT_TOKEN_LEN + 1], stamp[ACCT_STAMP_LEN + 1] = "";
     struct acct_session_info si;
-    acct_session_create(a->sessions, user, role, "vi", now, id, &si);
+    acct_user_stamp(a->db, user, stamp, &role);
+    acct_session_create(a->sessions, user, role, stamp, "vi", now, id, &si);
     set_cookie(rq, rs, id, false);
     api_json(rs, 200, session_doc(&si, false));
 done:
@@ -245,6 +246,26 @@ static void route_lang(struct api *a, const struct http_request *rq, const char 
         json_object_put(o);
     }
     text_leave(a);
+}
+
+/* The cookie's live session, and its user still as at the login (not
+ * removed, same password, same role: `loaxa user` changes web.db under a
+ * running loaxa-web); else the session ends. */
+static int session_of(struct api *a, const char *sid, struct acct_session_info *si)
+{
+    struct acct_session_info tmp;
+    if (!si)
+        si = &tmp;
+    if (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), si) < 0)
+        return -ENOENT;
+    char stamp[ACCT_STAMP_LEN + 1];
+    enum acct_role role;
+    if (acct_user_stamp(a->db, si->user, stamp, &role) < 0 || strcmp(stamp, si->stamp) != 0 ||
+        role != si->role) {
+        acct_session_destroy(a->sessions, sid);
+        return -ENOENT;
+    }
+    return 0;
 }
 
 /* ---- pages and static files ---- */
@@ -353,7 +374,7 @@ static void handle_api(struct api *a, const struct http_request *rq, struct http
         return route_login(a, rq, rs);
     const char *sid = http_cookie(rq, COOKIE);
     struct acct_session_info si;
-    if (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), &si) < 0) {
+    if (session_of(a, sid, &si) < 0) {
         text_enter(a, NULL);
         api_error(rs, 401, _("log in first"));
         text_leave(a);
@@ -439,7 +460,7 @@ void api_handle(const struct http_request *rq, struct http_response *rs, void *u
             continue;
         const char *sid = http_cookie(rq, COOKIE);
         if (strcmp(pages[i].path, "/login") != 0 &&
-            (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), NULL) < 0)) {
+            session_of(a, sid, NULL) < 0) {
             rs->status = 302;
             http_add_header(rs, "Location", "/login");
             rs->no_store = true;

@@ -6,6 +6,7 @@ every response. Users (made by `loaxa user add` in web-security.sh):
 alice (viewer), bob (admin), carol (officer), all with password
 "password-<name>"."""
 import os
+import subprocess
 import time
 
 from webtest import Web, check, done, fail
@@ -188,6 +189,40 @@ def rate_limits(w):
     check(r.status == 200 and sid, "bob from another address: 200 (got %d)" % r.status)
 
 
+def user_changes(w):
+    """`loaxa user` changes web.db under the running server: a new password or
+    a removed account ends the sessions made before."""
+    loaxa = [os.environ["LOAXA"], "user", "--set", "web.db=" + os.environ["WEB_DB"]]
+
+    def run(*args, pw_=None):
+        return subprocess.run(loaxa[:2] + list(args) + loaxa[2:], capture_output=True,
+                              input=(pw_ + "\n" + pw_ + "\n").encode() if pw_ else None)
+    check(run("add", "dave", "--role", "viewer", pw_="password-dave").returncode == 0,
+          "loaxa user add dave")
+    r, sid = w.login("dave", "password-dave")
+    check(r.status == 200, "dave logs in")
+    check(run("passwd", "dave", pw_="password-dave-2").returncode == 0, "loaxa user passwd dave")
+    r = w.request("GET", "/api/v1/session", cookie=sid)
+    check(r.status == 401, "after a new password, the older session is refused (got %d)" % r.status)
+    r, sid = w.login("dave", "password-dave")
+    check(r.status == 401, "the old password is refused")
+    r, sid = w.login("dave", "password-dave-2")
+    check(r.status == 200, "the new password logs in")
+    check(run("remove", "dave").returncode == 0, "loaxa user remove dave")
+    r = w.request("GET", "/api/v1/status", cookie=sid)
+    check(r.status == 401, "a removed user's session is refused (got %d)" % r.status)
+    r = run("add", "eve", "--role", "viewer", pw_="short")
+    check(r.returncode != 0 and b"8" in r.stderr, "a password under 8 characters is refused")
+    r = subprocess.run(loaxa[:2] + ["add", "eve", "--role", "viewer"] + loaxa[2:],
+                       capture_output=True, input=b"password-1\npassword-2\n")
+    check(r.returncode != 0, "two different passwords are refused")
+    r = run("add", "eve", "--role", "root", pw_="password-eve")
+    check(r.returncode == 2, "an unknown role is refused")
+    out = subprocess.run(loaxa[:2] + ["list"] + loaxa[2:], capture_output=True).stdout.decode()
+    check("alice" in out and "viewer" in out and "dave" not in out and "eve" not in out and
+          "password" not in out, "loaxa user list: names and roles, no passwords")
+
+
 def expiry():
     w = Web("web.session_idle_minutes=0.025", "web.session_max_minutes=60")  # idle 1.5 s
     r, sid = w.login("alice", pw("alice"))
@@ -222,6 +257,7 @@ with_session(w, sid, csrf)
 fixation(w)
 traversal(w)
 rate_limits(w)
+user_changes(w)
 print("ok: %d responses had the CSP, nosniff and no-referrer headers (no-store on the API)"
       % w.responses)
 w.stop()
