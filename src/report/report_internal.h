@@ -56,6 +56,7 @@ struct report_incident {
 
 struct report {
     char *commune;
+    struct report_doc_settings doc;     /* copies (report.c), NULL where unset */
     struct report_period period;
     int64_t as_of_ms, generated_at_ms, end_ms;
     bool partial;
