@@ -33,6 +33,7 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     a->by_addr = acct_limiter_new(4096, API_LOGIN_MAX_FAILURES_ADDR, API_LOGIN_WINDOW_MS);
     a->by_user = acct_limiter_new(4096, API_LOGIN_MAX_FAILURES_USER, API_LOGIN_WINDOW_MS);
     pthread_mutex_init(&a->text_lock, NULL);
+    pthread_mutex_init(&a->status_lock, NULL);
     /* LANGUAGE is set once before the request threads run: later switches
      * only replace its value (glibc reuses the environment slot) */
     i18n_set_lang("vi");
@@ -48,6 +49,8 @@ void api_free(struct api *a)
     acct_limiter_free(a->by_addr);
     acct_limiter_free(a->by_user);
     pthread_mutex_destroy(&a->text_lock);
+    pthread_mutex_destroy(&a->status_lock);
+    free(a->status_doc);
     free(a->static_dir);
     free(a);
 }
@@ -194,16 +197,40 @@ done:
     json_object_put(o);
 }
 
+/* The daemon's STATUS answer: the cached one while fresh, else asked
+ * (without text_lock held: the socket may take up to its timeout). */
+static int daemon_status(struct api *a, bool *ok, char **ans, char *err, size_t errlen)
+{
+    int64_t now = lclock_mono_ms(a->clock);
+    pthread_mutex_lock(&a->status_lock);
+    if (a->status_doc && now - a->status_mono_ms < API_STATUS_TTL_MS) {
+        *ans = xstrdup(a->status_doc);
+        *ok = true;
+        pthread_mutex_unlock(&a->status_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&a->status_lock);
+    struct ctl_request req = {.verb = CTL_STATUS};
+    int rc = ctl_call(a->cfg->socket_path, &req, 3000, ok, ans, err, errlen);
+    if (rc == 0 && *ok) {
+        pthread_mutex_lock(&a->status_lock);
+        free(a->status_doc);
+        a->status_doc = xstrdup(*ans);
+        a->status_mono_ms = lclock_mono_ms(a->clock);
+        pthread_mutex_unlock(&a->status_lock);
+    }
+    return rc;
+}
+
 /* The daemon's STATUS document with "daemon": "running", or a "down"
- * document; the control socket is asked without text_lock held. */
+ * document. */
 static void route_status(struct api *a, const struct acct_session_info *si,
                          struct http_response *rs)
 {
-    struct ctl_request req = {.verb = CTL_STATUS};
     char err[1024];
     bool ok = false;
     char *ans = NULL;
-    int rc = ctl_call(a->cfg->socket_path, &req, 3000, &ok, &ans, err, sizeof err);
+    int rc = daemon_status(a, &ok, &ans, err, sizeof err);
     json_object *doc = NULL;
     if (rc == 0 && ok)
         doc = json_tokener_parse(ans);
