@@ -5,7 +5,10 @@ malformed bodies, path traversal on the static files, and the headers of
 every response. Users (made by `loaxa user add` in web-security.sh):
 alice (viewer), bob (admin), carol (officer), all with password
 "password-<name>"."""
+import http.client
+import json
 import os
+import ssl
 import subprocess
 import time
 
@@ -223,6 +226,68 @@ def user_changes(w):
           "password" not in out, "loaxa user list: names and roles, no passwords")
 
 
+def connection_limit(w):
+    """web.max_connections_per_ip (16): the 17th connection from an address
+    is refused; another address is still served."""
+    import socket
+    held = []
+    for _ in range(16):
+        sk = socket.create_connection(("127.0.0.1", w.port), timeout=5,
+                                      source_address=("127.0.0.30", 0))
+        held.append(sk)
+    time.sleep(0.3)
+    refused = False
+    try:
+        r = w.request("GET", "/login", source="127.0.0.30")
+        refused = False
+    except (OSError, http.client.HTTPException):
+        refused = True
+    check(refused, "the 17th connection from one address is refused")
+    r = w.request("GET", "/login", source="127.0.0.31")
+    check(r.status == 200, "another address is served meanwhile")
+    for sk in held:
+        sk.close()
+    time.sleep(0.5)
+    r = w.request("GET", "/login", source="127.0.0.30")
+    check(r.status == 200, "once they are closed, that address is served again")
+
+
+def https():
+    """With web.tls_cert and web.tls_key: HTTPS, and the cookie is Secure."""
+    t = os.environ["T_TMP"]
+    crt, key = t + "/web.crt", t + "/web.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", crt],
+                   check=True, capture_output=True)
+    w = Web("web.tls_cert=" + crt, "web.tls_key=" + key)
+    ctx = ssl.create_default_context(cafile=crt)
+    ctx.check_hostname = False
+    c = http.client.HTTPSConnection("127.0.0.1", w.port, context=ctx, timeout=20)
+    c.request("POST", "/api/v1/login", json.dumps({"username": "alice",
+                                                    "password": pw("alice")}),
+              {"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    cookie = r.getheader("Set-Cookie") or ""
+    check(r.status == 200 and "; Secure" in cookie and "HttpOnly" in cookie,
+          "HTTPS login: 200 and a Secure cookie: " + cookie)
+    check(r.getheader("Content-Security-Policy") is not None, "HTTPS responses carry the CSP")
+    plain = False
+    try:
+        w.request("GET", "/login")
+    except (OSError, http.client.HTTPException):
+        plain = True
+    check(plain, "plain HTTP on the HTTPS port gets no page")
+    c.close()
+    w.stop()
+    r = subprocess.run([os.environ["LOAXA_WEB"], "--set", "web.listen=127.0.0.1:0",
+                        "--set", "web.db=" + os.environ["WEB_DB"],
+                        "--set", "web.static_dir=" + os.environ["WEB_STATIC"],
+                        "--set", "web.tls_cert=" + crt], capture_output=True, timeout=20)
+    check(r.returncode != 0 and b"tls_key" in r.stderr,
+          "a certificate without its key: loaxa-web refuses to start")
+
+
 def expiry():
     w = Web("web.session_idle_minutes=0.025", "web.session_max_minutes=60")  # idle 1.5 s
     r, sid = w.login("alice", pw("alice"))
@@ -258,8 +323,10 @@ fixation(w)
 traversal(w)
 rate_limits(w)
 user_changes(w)
+connection_limit(w)
 print("ok: %d responses had the CSP, nosniff and no-referrer headers (no-store on the API)"
       % w.responses)
 w.stop()
 expiry()
+https()
 done()
