@@ -44,6 +44,9 @@ struct loaxa_config {
     /* [report] */
     enum config_cutoff cutoff;
     char *lang;               /* "vi" or "en" for reports */
+    /* the administrative document's form (Decree 30/2020/ND-CP); lists split by '|' */
+    char *report_issuer, *report_code, *report_place, *report_sign_block, *report_signer,
+        *report_recipients, *report_directions_file;
     /* [web]: loaxa-web, the station console */
     char *web_listen;         /* "127.0.0.1:8080" */
     char *web_db;             /* the console's accounts (SQLite) */

@@ -231,6 +231,33 @@ done:
     return ret;
 }
 
+int acct_user_stamp(struct acct_db *db, const char *name, char stamp[ACCT_STAMP_LEN + 1],
+                    enum acct_role *role)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -EIO;
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->db, "SELECT hash, role FROM users WHERE name = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto done;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        ret = -ENOENT;
+    } else if (rc == SQLITE_ROW) {
+        const unsigned char *h = sqlite3_column_text(st, 0);
+        unsigned char d[ACCT_STAMP_LEN / 2];
+        crypto_generichash(d, sizeof d, h, (unsigned long long)sqlite3_column_bytes(st, 0),
+                           NULL, 0);
+        sodium_bin2hex(stamp, ACCT_STAMP_LEN + 1, d, sizeof d);
+        ret = acct_role_parse((const char *)sqlite3_column_text(st, 1), role) == 0 ? 0 : -EIO;
+    }
+done:
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return ret;
+}
+
 int acct_verify(struct acct_db *db, const char *name, const char *password,
                 enum acct_role *role)
 {
@@ -341,8 +368,8 @@ static int64_t expiry(const struct acct_sessions *s, const struct session *x)
 }
 
 void acct_session_create(struct acct_sessions *s, const char *user, enum acct_role role,
-                         const char *lang, int64_t now_ms, char id[ACCT_TOKEN_LEN + 1],
-                         struct acct_session_info *info)
+                         const char *stamp, const char *lang, int64_t now_ms,
+                         char id[ACCT_TOKEN_LEN + 1], struct acct_session_info *info)
 {
     pthread_mutex_lock(&s->lock);
     struct session *slot = NULL;
@@ -360,6 +387,7 @@ void acct_session_create(struct acct_sessions *s, const char *user, enum acct_ro
     random_token(slot->id);
     util_strlcpy(slot->info.user, user, sizeof slot->info.user);
     slot->info.role = role;
+    util_strlcpy(slot->info.stamp, stamp ? stamp : "", sizeof slot->info.stamp);
     random_token(slot->info.csrf);
     util_strlcpy(slot->info.lang, lang && *lang ? lang : "vi", sizeof slot->info.lang);
     slot->created_ms = slot->last_ms = now_ms;

@@ -41,6 +41,12 @@ int acct_user_list(struct acct_db *db,
                    int (*cb)(const char *name, enum acct_role role, int64_t created_ms,
                              void *ud),
                    void *ud);
+/* What the session of a login must still match on each request: a digest
+ * of the user's stored hash (a new password changes it) and the role.
+ * -ENOENT when the user is gone. */
+#define ACCT_STAMP_LEN 32
+int acct_user_stamp(struct acct_db *db, const char *name, char stamp[ACCT_STAMP_LEN + 1],
+                    enum acct_role *role);
 /* Checks a password: 0 and *role when right; -EACCES when the user is
  * unknown or the password wrong (the same work is done for both, so the
  * time does not tell which). At most one hash runs at a time: the KDF's
@@ -58,6 +64,7 @@ struct acct_session_info {
     char csrf[ACCT_TOKEN_LEN + 1];
     char lang[ACCT_LANG_LEN];
     int64_t expires_ms;                /* the earlier of idle and absolute expiry */
+    char stamp[ACCT_STAMP_LEN + 1];    /* acct_user_stamp at the login */
 };
 
 struct acct_sessions;
@@ -70,8 +77,8 @@ void acct_sessions_free(struct acct_sessions *s);
 /* A new session with fresh random id and CSRF token (never one the client
  * proposed). id gets the cookie value. */
 void acct_session_create(struct acct_sessions *s, const char *user, enum acct_role role,
-                         const char *lang, int64_t now_ms, char id[ACCT_TOKEN_LEN + 1],
-                         struct acct_session_info *info);
+                         const char *stamp, const char *lang, int64_t now_ms,
+                         char id[ACCT_TOKEN_LEN + 1], struct acct_session_info *info);
 /* Looks a cookie value up: 0 and *info (and the session's idle time
  * restarts), -ENOENT when unknown or expired (then it is dropped). */
 int acct_session_get(struct acct_sessions *s, const char *id, int64_t now_ms,

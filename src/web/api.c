@@ -33,6 +33,7 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     a->by_addr = acct_limiter_new(4096, API_LOGIN_MAX_FAILURES_ADDR, API_LOGIN_WINDOW_MS);
     a->by_user = acct_limiter_new(4096, API_LOGIN_MAX_FAILURES_USER, API_LOGIN_WINDOW_MS);
     pthread_mutex_init(&a->text_lock, NULL);
+    pthread_mutex_init(&a->status_lock, NULL);
     /* LANGUAGE is set once before the request threads run: later switches
      * only replace its value (glibc reuses the environment slot) */
     i18n_set_lang("vi");
@@ -48,6 +49,8 @@ void api_free(struct api *a)
     acct_limiter_free(a->by_addr);
     acct_limiter_free(a->by_user);
     pthread_mutex_destroy(&a->text_lock);
+    pthread_mutex_destroy(&a->status_lock);
+    free(a->status_doc);
     free(a->static_dir);
     free(a);
 }
@@ -183,9 +186,10 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     const char *old = http_cookie(rq, COOKIE);
     if (old)
         acct_session_destroy(a->sessions, old);
-    char id[ACCT_TOKEN_LEN + 1];
+    char id[ACCT_TOKEN_LEN + 1], stamp[ACCT_STAMP_LEN + 1] = "";
     struct acct_session_info si;
-    acct_session_create(a->sessions, user, role, "vi", now, id, &si);
+    acct_user_stamp(a->db, user, stamp, &role);
+    acct_session_create(a->sessions, user, role, stamp, "vi", now, id, &si);
     set_cookie(rq, rs, id, false);
     api_json(rs, 200, session_doc(&si, false));
 done:
@@ -193,16 +197,40 @@ done:
     json_object_put(o);
 }
 
+/* The daemon's STATUS answer: the cached one while fresh, else asked
+ * (without text_lock held: the socket may take up to its timeout). */
+static int daemon_status(struct api *a, bool *ok, char **ans, char *err, size_t errlen)
+{
+    int64_t now = lclock_mono_ms(a->clock);
+    pthread_mutex_lock(&a->status_lock);
+    if (a->status_doc && now - a->status_mono_ms < API_STATUS_TTL_MS) {
+        *ans = xstrdup(a->status_doc);
+        *ok = true;
+        pthread_mutex_unlock(&a->status_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&a->status_lock);
+    struct ctl_request req = {.verb = CTL_STATUS};
+    int rc = ctl_call(a->cfg->socket_path, &req, 3000, ok, ans, err, errlen);
+    if (rc == 0 && *ok) {
+        pthread_mutex_lock(&a->status_lock);
+        free(a->status_doc);
+        a->status_doc = xstrdup(*ans);
+        a->status_mono_ms = lclock_mono_ms(a->clock);
+        pthread_mutex_unlock(&a->status_lock);
+    }
+    return rc;
+}
+
 /* The daemon's STATUS document with "daemon": "running", or a "down"
- * document; the control socket is asked without text_lock held. */
+ * document. */
 static void route_status(struct api *a, const struct acct_session_info *si,
                          struct http_response *rs)
 {
-    struct ctl_request req = {.verb = CTL_STATUS};
     char err[1024];
     bool ok = false;
     char *ans = NULL;
-    int rc = ctl_call(a->cfg->socket_path, &req, 3000, &ok, &ans, err, sizeof err);
+    int rc = daemon_status(a, &ok, &ans, err, sizeof err);
     json_object *doc = NULL;
     if (rc == 0 && ok)
         doc = json_tokener_parse(ans);
@@ -245,6 +273,26 @@ static void route_lang(struct api *a, const struct http_request *rq, const char 
         json_object_put(o);
     }
     text_leave(a);
+}
+
+/* The cookie's live session, and its user still as at the login (not
+ * removed, same password, same role: `loaxa user` changes web.db under a
+ * running loaxa-web); else the session ends. */
+static int session_of(struct api *a, const char *sid, struct acct_session_info *si)
+{
+    struct acct_session_info tmp;
+    if (!si)
+        si = &tmp;
+    if (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), si) < 0)
+        return -ENOENT;
+    char stamp[ACCT_STAMP_LEN + 1];
+    enum acct_role role;
+    if (acct_user_stamp(a->db, si->user, stamp, &role) < 0 || strcmp(stamp, si->stamp) != 0 ||
+        role != si->role) {
+        acct_session_destroy(a->sessions, sid);
+        return -ENOENT;
+    }
+    return 0;
 }
 
 /* ---- pages and static files ---- */
@@ -353,7 +401,7 @@ static void handle_api(struct api *a, const struct http_request *rq, struct http
         return route_login(a, rq, rs);
     const char *sid = http_cookie(rq, COOKIE);
     struct acct_session_info si;
-    if (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), &si) < 0) {
+    if (session_of(a, sid, &si) < 0) {
         text_enter(a, NULL);
         api_error(rs, 401, _("log in first"));
         text_leave(a);
@@ -439,7 +487,7 @@ void api_handle(const struct http_request *rq, struct http_response *rs, void *u
             continue;
         const char *sid = http_cookie(rq, COOKIE);
         if (strcmp(pages[i].path, "/login") != 0 &&
-            (!sid || acct_session_get(a->sessions, sid, lclock_now_ms(a->clock), NULL) < 0)) {
+            session_of(a, sid, NULL) < 0) {
             rs->status = 302;
             http_add_header(rs, "Location", "/login");
             rs->no_store = true;

@@ -21,7 +21,15 @@ struct api {
      * a time under this lock, in the session's language. */
     pthread_mutex_t text_lock;
     char cur_lang[8];
+    /* The daemon serves 20 commands a second to all its clients: loaxa-web
+     * asks at most once per API_STATUS_TTL_MS, whatever the number of
+     * browsers, and hands the same answer to all. */
+    pthread_mutex_t status_lock;
+    char *status_doc;          /* the daemon's last STATUS answer, NULL: none */
+    int64_t status_mono_ms;
 };
+
+#define API_STATUS_TTL_MS 1000
 
 /* A JSON body (the object is put); status 200 unless set. */
 void api_json(struct http_response *rs, int status, json_object *o);

@@ -281,7 +281,12 @@ int http_server_start(const struct http_options *opt, http_handler handler, void
     s->handler = handler;
     s->ud = ud;
     s->tls = opt->tls_cert_pem && opt->tls_key_pem;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD;
+    /* A thread per connection (at most max_connections): a login waiting
+     * for the KDF, or a status waiting for the daemon, holds up only its
+     * own connection (with a thread pool, every connection of that thread
+     * would wait behind it). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_POLL;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (s->tls)
@@ -297,7 +302,7 @@ int http_server_start(const struct http_options *opt, http_handler handler, void
                             MHD_OPTION_CONNECTION_LIMIT, opt->max_connections,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_per_ip,
                             MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_s,
-                            MHD_OPTION_THREAD_POOL_SIZE, opt->threads ? opt->threads : 1,
+                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,

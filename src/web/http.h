@@ -51,7 +51,6 @@ struct http_options {
     unsigned max_connections;
     unsigned max_per_ip;
     unsigned timeout_s;        /* an idle connection is closed after this */
-    unsigned threads;
 };
 
 struct http_server;

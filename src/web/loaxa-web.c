@@ -123,7 +123,7 @@ int main(int argc, char **argv)
     struct http_options ho = {
         .listen = cfg.web_listen, .tls_cert_pem = cert, .tls_key_pem = key,
         .max_connections = (unsigned)cfg.web_max_connections,
-        .max_per_ip = (unsigned)cfg.web_max_per_ip, .timeout_s = 30, .threads = 4,
+        .max_per_ip = (unsigned)cfg.web_max_per_ip, .timeout_s = 30,
     };
     if (http_server_start(&ho, api_handle, api, &srv, err, sizeof err) < 0) {
         fprintf(stderr, _("loaxa-web: cannot listen: %s\n"), err);

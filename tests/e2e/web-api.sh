@@ -20,6 +20,8 @@ ev() { # UID OFFSET PRIORITY STATUS
     ev w-later 7200 3 CONFIRMED
     printf 'END:VCALENDAR\r\n'
 } >"$T_TMP/plan/p.ics"
+# the document's settings reach the report through loaxa-web as through the CLI
+printf '[report]\nsigner = Nguyễn Văn An\ncode = BC-TEST\n' >>"$D_CONF"
 d_start || t_done
 w_setup
 for i in $(seq 100); do

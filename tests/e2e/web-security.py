@@ -5,7 +5,11 @@ malformed bodies, path traversal on the static files, and the headers of
 every response. Users (made by `loaxa user add` in web-security.sh):
 alice (viewer), bob (admin), carol (officer), all with password
 "password-<name>"."""
+import http.client
+import json
 import os
+import ssl
+import subprocess
 import time
 
 from webtest import Web, check, done, fail
@@ -188,6 +192,102 @@ def rate_limits(w):
     check(r.status == 200 and sid, "bob from another address: 200 (got %d)" % r.status)
 
 
+def user_changes(w):
+    """`loaxa user` changes web.db under the running server: a new password or
+    a removed account ends the sessions made before."""
+    loaxa = [os.environ["LOAXA"], "user", "--set", "web.db=" + os.environ["WEB_DB"]]
+
+    def run(*args, pw_=None):
+        return subprocess.run(loaxa[:2] + list(args) + loaxa[2:], capture_output=True,
+                              input=(pw_ + "\n" + pw_ + "\n").encode() if pw_ else None)
+    check(run("add", "dave", "--role", "viewer", pw_="password-dave").returncode == 0,
+          "loaxa user add dave")
+    r, sid = w.login("dave", "password-dave")
+    check(r.status == 200, "dave logs in")
+    check(run("passwd", "dave", pw_="password-dave-2").returncode == 0, "loaxa user passwd dave")
+    r = w.request("GET", "/api/v1/session", cookie=sid)
+    check(r.status == 401, "after a new password, the older session is refused (got %d)" % r.status)
+    r, sid = w.login("dave", "password-dave")
+    check(r.status == 401, "the old password is refused")
+    r, sid = w.login("dave", "password-dave-2")
+    check(r.status == 200, "the new password logs in")
+    check(run("remove", "dave").returncode == 0, "loaxa user remove dave")
+    r = w.request("GET", "/api/v1/status", cookie=sid)
+    check(r.status == 401, "a removed user's session is refused (got %d)" % r.status)
+    r = run("add", "eve", "--role", "viewer", pw_="short")
+    check(r.returncode != 0 and b"8" in r.stderr, "a password under 8 characters is refused")
+    r = subprocess.run(loaxa[:2] + ["add", "eve", "--role", "viewer"] + loaxa[2:],
+                       capture_output=True, input=b"password-1\npassword-2\n")
+    check(r.returncode != 0, "two different passwords are refused")
+    r = run("add", "eve", "--role", "root", pw_="password-eve")
+    check(r.returncode == 2, "an unknown role is refused")
+    out = subprocess.run(loaxa[:2] + ["list"] + loaxa[2:], capture_output=True).stdout.decode()
+    check("alice" in out and "viewer" in out and "dave" not in out and "eve" not in out and
+          "password" not in out, "loaxa user list: names and roles, no passwords")
+
+
+def connection_limit(w):
+    """web.max_connections_per_ip (16): the 17th connection from an address
+    is refused; another address is still served."""
+    import socket
+    held = []
+    for _ in range(16):
+        sk = socket.create_connection(("127.0.0.1", w.port), timeout=5,
+                                      source_address=("127.0.0.30", 0))
+        held.append(sk)
+    time.sleep(0.3)
+    refused = False
+    try:
+        r = w.request("GET", "/login", source="127.0.0.30")
+        refused = False
+    except (OSError, http.client.HTTPException):
+        refused = True
+    check(refused, "the 17th connection from one address is refused")
+    r = w.request("GET", "/login", source="127.0.0.31")
+    check(r.status == 200, "another address is served meanwhile")
+    for sk in held:
+        sk.close()
+    time.sleep(0.5)
+    r = w.request("GET", "/login", source="127.0.0.30")
+    check(r.status == 200, "once they are closed, that address is served again")
+
+
+def https():
+    """With web.tls_cert and web.tls_key: HTTPS, and the cookie is Secure."""
+    t = os.environ["T_TMP"]
+    crt, key = t + "/web.crt", t + "/web.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", crt],
+                   check=True, capture_output=True)
+    w = Web("web.tls_cert=" + crt, "web.tls_key=" + key)
+    ctx = ssl.create_default_context(cafile=crt)
+    ctx.check_hostname = False
+    c = http.client.HTTPSConnection("127.0.0.1", w.port, context=ctx, timeout=20)
+    c.request("POST", "/api/v1/login", json.dumps({"username": "alice",
+                                                    "password": pw("alice")}),
+              {"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    cookie = r.getheader("Set-Cookie") or ""
+    check(r.status == 200 and "; Secure" in cookie and "HttpOnly" in cookie,
+          "HTTPS login: 200 and a Secure cookie: " + cookie)
+    check(r.getheader("Content-Security-Policy") is not None, "HTTPS responses carry the CSP")
+    plain = False
+    try:
+        w.request("GET", "/login")
+    except (OSError, http.client.HTTPException):
+        plain = True
+    check(plain, "plain HTTP on the HTTPS port gets no page")
+    c.close()
+    w.stop()
+    r = subprocess.run([os.environ["LOAXA_WEB"], "--set", "web.listen=127.0.0.1:0",
+                        "--set", "web.db=" + os.environ["WEB_DB"],
+                        "--set", "web.static_dir=" + os.environ["WEB_STATIC"],
+                        "--set", "web.tls_cert=" + crt], capture_output=True, timeout=20)
+    check(r.returncode != 0 and b"tls_key" in r.stderr,
+          "a certificate without its key: loaxa-web refuses to start")
+
+
 def expiry():
     w = Web("web.session_idle_minutes=0.025", "web.session_max_minutes=60")  # idle 1.5 s
     r, sid = w.login("alice", pw("alice"))
@@ -222,8 +322,11 @@ with_session(w, sid, csrf)
 fixation(w)
 traversal(w)
 rate_limits(w)
+user_changes(w)
+connection_limit(w)
 print("ok: %d responses had the CSP, nosniff and no-referrer headers (no-store on the API)"
       % w.responses)
 w.stop()
 expiry()
+https()
 done()

@@ -115,9 +115,17 @@ START_TEST(test_users_and_hashes)
     ck_assert_int_eq(acct_verify(db, "alice", "mật khẩu dài", &role), -EACCES);
     ck_assert_int_eq(acct_verify(db, "alice", "new-password", &role), 0);
     ck_assert_int_eq(acct_user_passwd(db, "nobody", "new-password"), -ENOENT);
+    char st1[ACCT_STAMP_LEN + 1], st2[ACCT_STAMP_LEN + 1];
+    ck_assert_int_eq(acct_user_stamp(db, "alice", st1, &role), 0);
+    ck_assert_int_eq(strlen(st1), ACCT_STAMP_LEN);
+    ck_assert_int_eq(role, ACCT_OFFICER);
+    ck_assert_int_eq(acct_user_passwd(db, "alice", "newer-password"), 0);
+    ck_assert_int_eq(acct_user_stamp(db, "alice", st2, &role), 0);
+    ck_assert_str_ne(st1, st2); /* a session from before the change no longer matches */
     ck_assert_int_eq(acct_user_remove(db, "alice"), 0);
+    ck_assert_int_eq(acct_user_stamp(db, "alice", st2, &role), -ENOENT);
     ck_assert_int_eq(acct_user_remove(db, "alice"), -ENOENT);
-    ck_assert_int_eq(acct_verify(db, "alice", "new-password", &role), -EACCES);
+    ck_assert_int_eq(acct_verify(db, "alice", "newer-password", &role), -EACCES);
     acct_db_close(db);
 
     /* what is stored is an argon2id string, not the password */
@@ -138,7 +146,7 @@ START_TEST(test_session_expiry)
     char id[ACCT_TOKEN_LEN + 1], id2[ACCT_TOKEN_LEN + 1];
     struct acct_session_info si, got;
     int64_t t0 = 1800000000000;
-    acct_session_create(s, "alice", ACCT_APPROVER, "vi", t0, id, &si);
+    acct_session_create(s, "alice", ACCT_APPROVER, "stamp", "vi", t0, id, &si);
     ck_assert_int_eq(strlen(id), ACCT_TOKEN_LEN);
     ck_assert_int_eq(strlen(si.csrf), ACCT_TOKEN_LEN);
     ck_assert_str_ne(id, si.csrf);
@@ -157,11 +165,11 @@ START_TEST(test_session_expiry)
     ck_assert_int_eq(acct_session_get(s, id, t0 + 3600000, &got), -ENOENT);
     ck_assert_int_eq(acct_session_get(s, id, t0 + 1000, &got), -ENOENT); /* dropped */
     /* idle expiry */
-    acct_session_create(s, "bob", ACCT_VIEWER, "en", t0, id2, NULL);
+    acct_session_create(s, "bob", ACCT_VIEWER, "stamp", "en", t0, id2, NULL);
     ck_assert_str_ne(id, id2);
     ck_assert_int_eq(acct_session_get(s, id2, t0 + 600000, &got), -ENOENT);
     /* unknown, truncated and empty ids */
-    acct_session_create(s, "bob", ACCT_VIEWER, "en", t0, id2, NULL);
+    acct_session_create(s, "bob", ACCT_VIEWER, "stamp", "en", t0, id2, NULL);
     ck_assert_int_eq(acct_session_get(s, "nope", t0, &got), -ENOENT);
     char cut[ACCT_TOKEN_LEN + 1];
     memcpy(cut, id2, ACCT_TOKEN_LEN);
@@ -186,7 +194,7 @@ START_TEST(test_session_table_bounded)
     struct acct_sessions *s = acct_sessions_new(3, 600000, 3600000);
     char ids[5][ACCT_TOKEN_LEN + 1];
     for (int i = 0; i < 5; i++)
-        acct_session_create(s, i % 2 ? "bob" : "alice", ACCT_VIEWER, "vi", 1000 + i, ids[i],
+        acct_session_create(s, i % 2 ? "bob" : "alice", ACCT_VIEWER, "stamp", "vi", 1000 + i, ids[i],
                             NULL);
     ck_assert_int_eq(acct_session_count(s), 3);
     /* the least recently used went first */
