@@ -159,7 +159,7 @@ size_t report_summary_rows(const struct report *r,
     ROW("adhoc_ms", _("Minutes on air, ad hoc"), RV_MINUTES, s->adhoc_ms, .detail = true);
     ROW("incidents", _("Incidents"), RV_COUNT, s->incidents);
     ROW("total_ms", _("Total minutes on air"), RV_MINUTES, s->total_ms);
-    ROW("total_hours", _("Total hours on air"), RV_HOURS, s->total_ms);
+    ROW("total_hours", _("Total airtime"), RV_HOURS, s->total_ms);
 #undef ROW
     return n;
 }

@@ -183,7 +183,7 @@ struct report_summary_row {
     bool outcome;        /* one of the outcomes, a part of "planned" */
     bool detail;         /* minutes per source: left out of the printed page */
 };
-#define REPORT_SUMMARY_ROWS (OUT_COUNT + 20)
+#define REPORT_SUMMARY_ROWS (OUT_COUNT + 15)
 size_t report_summary_rows(const struct report *r,
                            struct report_summary_row rows[REPORT_SUMMARY_ROWS]);
 /* The value as text: "12", "3.5", "1.25", "97.5 %" or "-". */
