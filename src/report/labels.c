@@ -148,7 +148,7 @@ size_t report_summary_rows(const struct report *r,
         .pct = s->compliance_pct);
     ROW("items", _("Items aired (distinct)"), RV_COUNT, s->items);
     ROW("airings", _("Airings"), RV_COUNT, s->airings);
-    ROW("planned_ms", _("Planned airtime (slots)"), RV_MINUTES, s->planned_ms);
+    ROW("planned_ms", _("Minutes planned (slots)"), RV_MINUTES, s->planned_ms);
     ROW("plan_ms", _("Minutes on air for the plan"), RV_MINUTES, s->plan_ms);
     ROW("emergency_airings", _("Emergency airings (planned and ad hoc)"), RV_COUNT,
         s->emergency_airings);

@@ -137,6 +137,10 @@ static void grid_print(FILE *f, const struct report *r, enum report_table which)
                 i < g.n_rows ? report_grid_cell(&g, i, map[c]) : &g.total[map[c]];
             if (cl->kind == RC_TEXT) {
                 cells[c] = cl->text;
+            } else if (cl->kind == RC_MS && which != REPORT_TABLE_INCIDENTS) {
+                /* airtime as people say it: "3 giờ 25 phút" */
+                report_fmt_airtime(cl->n, buf[c]);
+                cells[c] = buf[c];
             } else {
                 report_cell_text(cl, buf[c], sizeof buf[c]);
                 cells[c] = buf[c];
