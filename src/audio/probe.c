@@ -137,7 +137,8 @@ static int64_t count_frames(SNDFILE *sf, int channels)
 
 /* The counted length of sf's file (st), from the cache or by decoding;
  * -1 when the header stands (an exact format, or too large to count). */
-static int64_t counted_frames(SNDFILE *sf, const SF_INFO *sfi, const struct stat *st)
+static int64_t counted_frames(SNDFILE *sf, const SF_INFO *sfi, const struct stat *st,
+                              bool may_count)
 {
     int64_t n;
     if (!length_estimated(sfi->format) || st->st_size > COUNT_MAX_BYTES || sfi->channels < 1 ||
@@ -145,6 +146,8 @@ static int64_t counted_frames(SNDFILE *sf, const SF_INFO *sfi, const struct stat
         return -1;
     if (cache_get(st, &n))
         return n;
+    if (!may_count)
+        return -1;
     n = count_frames(sf, sfi->channels);
     cache_put(st, n);
     return n;
@@ -161,14 +164,15 @@ int64_t probe_decoded_frames(int fd, const struct stat *st)
     int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     SNDFILE *sf = sfd >= 0 ? sf_open_fd(sfd, SFM_READ, &sfi, 1) : NULL;
     if (sf) {
-        n = counted_frames(sf, &sfi, st);
+        n = counted_frames(sf, &sfi, st, true);
         sf_close(sf);
     }
     lseek(fd, 0, SEEK_SET);
     return n;
 }
 
-int probe_recording(const char *path, struct probe_info *info, char *err, size_t errlen)
+static int probe(const char *path, struct probe_info *info, bool may_count, char *err,
+                 size_t errlen)
 {
     memset(info, 0, sizeof *info);
     /* non-blocking: opening a FIFO (or a device) must not wait for a
@@ -229,7 +233,7 @@ int probe_recording(const char *path, struct probe_info *info, char *err, size_t
         sf_command(NULL, SFC_GET_FORMAT_INFO, &si, sizeof si);
         snprintf(info->format, sizeof info->format, "%s / %s", fi.name ? fi.name : "?",
                  si.name ? si.name : "?");
-        int64_t counted = counted_frames(sf, &sfi, &st);
+        int64_t counted = counted_frames(sf, &sfi, &st, may_count);
         info->frames = counted >= 0 ? counted : sfi.frames;
         info->estimate_frames = sfi.frames;
         info->header_frames = counted >= 0 ? info->frames
@@ -245,6 +249,16 @@ int probe_recording(const char *path, struct probe_info *info, char *err, size_t
     sf_close(sf);
     close(fd);
     return rc;
+}
+
+int probe_recording(const char *path, struct probe_info *info, char *err, size_t errlen)
+{
+    return probe(path, info, true, err, errlen);
+}
+
+int probe_recording_quick(const char *path, struct probe_info *info, char *err, size_t errlen)
+{
+    return probe(path, info, false, err, errlen);
 }
 
 int64_t probe_short_ms(const struct probe_info *info)

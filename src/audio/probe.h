@@ -30,6 +30,12 @@ struct probe_info {
  * empty files. */
 int probe_recording(const char *path, struct probe_info *info, char *err, size_t errlen);
 
+/* probe_recording without decoding: an MP3 not counted yet (in this
+ * process) keeps its header's estimate (estimate_frames == frames). For a
+ * thread that must not wait, e.g. loaxad's event loop; the count comes
+ * from the planner thread's probe, or from the decoder. */
+int probe_recording_quick(const char *path, struct probe_info *info, char *err, size_t errlen);
+
 /* How much shorter (ms) the recording is than its header says; 0 when it
  * is whole (within a block). */
 int64_t probe_short_ms(const struct probe_info *info);
