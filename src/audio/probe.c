@@ -73,6 +73,7 @@ struct counted {
     off_t size;
     struct timespec mtim;
     int64_t frames;
+    int64_t held;       /* mpeg_samples, when more than plays; else 0 */
     bool used;
 };
 static struct counted cache[CACHE_N];
@@ -85,13 +86,14 @@ static bool same_file(const struct counted *c, const struct stat *st)
            c->mtim.tv_sec == st->st_mtim.tv_sec && c->mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-static bool cache_get(const struct stat *st, int64_t *frames)
+static bool cache_get(const struct stat *st, int64_t *frames, int64_t *held)
 {
     bool hit = false;
     pthread_mutex_lock(&cache_mu);
     for (size_t i = 0; i < CACHE_N && !hit; i++) {
         if (same_file(&cache[i], st)) {
             *frames = cache[i].frames;
+            *held = cache[i].held;
             hit = true;
         }
     }
@@ -99,7 +101,7 @@ static bool cache_get(const struct stat *st, int64_t *frames)
     return hit;
 }
 
-static void cache_put(const struct stat *st, int64_t frames)
+static void cache_put(const struct stat *st, int64_t frames, int64_t held)
 {
     pthread_mutex_lock(&cache_mu);
     size_t slot = cache_next;
@@ -112,7 +114,8 @@ static void cache_put(const struct stat *st, int64_t frames)
     }
     if (slot == cache_next)
         cache_next = (cache_next + 1) % CACHE_N; /* full: the oldest goes */
-    cache[slot] = (struct counted){st->st_dev, st->st_ino, st->st_size, st->st_mtim, frames, true};
+    cache[slot] = (struct counted){st->st_dev, st->st_ino, st->st_size, st->st_mtim, frames, held,
+                                 true};
     pthread_mutex_unlock(&cache_mu);
 }
 
@@ -135,28 +138,72 @@ static int64_t count_frames(SNDFILE *sf, int channels)
     return n;
 }
 
-/* The counted length of sf's file (st), from the cache or by decoding;
- * -1 when the header stands (an exact format, or too large to count). */
-static int64_t counted_frames(SNDFILE *sf, const SF_INFO *sfi, const struct stat *st,
-                              bool may_count)
+/* What an MP3 holds, in samples, walked from frame header to frame header
+ * (Layer III; an ID3v2 tag skipped); the walk stops at the first thing
+ * that is not a frame (an ID3v1 or APE tag, damage). Without a Xing/LAME
+ * tag libsndfile stops decoding at its estimate, which for a variable
+ * bitrate is taken from the first frame and can be a fraction of the file:
+ * this says how much is left unplayed. 0 when it cannot tell. */
+static int64_t mpeg_samples(int fd, off_t size)
+{
+    static const short br1[15] = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
+    static const short br2[15] = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160};
+    static const int sr[3] = {44100, 48000, 32000};
+    unsigned char b[10];
+    off_t pos = 0;
+    int64_t samples = 0;
+    if (pread(fd, b, 10, 0) == 10 && memcmp(b, "ID3", 3) == 0) {
+        if ((b[6] | b[7] | b[8] | b[9]) & 0x80)
+            return 0;
+        pos = 10 + ((off_t)b[6] << 21 | (off_t)b[7] << 14 | (off_t)b[8] << 7 | b[9]) +
+              (b[5] & 0x10 ? 10 : 0); /* a footer */
+    }
+    while (pos + 4 <= size && pread(fd, b, 4, pos) == 4) {
+        if (b[0] != 0xFF || (b[1] & 0xE0) != 0xE0)
+            break;
+        int ver = (b[1] >> 3) & 3, layer = (b[1] >> 1) & 3; /* ver 3: MPEG-1, 2, 0: 2.5 */
+        int bri = b[2] >> 4, sri = (b[2] >> 2) & 3, pad = (b[2] >> 1) & 1;
+        if (ver == 1 || layer != 1 || bri == 0 || bri == 15 || sri == 3)
+            break; /* not Layer III, free format, reserved */
+        int rate = sr[sri] >> (ver == 3 ? 0 : ver == 2 ? 1 : 2);
+        int spf = ver == 3 ? 1152 : 576;
+        int kbps = ver == 3 ? br1[bri] : br2[bri];
+        pos += (off_t)(spf / 8) * kbps * 1000 / rate + pad;
+        samples += spf;
+    }
+    return samples;
+}
+
+/* The counted length of sf's file (fd, st), from the cache or by decoding;
+ * -1 when the header stands (an exact format, too large to count, or not
+ * counted yet and !may_count). *held: what the file holds when that is
+ * more than plays (else 0). */
+static int64_t counted_frames(int fd, SNDFILE *sf, const SF_INFO *sfi, const struct stat *st,
+                              bool may_count, int64_t *held)
 {
     int64_t n;
+    *held = 0;
     if (!length_estimated(sfi->format) || st->st_size > COUNT_MAX_BYTES || sfi->channels < 1 ||
         sfi->channels > 64)
         return -1;
-    if (cache_get(st, &n))
+    if (cache_get(st, &n, held))
         return n;
     if (!may_count)
         return -1;
     n = count_frames(sf, sfi->channels);
-    cache_put(st, n);
+    if (n == sfi->frames) { /* decoded up to its estimate: there may be more */
+        int64_t m = mpeg_samples(fd, st->st_size);
+        if (m > n + sfi->samplerate / 2)
+            *held = m;
+    }
+    cache_put(st, n, *held);
     return n;
 }
 
 int64_t probe_decoded_frames(int fd, const struct stat *st)
 {
-    int64_t n = -1;
-    if (cache_get(st, &n))
+    int64_t n = -1, held;
+    if (cache_get(st, &n, &held))
         return n;
     if (lseek(fd, 0, SEEK_SET) < 0)
         return -1;
@@ -164,7 +211,7 @@ int64_t probe_decoded_frames(int fd, const struct stat *st)
     int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     SNDFILE *sf = sfd >= 0 ? sf_open_fd(sfd, SFM_READ, &sfi, 1) : NULL;
     if (sf) {
-        n = counted_frames(sf, &sfi, st, true);
+        n = counted_frames(fd, sf, &sfi, st, true, &held);
         sf_close(sf);
     }
     lseek(fd, 0, SEEK_SET);
@@ -233,11 +280,14 @@ static int probe(const char *path, struct probe_info *info, bool may_count, char
         sf_command(NULL, SFC_GET_FORMAT_INFO, &si, sizeof si);
         snprintf(info->format, sizeof info->format, "%s / %s", fi.name ? fi.name : "?",
                  si.name ? si.name : "?");
-        int64_t counted = counted_frames(sf, &sfi, &st, may_count);
+        int64_t held;
+        int64_t counted = counted_frames(fd, sf, &sfi, &st, may_count, &held);
         info->frames = counted >= 0 ? counted : sfi.frames;
         info->estimate_frames = sfi.frames;
         info->header_frames = counted >= 0 ? info->frames
                                            : wav_header_frames(fd, &st, sfi.frames);
+        if (held > 0) /* libsndfile stops at its estimate: the rest never airs */
+            info->header_frames = held;
         info->rate = sfi.samplerate;
         info->channels = sfi.channels;
         info->duration_ms = info->frames * 1000 / sfi.samplerate;

@@ -135,6 +135,32 @@ START_TEST(tagged_mp3_is_exact)
 }
 END_TEST
 
+/* Variable bitrate without a Xing tag: libsndfile estimates the length
+ * from the first frame's bitrate and stops decoding there, a fraction of
+ * the file. The probe gives what plays, and probe_short_ms what the file
+ * holds beyond it, so check and loaxad can warn. */
+START_TEST(untagged_vbr_says_what_is_left)
+{
+    const char *p = make_mp3("vbr.mp3", 30, 44100, "-t -V 4");
+    int rate = 0;
+    int64_t held = mpeg_samples(p, &rate);
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), pi.frames);
+    ck_assert_int_eq(said, pi.frames);
+    ck_assert_int_lt(pi.frames, held - rate); /* the estimate is short of the file */
+    ck_assert_int_eq(pi.header_frames, held);
+    ck_assert_int_eq(probe_short_ms(&pi), (held - pi.frames) * 1000 / rate);
+    /* a tagged VBR file plays whole: nothing left over */
+    p = make_mp3("vbrtag.mp3", 30, 44100, "-V 4");
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, 30 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+}
+END_TEST
+
 /* The count is cached by file version: a file rewritten in place (new
  * size and mtime, same inode) is counted again. */
 START_TEST(count_follows_the_file)
@@ -195,6 +221,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, untagged_mp3_is_counted);
     tcase_add_test(tc, tagged_mp3_is_exact);
+    tcase_add_test(tc, untagged_vbr_says_what_is_left);
     tcase_add_test(tc, count_follows_the_file);
     tcase_add_test(tc, exact_formats_keep_their_header);
     suite_add_tcase(s, tc);
