@@ -78,6 +78,21 @@ static const struct setting settings[] = {
      N_("report period convention: calendar or nd09")},
     {"report", "lang", "lang", T_LANG, O(lang), "vi", 0, 0,
      N_("report language: vi or en")},
+    {"report", "issuer", "report-issuer", T_STR, O(report_issuer), "", 0, 0,
+     N_("issuing body on the report, lines split by |; empty: the commune's People's Committee")},
+    {"report", "code", "report-code", T_STR, O(report_code), "BC-UBND", 0, 0,
+     N_("the report's document code, after \"Số: .../\"")},
+    {"report", "place", "report-place", T_STR, O(report_place), "", 0, 0,
+     N_("place name before the date; empty: the commune's name")},
+    {"report", "sign_block", "report-sign-block", T_STR, O(report_sign_block),
+     "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH", 0, 0,
+     N_("signature block above the signer, lines split by |")},
+    {"report", "signer", "report-signer", T_STR, O(report_signer), "", 0, 0,
+     N_("name of the person who signs the report")},
+    {"report", "recipients", "report-recipients", T_STR, O(report_recipients),
+     "Như trên|Lưu: VT", 0, 0, N_("recipients list of the report, split by |")},
+    {"report", "directions_file", "report-directions", T_PATH, O(report_directions_file), "",
+     0, 0, N_("text file for section III (directions, proposals); empty: a placeholder")},
 };
 #undef O
 
@@ -153,9 +168,13 @@ static int set_value(struct loaxa_config *cfg, const struct setting *s, const ch
         *(char **)field = xstrdup(v);
         return 0;
     case T_PATH:
-        if (!*v)
+        if (!*v && *s->def) /* a path that may be unset has "" as its default */
             goto bad;
         free(*(char **)field);
+        if (!*v) {
+            *(char **)field = xstrdup("");
+            return 0;
+        }
         if (base_dir && v[0] != '/')
             *(char **)field = xasprintf("%s/%s", base_dir, v);
         else

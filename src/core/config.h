@@ -44,6 +44,9 @@ struct loaxa_config {
     /* [report] */
     enum config_cutoff cutoff;
     char *lang;               /* "vi" or "en" for reports */
+    /* the administrative document's form (Decree 30/2020/ND-CP); lists split by '|' */
+    char *report_issuer, *report_code, *report_place, *report_sign_block, *report_signer,
+        *report_recipients, *report_directions_file;
 
     char *config_file;        /* the file loaded, or NULL */
     /* The station's own log: [paths] db as the config file (or the default)

@@ -48,6 +48,15 @@ void i18n_init(void)
     textdomain(GETTEXT_PACKAGE);
 }
 
+bool i18n_lang_is_vi(void)
+{
+    /* LANGUAGE wins over the locale in gettext, as it does here */
+    const char *l = getenv("LANGUAGE");
+    if (!l || !*l)
+        l = setlocale(LC_MESSAGES, NULL);
+    return l && strncmp(l, "vi", 2) == 0;
+}
+
 int i18n_set_lang(const char *lang)
 {
     if (!lang || (strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0))

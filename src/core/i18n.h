@@ -3,6 +3,7 @@
 #define LOAXA_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -14,6 +15,9 @@ void i18n_init(void);
 /* Switches messages to a language ("vi", "en") whatever the locale says;
  * reports use it (they default to Vietnamese). Returns 0 or -EINVAL. */
 int i18n_set_lang(const char *lang);
+/* Whether messages are in Vietnamese now (LANGUAGE, else the locale): the
+ * number format of what people read follows it ("1.234", "95,8 %"). */
+bool i18n_lang_is_vi(void);
 
 /* The reader's word for one of the stable keywords that machine formats
  * and the control protocol carry: statuses ("aired", "missed", ...), levels

@@ -117,24 +117,26 @@ size_t report_summary_rows(const struct report *r,
 {
     const struct report_summary *s = &r->sum;
     size_t n = 0;
-#define ROW(l, k, v, ...) do { if (n < REPORT_SUMMARY_ROWS) \
-        rows[n++] = (struct report_summary_row){.label = (l), .kind = (k), .value = (v), \
-                                                __VA_ARGS__}; } while (0)
-    ROW(_("Planned occurrences"), RV_COUNT, s->planned);
+#define ROW(key_, l, k, v, ...) do { if (n < REPORT_SUMMARY_ROWS) \
+        rows[n++] = (struct report_summary_row){.key = (key_), .label = (l), .kind = (k), \
+                                                .value = (v), __VA_ARGS__}; } while (0)
+    ROW("planned", _("Planned occurrences"), RV_COUNT, s->planned);
     for (int o = 0; o < OUT_COUNT; o++)
-        ROW(report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],
+        ROW(report_outcome_key((enum report_outcome)o),
+            report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],
             .outcome = true);
-    ROW(_("Compliance (aired / planned, cancelled left out)"), RV_PERCENT, 0,
+    ROW("compliance_pct", _("Compliance (aired / planned, cancelled left out)"), RV_PERCENT, 0,
         .pct = s->compliance_pct);
-    ROW(_("Items aired"), RV_COUNT, s->items);
-    ROW(_("Airings"), RV_COUNT, s->airings);
-    ROW(_("Minutes on air for the plan"), RV_MINUTES, s->plan_ms);
-    ROW(_("Emergency airings"), RV_COUNT, s->emergency_airings);
-    ROW(_("Minutes on air, emergency"), RV_MINUTES, s->emergency_ms, .detail = true);
-    ROW(_("Ad hoc airings"), RV_COUNT, s->adhoc_airings);
-    ROW(_("Minutes on air, ad hoc"), RV_MINUTES, s->adhoc_ms, .detail = true);
-    ROW(_("Total minutes on air"), RV_MINUTES, s->total_ms);
-    ROW(_("Total hours on air"), RV_HOURS, s->total_ms);
+    ROW("items", _("Items aired"), RV_COUNT, s->items);
+    ROW("airings", _("Airings"), RV_COUNT, s->airings);
+    ROW("plan_ms", _("Minutes on air for the plan"), RV_MINUTES, s->plan_ms);
+    ROW("emergency_airings", _("Emergency airings"), RV_COUNT, s->emergency_airings);
+    ROW("emergency_ms", _("Minutes on air, emergency"), RV_MINUTES, s->emergency_ms,
+        .detail = true);
+    ROW("adhoc_airings", _("Ad hoc airings"), RV_COUNT, s->adhoc_airings);
+    ROW("adhoc_ms", _("Minutes on air, ad hoc"), RV_MINUTES, s->adhoc_ms, .detail = true);
+    ROW("total_ms", _("Total minutes on air"), RV_MINUTES, s->total_ms);
+    ROW("total_hours", _("Total hours on air"), RV_HOURS, s->total_ms);
 #undef ROW
     return n;
 }
@@ -316,4 +318,64 @@ char *report_period_title_vi(const struct report_period *p)
         return xasprintf("TỪ NGÀY %s ĐẾN NGÀY %s", a, b);
     }
     return xstrdup("");
+}
+
+/* "1234567" with sep every three digits from the right */
+static void group_digits(uint64_t v, char sep, char *buf, size_t len)
+{
+    char d[32];
+    int n = snprintf(d, sizeof d, "%" PRIu64, v), o = 0;
+    for (int i = 0; i < n && (size_t)o + 2 < len; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = sep;
+        buf[o++] = d[i];
+    }
+    buf[o] = '\0';
+}
+
+void report_fmt_count(int64_t n, char buf[32])
+{
+    char *p = buf;
+    if (n < 0) {
+        *p++ = '-';
+        n = -n;
+    }
+    group_digits((uint64_t)n, i18n_lang_is_vi() ? '.' : ',', p, 31);
+}
+
+void report_fmt_decimal(double v, int decimals, char buf[32])
+{
+    bool vi = i18n_lang_is_vi();
+    int64_t scale = decimals >= 2 ? 100 : decimals == 1 ? 10 : 1;
+    bool neg = v < 0;
+    int64_t q = (int64_t)((neg ? -v : v) * (double)scale + 0.5);
+    char whole[28];  /* 2^64 grouped: 26 bytes */
+    group_digits((uint64_t)(q / scale), vi ? '.' : ',', whole, sizeof whole);
+    if (decimals <= 0)
+        snprintf(buf, 32, "%s%s", neg ? "-" : "", whole);
+    else
+        snprintf(buf, 32, "%s%.26s%c%0*" PRId64, neg ? "-" : "", whole, vi ? ',' : '.',
+                 decimals >= 2 ? 2 : 1, (q % scale) % 100);
+}
+
+void report_fmt_pct(double pct, char buf[32])
+{
+    if (pct < 0) {
+        snprintf(buf, 32, "-");
+        return;
+    }
+    char d[32];
+    report_fmt_decimal(pct, 1, d);
+    snprintf(buf, 32, "%.28s %%", d);
+}
+
+void report_fmt_airtime(int64_t ms, char buf[48])
+{
+    int64_t min = ms > 0 ? (ms + 30000) / 60000 : 0;
+    if (min >= 60)
+        /* TRANSLATORS: airtime, hours and minutes: "3 giờ 25 phút" */
+        snprintf(buf, 48, _("%lld h %lld min"), (long long)(min / 60), (long long)(min % 60));
+    else
+        /* TRANSLATORS: airtime under an hour: "45 phút" */
+        snprintf(buf, 48, _("%lld min"), (long long)min);
 }

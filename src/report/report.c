@@ -629,6 +629,12 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     r->commune = xstrdup(in->commune && *in->commune
                              ? in->commune
                              : _("(commune not set: set station.commune in loaxa.conf)"));
+    const char **dd[] = {&r->doc.issuer, &r->doc.code, &r->doc.place, &r->doc.sign_block,
+                         &r->doc.signer, &r->doc.recipients, &r->doc.directions};
+    const char *const ds[] = {in->doc.issuer, in->doc.code, in->doc.place, in->doc.sign_block,
+                              in->doc.signer, in->doc.recipients, in->doc.directions};
+    for (size_t i = 0; i < sizeof dd / sizeof dd[0]; i++)
+        *dd[i] = ds[i] && *ds[i] ? xstrdup(ds[i]) : NULL;
     r->period = in->period;
     r->as_of_ms = in->as_of_ms;
     r->generated_at_ms = in->generated_at_ms;
@@ -740,6 +746,13 @@ void report_free(struct report *r)
     if (!r)
         return;
     free(r->commune);
+    free((char *)r->doc.issuer);
+    free((char *)r->doc.code);
+    free((char *)r->doc.place);
+    free((char *)r->doc.sign_block);
+    free((char *)r->doc.signer);
+    free((char *)r->doc.recipients);
+    free((char *)r->doc.directions);
     for (size_t i = 0; i < r->n_files; i++) {
         free((char *)r->files[i].path);
         free((char *)r->files[i].sha256);

@@ -34,8 +34,26 @@ struct report_plan_file {
     const char *sha256;
 };
 
+/* What the administrative document (Decree 30/2020/ND-CP) prints that the
+ * log cannot know: the [report] settings. Lists are split by '|'; NULL or
+ * "" where a setting is empty (the renderer derives it or leaves a blank). */
+struct report_doc_settings {
+    const char *issuer;       /* "ỦY BAN NHÂN DÂN|THỊ TRẤN VĨNH LỘC"; "": from the commune */
+    const char *code;         /* ký hiệu: "BC-UBND" */
+    const char *place;        /* "Vĩnh Lộc"; "": from the commune */
+    const char *sign_block;   /* "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH" */
+    const char *signer;       /* the name; "": a blank to sign over */
+    const char *recipients;   /* "Như trên|UBND huyện (để báo cáo)|Lưu: VT, VHXH" */
+    const char *directions;   /* section III's text (paragraphs split by blank lines);
+                               * NULL: a marked placeholder */
+};
+
+/* The longest section III text a report takes (report.directions_file). */
+#define REPORT_MAX_DIRECTIONS (64 * 1024)
+
 struct report_input {
     const char *commune;
+    struct report_doc_settings doc;
     struct report_period period;
     int64_t as_of_ms;          /* "now": the period is clipped to it */
     int64_t generated_at_ms;   /* printed as "made at" */

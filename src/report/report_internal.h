@@ -56,6 +56,7 @@ struct report_incident {
 
 struct report {
     char *commune;
+    struct report_doc_settings doc;     /* copies (report.c), NULL where unset */
     struct report_period period;
     int64_t as_of_ms, generated_at_ms, end_ms;
     bool partial;
@@ -118,6 +119,7 @@ void report_table_columns(enum report_table t, struct report_columns *c);
 /* The summary table as the renderers with labels print it, in order. */
 enum report_value_kind { RV_COUNT, RV_MINUTES, RV_HOURS, RV_PERCENT };
 struct report_summary_row {
+    const char *key;     /* stable English key ("planned", "plan_ms") */
     const char *label;   /* translated */
     enum report_value_kind kind;
     int64_t value;       /* a count, or ms for minutes and hours */
@@ -178,6 +180,66 @@ void report_fmt_hours(int64_t ms, char buf[32]);
 double report_minutes(int64_t ms);
 double report_hours(int64_t ms);
 double report_seconds(int64_t ms);  /* to a tenth */
+
+/* Numbers for people, in the report's language: Vietnamese groups
+ * thousands with "." and writes decimals with "," ("1.234", "95,8 %");
+ * English "1,234", "95.8 %". Machine formats (CSV, JSON) never use these. */
+void report_fmt_count(int64_t n, char buf[32]);
+void report_fmt_pct(double pct, char buf[32]);          /* "-" when pct < 0 */
+/* Airtime to the minute: "3 giờ 25 phút", "45 phút" (en: "3 h 25 min"). */
+void report_fmt_airtime(int64_t ms, char buf[48]);
+/* A number with one or two decimals in the reader's form ("12,5"). */
+void report_fmt_decimal(double v, int decimals, char buf[32]);
+
+/* Every table of the report as typed cells: the one description of columns
+ * and rows that the table-drawing renderers share, so a column added here
+ * appears in every format. Built on demand from the counted report. */
+enum report_cell_kind {
+    RC_TEXT,    /* text: "" when empty */
+    RC_COUNT,   /* n */
+    RC_MS,      /* n: airtime in ms (minutes, hours or "x giờ y phút" when shown) */
+    RC_PCT,     /* pct; < 0: nothing was due */
+    RC_TIME,    /* n: epoch ms, local time when shown; < 0: none */
+};
+struct report_cell {
+    enum report_cell_kind kind;
+    const char *text;    /* RC_TEXT; the grid owns or the report owns it */
+    int64_t n;
+    double pct;
+};
+struct report_col {
+    const char *key;     /* stable English key ("planned", "aired_ms"): machine headers */
+    const char *title;   /* translated */
+    enum report_cell_kind kind;  /* of its body cells (the summary's value column: mixed) */
+    bool wide;           /* machine detail (UID, occurrence key): spreadsheets, appendix */
+    bool sum;            /* the total row sums this column (a spreadsheet writes a formula) */
+};
+struct report_grid {
+    enum report_table table;
+    const char *key;     /* "items", ...: --table, file and sheet names */
+    const char *title;   /* translated */
+    size_t n_cols, n_rows;
+    struct report_col cols[REPORT_MAX_COLS];
+    struct report_cell *cells;   /* n_rows * n_cols, row by row */
+    bool has_total;              /* a total row follows the body */
+    struct report_cell total[REPORT_MAX_COLS];
+    struct report_pool *pool;    /* the grid's own strings */
+};
+/* Fills g for table t; 0, or -EINVAL for an unknown table. Free with
+ * report_grid_free. */
+int report_grid_build(const struct report *r, enum report_table t, struct report_grid *g);
+void report_grid_free(struct report_grid *g);
+static inline const struct report_cell *report_grid_cell(const struct report_grid *g,
+                                                         size_t row, size_t col)
+{
+    return &g->cells[row * g->n_cols + col];
+}
+/* A cell as people read it, in the report's language (counts grouped,
+ * airtime as minutes with a decimal, time as dd/mm/yyyy HH:MM). */
+void report_cell_text(const struct report_cell *c, char *buf, size_t len);
+/* The table whose key is name; -1 when none. */
+int report_table_find(const char *name);
+const char *report_table_key(enum report_table t);
 
 /* Formats (formats.c): one renderer signature for all. A renderer writes
  * to cx->f, or, when its format needs a path, the file cx->path; it

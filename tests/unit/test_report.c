@@ -341,6 +341,63 @@ START_TEST(test_labels)
 }
 END_TEST
 
+START_TEST(test_grid_and_numbers)
+{
+    struct aslog *log;
+    struct report *rep = small_report(&log);
+    for (int t = 0; t < REPORT_TABLE_COUNT; t++) {
+        struct report_grid g;
+        ck_assert_int_eq(report_grid_build(rep, (enum report_table)t, &g), 0);
+        ck_assert_int_eq(report_table_find(g.key), t);
+        ck_assert_uint_ge(g.n_cols, 2);
+        for (size_t j = 0; j < g.n_cols; j++)
+            ck_assert(g.cols[j].key && *g.cols[j].key && g.cols[j].title && *g.cols[j].title);
+        if (g.has_total) /* the total row sums the body */
+            for (size_t j = 0; j < g.n_cols; j++) {
+                if (!g.cols[j].sum)
+                    continue;
+                int64_t sum = 0;
+                for (size_t i = 0; i < g.n_rows; i++)
+                    sum += report_grid_cell(&g, i, j)->n;
+                ck_assert_int_eq(g.total[j].n, sum);
+            }
+        report_grid_free(&g);
+    }
+    struct report_grid g;
+    ck_assert_int_eq(report_grid_build(rep, REPORT_TABLE_ITEMS, &g), 0);
+    ck_assert_uint_eq(g.n_rows, rep->n_items);
+    ck_assert_int_eq(g.total[4].n, rep->sum.planned); /* planned, over all items */
+    report_grid_free(&g);
+    ck_assert_int_eq(report_table_find("no-such-table"), -1);
+    ck_assert_int_eq(report_grid_build(rep, REPORT_TABLE_COUNT, &g), -EINVAL);
+
+    char b[48];
+    setenv("LANGUAGE", "vi", 1);
+    report_fmt_count(1234567, b);
+    ck_assert_str_eq(b, "1.234.567");
+    report_fmt_count(999, b);
+    ck_assert_str_eq(b, "999");
+    report_fmt_pct(95.84, b);
+    ck_assert_str_eq(b, "95,8 %");
+    report_fmt_pct(-1, b);
+    ck_assert_str_eq(b, "-");
+    report_fmt_decimal(1234.5, 1, b);
+    ck_assert_str_eq(b, "1.234,5");
+    setenv("LANGUAGE", "en", 1);
+    report_fmt_count(1234567, b);
+    ck_assert_str_eq(b, "1,234,567");
+    report_fmt_pct(100, b);
+    ck_assert_str_eq(b, "100.0 %");
+    report_fmt_airtime(3 * 3600000 + 25 * 60000 + 20000, b);
+    ck_assert_str_eq(b, "3 h 25 min");
+    report_fmt_airtime(45 * 60000 - 20000, b);
+    ck_assert_str_eq(b, "45 min");
+    unsetenv("LANGUAGE");
+    report_free(rep);
+    aslog_close(log);
+}
+END_TEST
+
 Suite *unit_suite(struct unit_opts *opts)
 {
     (void)opts;
@@ -352,6 +409,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_every_format);
     tcase_add_test(tc, test_format_errors);
     tcase_add_test(tc, test_labels);
+    tcase_add_test(tc, test_grid_and_numbers);
     suite_add_tcase(s, tc);
     return s;
 }
