@@ -13,12 +13,12 @@ printf '[daemon]\noverrun = run\n' >>"$D_CONF"
 PY=/usr/bin/python3
 K="substr(occ_key,1,instr(occ_key,'/')-1)"
 
-# fixtures: 30 s without a tag, 7.3 s with one (exact: a control)
+# fixtures: 20 s without a tag, 7.3 s with one (exact: a control)
 mk() { # NAME SECONDS RATE LAME-ARGS
     sox -n -r "$3" -c 1 -b 16 "$T_TMP/src.wav" synth "$2" sine 300 vol 0.4 2>/dev/null &&
         lame --quiet $4 "$T_TMP/src.wav" "$T_TMP/audio/$1" || fail "cannot make $1 (sox, lame)"
 }
-mk notag.mp3 30 22050 "-t -b 32"
+mk notag.mp3 20 22050 "-t -b 32"
 mk tag.mp3 7.3 44100 "-b 128"
 # decoded_ms FILE: floor(samples * 1000 / rate), samples from the frame headers
 decoded_ms() {
@@ -63,7 +63,7 @@ for k in n1 n2 n3; do
 done
 got=$(q "select played_ms from airing where $K = 't1'")
 [ "$got" = 7300 ] || fail "simulate t1 (tagged): played_ms ${got:-none}, decoded 7300 ms"
-echo "  untagged 30 s MP3: decoded $want ms, simulate logged $(q "select played_ms from airing where $K = 'n1'") ms"
+echo "  untagged 20 s MP3: decoded $want ms, simulate logged $(q "select played_ms from airing where $K = 'n1'") ms"
 
 # the report's total is the sum of the rows (src/report reads played_ms)
 sed "s|^db = .*|db = $T_TMP/sim.db|" "$D_CONF" >"$T_TMP/report.conf"
@@ -75,7 +75,7 @@ total=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]
 
 # loaxad: a fully aired untagged MP3 logs what it played, the decoded length
 # (counted in output blocks: within 20 ms of it; the header's estimate is
-# 141 ms more)
+# 94 ms more)
 D_NOW=$(date +%s)
 d_plan "live 3 0 notag.mp3"
 d_start || t_done
