@@ -191,6 +191,11 @@ def contrast(b, page):
           (page, len(got), min(g[2] for g in got) if got else 0), repr(low[:5]))
 
 
+def LX_date(date):
+    """YYYY-MM-DD as the pages write it: dd/mm/yyyy"""
+    return "%s/%s/%s" % (date[8:10], date[5:7], date[:4])
+
+
 def local_date(epoch):
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
 
@@ -222,6 +227,7 @@ def main():
               "--chromedriver", "--stop-cmd"):
         ap.add_argument(a, required=True)
     ap.add_argument("--web-pid", type=int, required=True)
+    ap.add_argument("--daemon-pid", type=int, required=True)
     ap.add_argument("--idle-cpu", type=float, default=0)
     ap.add_argument("--tz", default="Asia/Ho_Chi_Minh", help="the station's zone")
     args = ap.parse_args()
@@ -411,6 +417,18 @@ def run(b, d, args):
           "the pager says which page", b.text("pg-info"))
     contrast(b, "log")
     b.shot("log")
+    # a page at a time: one row a page, the address keeps the filters
+    b.get("/log?from=%s&to=%s&per_page=1" % (local_date(now + 3), local_date(now + 60)))
+    first = wait(lambda: (lambda r: len(r) == 1 and r)(rows()), 15)
+    info = wait(lambda: (lambda t: re.match(r"^Trang 1/(\d+)$", t) and t)(b.text("pg-info")), 10)
+    check(bool(first) and bool(info) and int(info.split("/")[1]) >= 2 and
+          not b.id("pg-prev").is_enabled(), "one row a page, on page 1 of several",
+          "%r %r" % (rows(), b.text("pg-info")))
+    b.id("pg-next").click()
+    second = wait(lambda: (lambda r: r if len(r) == 1 and r != first else None)(rows()), 15)
+    check(bool(second) and b.text("pg-info").startswith("Trang 2/") and
+          b.id("pg-prev").is_enabled() and "page=2" in d.current_url,
+          "the next page shows the next row", "%r %r" % (rows(), b.text("pg-info")))
     before = set(os.listdir(b.downloads))
     b.id("csv-link").click()
     f = b.download(before)
@@ -467,6 +485,36 @@ def run(b, d, args):
         if name == "html":
             check("<html" in text.lower() and "</table>" in text, "the html report is a page")
 
+    # the other periods: the links follow the form
+    def hrefs():
+        return [a.get_attribute("href") or "" for a in b.css("#downloads a[data-format]")]
+    y = today[:4]
+    for kind, extra, want in (("quarter", ("r-quarter", "2"), "period=%s-Q2" % y),
+                              ("half", ("r-half", "2"), "period=%s-H2" % y),
+                              ("9m", None, "period=%s-9M" % y),
+                              ("year", None, "period=%s&" % y)):
+        Select(b.id("r-kind")).select_by_value(kind)
+        if extra:
+            Select(b.id(extra[0])).select_by_value(extra[1])
+        check(wait(lambda: all(want in h for h in hrefs()), 5) is not None,
+              "period %s: the links ask for %s" % (kind, want), repr(hrefs()[:1]))
+    Select(b.id("r-kind")).select_by_value("quarter")
+    b.id("w-cutoff").find_elements(By.CSS_SELECTOR, "input[value=nd09]")[0].click()
+    check(wait(lambda: all("cutoff=nd09" in h for h in hrefs()), 5) is not None,
+          "the cut-off of Decree 09 in the links", repr(hrefs()[:1]))
+    Select(b.id("r-kind")).select_by_value("range")
+    b.set_value("r-from", local_date(now - 86400 * 3))
+    b.set_value("r-to", today)
+    want = "period=%s..%s" % (local_date(now - 86400 * 3), today)
+    check(wait(lambda: all(want in h and "cutoff=calendar" in h
+                           for h in hrefs()), 5) is not None and
+          not b.css("input[value=nd09]")[0].is_enabled(),
+          "a range of dates: calendar only", repr(hrefs()[:1]))
+    b.id("r-show").click()
+    check(wait(lambda: "Tổng hợp" in b.text("report-view") and
+               LX_date(today) in b.text("report-view"), 30) is not None,
+          "the range's report is shown", b.text("page-error"))
+
     # ---- English by the switch, and back
     b.id("lang-switch").click()
     en = wait(lambda: d.find_element(By.TAG_NAME, "h1").text == "Reports" and
@@ -489,12 +537,15 @@ def run(b, d, args):
     d.get(args.base + "/log")
     check("/login" in d.current_url, "and the session is gone", d.current_url)
 
+    # ---- again, for the figure and the daemon's absence
+    b.ready()
+    login(b, args.user, args.password)
+    check(wait(lambda: d.current_url.rstrip("/") == args.base, 20) is not None,
+          "a new login after the logout", d.current_url)
+    b.ready()
+
     # ---- figure: loaxa-web's CPU with one browser on the overview
     if args.idle_cpu > 0:
-        b.ready()
-        login(b, args.user, args.password)
-        wait(lambda: d.current_url.rstrip("/") == args.base, 20)
-        b.ready()
         time.sleep(5)
         hz = os.sysconf("SC_CLK_TCK")
         t0, c0 = time.time(), cpu_ticks(args.web_pid)
@@ -509,6 +560,13 @@ def run(b, d, args):
         print("figure: loaxa-web CPU with one browser on the overview: %.2f %% of one core "
               "(%d ticks in %.0f s; the page polled status %s times since it loaded); "
               "VmRSS %s kB" % (pct, c1 - c0, t1 - t0, polls, rss), flush=True)
+
+    # ---- the daemon goes away: the overview says so
+    os.kill(args.daemon_pid, 15)
+    down = wait(lambda: b.id("daemon-down").is_displayed() and b.text("daemon-down"), 20)
+    check(bool(down) and "không chạy" in b.text("st-daemon"),
+          "with the daemon stopped the overview says it does not answer", str(down))
+    b.shot("overview-down")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,8 @@
     function load() {
         var q = filters();
         $("csv-link").href = "/api/v1/log.csv" + (q ? "?" + q : "");
-        history.replaceState(null, "", "/log?" + q + (page > 1 ? "&page=" + page : ""));
+        history.replaceState(null, "", "/log?" + q + (page > 1 ? "&page=" + page : "") +
+                             ($("f-per").value !== "50" ? "&per_page=" + $("f-per").value : ""));
         LX.api("/api/v1/log?" + q + "&page=" + page + "&per_page=" + $("f-per").value)
             .then(function (r) {
                 LX.showError($("page-error"), null);
@@ -106,6 +107,16 @@
         if (param("unit"))
             options($("f-unit"), [], param("unit"));
         page = Math.max(1, parseInt(param("page"), 10) || 1);
+        var per = parseInt(param("per_page"), 10);
+        if (per >= 1 && per <= 200) { /* a size of the address's own */
+            var ps = $("f-per");
+            if (!Array.prototype.some.call(ps.options, function (o) { return +o.value === per; })) {
+                var po = el("option", "", String(per));
+                po.value = per;
+                ps.insertBefore(po, ps.firstChild);
+            }
+            ps.value = String(per);
+        }
         $("log-form").addEventListener("submit", function (ev) {
             ev.preventDefault();
             if ($("f-from").value > $("f-to").value) {
