@@ -68,7 +68,9 @@ ev() { # UID OFFSET PRIORITY FILE STATUS TITLE UNIT TOPICS
     ev broken 18000 5 thieu.wav CONFIRMED "Thiếu bản ghi" "UBND xã" "Thời sự"
     printf 'END:VCALENDAR\r\n'
 } >"$T_TMP/plan/p.ics"
-d_start || t_done
+# the daemon in the station's language, as its unit runs it (the plan's
+# problems and the failures it reports read Vietnamese on the overview)
+LANG=vi_VN.UTF-8 LC_ALL= LANGUAGE= d_start || t_done
 
 printf 'mat-khau-canbo\nmat-khau-canbo\n' | "$LOAXA" user add canbo --role officer \
     >"$T_TMP/user.out" 2>&1 || { fail "loaxa user add"; cat "$T_TMP/user.out" >&2; t_done; }

@@ -174,6 +174,8 @@
     function render(st) {
         var down = st.daemon === "down";
         $("daemon-down").hidden = !down;
+        /* nothing stale: what the daemon said last is not what airs now */
+        $("cards").hidden = down;
         if (down) {
             text("daemon-down", fmt(_("The station daemon does not answer: {error}"),
                                     {error: st.error || ""}));
