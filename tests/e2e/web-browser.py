@@ -347,7 +347,7 @@ def run(b, d, args):
         d.switch_to.active_element.send_keys(Keys.ESCAPE)
         check(wait(lambda: not b.id("airing-dialog").is_displayed(), 5) is not None,
               "Escape closes the details")
-    if local_date(now + 3) == main_date:
+    if local_date(now + 5) == main_date:
         eb = [x for x in b.css("#week-table button.airing")
               if (x.get_attribute("data-key") or "").startswith("early/")]
         if check(bool(eb), "the aired one too"):
@@ -383,7 +383,7 @@ def run(b, d, args):
 
     # ---- the log, filtered
     b.get("/log")
-    b.set_value("f-from", today if local_date(now + 3) == today else local_date(now + 3))
+    b.set_value("f-from", today if local_date(now + 5) == today else local_date(now + 5))
     b.set_value("f-to", local_date(now + 60))
     Select(b.id("f-status")).select_by_value("interrupted")
     def rows():
@@ -419,7 +419,7 @@ def run(b, d, args):
     contrast(b, "log")
     b.shot("log")
     # a page at a time: one row a page, the address keeps the filters
-    b.get("/log?from=%s&to=%s&per_page=1" % (local_date(now + 3), local_date(now + 60)))
+    b.get("/log?from=%s&to=%s&per_page=1" % (local_date(now + 5), local_date(now + 60)))
     first = wait(lambda: (lambda r: len(r) == 1 and r)(rows()), 15)
     info = wait(lambda: (lambda t: re.match(r"^Trang 1/(\d+)$", t) and t)(b.text("pg-info")), 10)
     check(bool(first) and bool(info) and int(info.split("/")[1]) >= 2 and

@@ -59,7 +59,7 @@ ev() { # UID OFFSET PRIORITY FILE STATUS TITLE UNIT TOPICS
 }
 {
     printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e web//VI\r\n'
-    ev early 3 5 tone.wav CONFIRMED "Thông báo lịch tiêm chủng" "Trạm Y tế" "Y tế"
+    ev early 5 5 tone.wav CONFIRMED "Thông báo lịch tiêm chủng" "Trạm Y tế" "Y tế"
     ev main 25 3 long.wav CONFIRMED "Bản tin thời sự sáng" "UBND xã" "Thời sự,Nông nghiệp"
     ev later 1800 1 jingle.wav CONFIRMED "Cảnh báo mưa lũ" "Ban Chỉ huy PCTT" "Phòng chống thiên tai"
     ev waiting 2400 5 tone.wav TENTATIVE "Thông báo chờ duyệt" "Hội Nông dân" "Nông nghiệp"
