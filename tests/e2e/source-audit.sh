@@ -37,6 +37,7 @@ declare -A OWNER=(
     ['sodium.h']='web/accounts.c'
     ['microhttpd.h']='web/http.c'
     ['xlsxwriter.h']='report/render_xlsx.c'
+    ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'
     # json-c: the control protocol's documents (ctl), the JSON report
@@ -123,7 +124,7 @@ done
 declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
     [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
-    [sodium]='sodium.h' [microhttpd]='microhttpd.h')
+    [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h')
 mfails=$T_FAILS
 for mod in "${!USES[@]}"; do
     case $mod in cli|daemon|web) continue ;; esac  # programs: src/meson.build
