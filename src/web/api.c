@@ -164,6 +164,8 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     int64_t w1 = acct_limiter_check(a->by_addr, kaddr, now);
     int64_t w2 = acct_limiter_check(a->by_user, kuser, now);
     if (w1 > 0 || w2 > 0) {
+        fprintf(stderr, _("loaxa-web: login for \"%s\" from %s refused: too many failures\n"),
+                acct_name_valid(user) ? user : "?", rq->peer);
         api_error(rs, 429, _("too many failed logins; wait and try again"));
         retry_after(rs, w1 > w2 ? w1 : w2);
         goto done;
@@ -174,12 +176,17 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     int rc = acct_verify(a->db, user, pass, &role);
     text_enter(a, NULL);
     now = lclock_now_ms(a->clock);
+    /* for the journal: who, from where (a name that is not valid is not
+     * echoed: it could carry anything); never the password */
+    const char *who = acct_name_valid(user) ? user : "?";
     if (rc < 0) {
+        fprintf(stderr, _("loaxa-web: failed login for \"%s\" from %s\n"), who, rq->peer);
         acct_limiter_fail(a->by_addr, kaddr, now);
         acct_limiter_fail(a->by_user, kuser, now);
         api_error(rs, 401, _("wrong user name or password"));
         goto done;
     }
+    fprintf(stderr, _("loaxa-web: %s logged in from %s\n"), who, rq->peer);
     acct_limiter_reset(a->by_user, kuser);
     /* no fixation: whatever session the client held ends, and the new one
      * has an id the server made */
