@@ -524,9 +524,9 @@ int64_t acct_limiter_check(struct acct_limiter *l, const char *key, int64_t now_
     return wait;
 }
 
-void acct_limiter_fail(struct acct_limiter *l, const char *key, int64_t now_ms)
+/* Counts a failure; called with the lock held. */
+static void limiter_fail_locked(struct acct_limiter *l, const char *key, int64_t now_ms)
 {
-    pthread_mutex_lock(&l->lock);
     struct limit_key *k = limit_find(l, key);
     if (!k) {
         /* a free slot, else one whose window is over, else the oldest */
@@ -551,6 +551,32 @@ void acct_limiter_fail(struct acct_limiter *l, const char *key, int64_t now_ms)
     }
     if (++k->failures >= l->max_failures)
         k->locked_until_ms = now_ms + l->window_ms;
+}
+
+void acct_limiter_fail(struct acct_limiter *l, const char *key, int64_t now_ms)
+{
+    pthread_mutex_lock(&l->lock);
+    limiter_fail_locked(l, key, now_ms);
+    pthread_mutex_unlock(&l->lock);
+}
+
+int64_t acct_limiter_take(struct acct_limiter *l, const char *key, int64_t now_ms)
+{
+    pthread_mutex_lock(&l->lock);
+    struct limit_key *k = limit_find(l, key);
+    int64_t wait = k && k->locked_until_ms > now_ms ? k->locked_until_ms - now_ms : 0;
+    if (wait == 0)
+        limiter_fail_locked(l, key, now_ms);
+    pthread_mutex_unlock(&l->lock);
+    return wait;
+}
+
+void acct_limiter_refund(struct acct_limiter *l, const char *key)
+{
+    pthread_mutex_lock(&l->lock);
+    struct limit_key *k = limit_find(l, key);
+    if (k && k->failures > 0 && --k->failures < l->max_failures)
+        k->locked_until_ms = 0;
     pthread_mutex_unlock(&l->lock);
 }
 

@@ -103,6 +103,12 @@ void acct_limiter_free(struct acct_limiter *l);
 /* 0 when the key may try, else the milliseconds until it may (> 0). */
 int64_t acct_limiter_check(struct acct_limiter *l, const char *key, int64_t now_ms);
 void acct_limiter_fail(struct acct_limiter *l, const char *key, int64_t now_ms);
+/* Check and charge at once: 0 when the key may try (a failure is counted
+ * now, before the password is checked, so that attempts made side by side
+ * cannot all slip under the limit), else the wait as acct_limiter_check. */
+int64_t acct_limiter_take(struct acct_limiter *l, const char *key, int64_t now_ms);
+/* Takes back one charged failure (the attempt succeeded). */
+void acct_limiter_refund(struct acct_limiter *l, const char *key);
 void acct_limiter_reset(struct acct_limiter *l, const char *key);
 
 #endif

@@ -106,12 +106,14 @@ static json_object *json_body(const struct http_request *rq, struct http_respons
     return o;
 }
 
+/* A string member without NUL bytes (\u0000 would cut it short), or NULL. */
 static const char *json_str(json_object *o, const char *key)
 {
     json_object *v;
     if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
-    return json_object_get_string(v);
+    const char *s = json_object_get_string(v);
+    return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
 }
 
 static void set_cookie(const struct http_request *rq, struct http_response *rs, const char *id,
@@ -161,9 +163,14 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     snprintf(kaddr, sizeof kaddr, "addr:%s", rq->peer);
     snprintf(kuser, sizeof kuser, "user:%.64s", user);
     int64_t now = lclock_now_ms(a->clock);
-    int64_t w1 = acct_limiter_check(a->by_addr, kaddr, now);
-    int64_t w2 = acct_limiter_check(a->by_user, kuser, now);
+    /* each attempt is charged before the password is checked, and given
+     * back if it was right */
+    int64_t w1 = acct_limiter_take(a->by_addr, kaddr, now), w2 = 0;
+    if (w1 == 0 && (w2 = acct_limiter_take(a->by_user, kuser, now)) > 0)
+        acct_limiter_refund(a->by_addr, kaddr);
     if (w1 > 0 || w2 > 0) {
+        fprintf(stderr, _("loaxa-web: login for \"%s\" from %s refused: too many failures\n"),
+                acct_name_valid(user) ? user : "?", rq->peer);
         api_error(rs, 429, _("too many failed logins; wait and try again"));
         retry_after(rs, w1 > w2 ? w1 : w2);
         goto done;
@@ -174,12 +181,16 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     int rc = acct_verify(a->db, user, pass, &role);
     text_enter(a, NULL);
     now = lclock_now_ms(a->clock);
+    /* for the journal: who, from where (a name that is not valid is not
+     * echoed: it could carry anything); never the password */
+    const char *who = acct_name_valid(user) ? user : "?";
     if (rc < 0) {
-        acct_limiter_fail(a->by_addr, kaddr, now);
-        acct_limiter_fail(a->by_user, kuser, now);
+        fprintf(stderr, _("loaxa-web: failed login for \"%s\" from %s\n"), who, rq->peer);
         api_error(rs, 401, _("wrong user name or password"));
         goto done;
     }
+    acct_limiter_refund(a->by_addr, kaddr);
+    fprintf(stderr, _("loaxa-web: %s logged in from %s\n"), who, rq->peer);
     acct_limiter_reset(a->by_user, kuser);
     /* no fixation: whatever session the client held ends, and the new one
      * has an id the server made */

@@ -579,6 +579,8 @@ void api_report(struct api *a, const struct http_request *rq, struct http_respon
         .doc = {.issuer = cfg->report_issuer, .code = cfg->report_code,
                 .place = cfg->report_place, .sign_block = cfg->report_sign_block,
                 .signer = cfg->report_signer, .recipients = cfg->report_recipients},
+        .require_approval = cfg->require_approval,
+        .no_emergency_from_priority = !cfg->emergency_from_priority,
     };
     if (period_parse(period_s, cutoff, &in.period, err, sizeof err) < 0) {
         api_error(rs, 400, err);
@@ -586,9 +588,13 @@ void api_report(struct api *a, const struct http_request *rq, struct http_respon
     }
     int64_t now = lclock_now_ms(a->clock);
     in.as_of_ms = now;
-    if (as_of_s && (strlen(as_of_s) > 64 || util_parse_time(as_of_s, &in.as_of_ms) < 0))
+    /* as `loaxa report --as-of`: a date alone is the end of that day; the
+     * report is "made at" the time as written (a date: its midnight) */
+    if (as_of_s && (strlen(as_of_s) > 64 || util_parse_bound(as_of_s, true, &in.as_of_ms) < 0))
         return bad_arg(rs, "as_of", as_of_s);
-    in.generated_at_ms = as_of_s ? in.as_of_ms : now;
+    in.generated_at_ms = now;
+    if (as_of_s)
+        util_parse_time(as_of_s, &in.generated_at_ms);
 
     struct plan *plan = NULL;
     struct plan_occurrence *occ = NULL;

@@ -124,7 +124,7 @@ done
 declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
     [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
-    [sodium]='sodium.h' [microhttpd]='microhttpd.h' [icu]='unicode/')
+    [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h')
 mfails=$T_FAILS
 for mod in "${!USES[@]}"; do
     case $mod in cli|daemon|web) continue ;; esac  # programs: src/meson.build

@@ -111,6 +111,18 @@ for fmt in ("json", "text", "csv", "html"):
     want = cli("report", "--period", period, "--format", fmt, "--as-of", as_of,
                *(["--bom"] if fmt == "csv" else []))
     check(r.data == want, "report %s: the same bytes as loaxa report (%d)" % (fmt, len(want)))
+# --as-of a date alone (the end of that day), and the default as-of (now;
+# the period has ended or not, "made at" differs: compare without it)
+r = get("/api/v1/report?period=%s&format=json&as_of=%s" % (period, day))
+want = cli("report", "--period", period, "--format", "json", "--as-of", day)
+check(r.data == want, "report json with as_of a date: the same bytes as loaxa report")
+r = get("/api/v1/report?period=%s&format=json&cutoff=nd09" % period)
+got = w.json(r)
+want = json.loads(cli("report", "--period", period, "--format", "json", "--cutoff", "nd09"))
+for d in (got, want):
+    d.pop("generated_at", None)
+    d.get("period", {}).pop("until", None)
+check(got == want, "report json with the default as-of and cutoff nd09: as loaxa report")
 r = get("/api/v1/report?period=%s&format=xlsx&as_of=%s" % (period, as_of))
 check(r.data[:2] == b"PK" and r.getheader("Content-Disposition") ==
       'attachment; filename="bao-cao-%s.xlsx"' % period and

@@ -63,6 +63,9 @@ def login_basics(w):
     check(r.status == 400, "a number for the password: 400 (got %d)" % r.status)
     r = w.request("POST", "/api/v1/login", raw_body=b'{"username":"alice\x00","password":"x"}')
     check(r.status == 400, "a NUL byte in the body: 400 (got %d)" % r.status)
+    r = w.request("POST", "/api/v1/login",
+                  raw_body=b'{"username": "alice", "password": "password-alice\\u0000x"}')
+    check(r.status == 400, "a \\u0000 in the password: 400, not cut short (got %d)" % r.status)
     big = b'{"username": "alice", "password": "' + b"a" * (70 * 1024) + b'"}'
     r = w.request("POST", "/api/v1/login", raw_body=big)
     check(r.status == 413, "a 70 KiB body (Content-Length): 413 (got %d)" % r.status)
@@ -190,6 +193,22 @@ def rate_limits(w):
           "(got %d)" % r.status)
     r, sid = w.login("bob", pw("bob"), source="127.0.0.21")
     check(r.status == 200 and sid, "bob from another address: 200 (got %d)" % r.status)
+    # side by side: 12 wrong logins for one account at once, from 12 addresses;
+    # each is charged before its password is checked, so at most 5 are tried
+    import threading
+    got = []
+
+    def one(i):
+        r, _ = w.login("gina", "wrong-password", source="127.0.0.%d" % (40 + i))
+        got.append(r.status)
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(got.count(401) <= 5 and got.count(429) == 12 - got.count(401),
+          "12 logins at once for one account: %d tried (401), %d refused (429)"
+          % (got.count(401), got.count(429)))
 
 
 def user_changes(w):

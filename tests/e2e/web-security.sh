@@ -11,6 +11,10 @@ d_plan "w1 3600 0 tone.wav"
 d_start || t_done
 w_setup
 python3 "$SRCDIR/tests/e2e/web-security.py" || fail "web-security.py (above)"
-grep -v '^loaxa-web: listening' "$T_TMP/web.log" | grep -i 'password' && fail "a password in loaxa-web's output"
+grep -F -e 'password-' -e 'wrong-' "$T_TMP/web.log" && fail "a password in loaxa-web's output"
+grep -qE '(failed login for|đăng nhập sai cho) "alice" (from|từ) 127.0.0.1' "$T_TMP/web.log" && ok "failed logins are in the journal" \
+    || fail "no failed login in loaxa-web's output"
+grep -qE 'alice (logged in from|đã đăng nhập từ) 127.0.0.1' "$T_TMP/web.log" && ok "logins are in the journal" \
+    || fail "no login in loaxa-web's output"
 d_stop
 t_done

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,13 +48,20 @@ class Web:
             raise SystemExit("loaxa-web did not start: " + line + self.proc.stderr.read())
         self.port = int(m.group(1))
         self.responses = 0
+        self.log.write(line)
+        # the rest of its messages into web.log (a full pipe would stop it)
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.log.write(line)
+            self.log.flush()
 
     def stop(self):
         self.proc.terminate()
         rc = self.proc.wait(timeout=20)
-        rest = self.proc.stderr.read()
-        if rest:
-            self.log.write(rest)
+        self.drain.join(timeout=5)
         check(rc == 0, "loaxa-web exits 0 on SIGTERM (got %s)" % rc)
 
     def request(self, method, path, body=None, headers=None, cookie=None, source=None,

@@ -237,6 +237,19 @@ START_TEST(test_limiter)
     acct_limiter_reset(l, "user:dan");
     acct_limiter_fail(l, "user:dan", t);
     ck_assert_int_eq(acct_limiter_check(l, "user:dan", t), 0);
+    /* take: charged before the check of the password, refunded when right */
+    struct acct_limiter *m = acct_limiter_new(8, 3, 60000);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(acct_limiter_take(m, "addr:9.9.9.9", t), 0);
+    ck_assert_int_eq(acct_limiter_take(m, "addr:9.9.9.9", t), 60000); /* the 4th side by side */
+    acct_limiter_refund(m, "addr:9.9.9.9");
+    ck_assert_int_eq(acct_limiter_check(m, "addr:9.9.9.9", t), 0);
+    for (int i = 0; i < 10; i++) { /* right passwords never lock */
+        ck_assert_int_eq(acct_limiter_take(m, "addr:8.8.8.8", t + i), 0);
+        acct_limiter_refund(m, "addr:8.8.8.8");
+    }
+    ck_assert_int_eq(acct_limiter_check(m, "addr:8.8.8.8", t + 10), 0);
+    acct_limiter_free(m);
     acct_limiter_free(l);
 }
 END_TEST
