@@ -182,7 +182,10 @@
             v.appendChild(sec);
         }
 
-        var inc = r.incidents || [];
+        var inc = r.incidents || [], INC_MAX = 200;
+        var more = inc.length - INC_MAX;
+        if (more > 0)
+            inc = inc.slice(0, INC_MAX);
         if (!inc.length)
             v.appendChild(el("p", "good", _("None: every planned occurrence aired fully.")));
         else
@@ -193,6 +196,9 @@
                             typeof x.played_ms === "number" ? (x.played_ms / 1000).toFixed(1) : "",
                             x.reason];
                 }), [false, false, false, true, false, true, false]));
+        if (more > 0)
+            v.appendChild(el("p", "muted", fmt(_("\u2026 and {n} more incidents: the downloads have them all."),
+                                               {n: more})));
     }
 
     function monthText(m) { /* "2026-03" -> "03/2026" */
