@@ -22,6 +22,12 @@
  * than this (over 9 hours at 128 kbit/s) keeps the stream's estimate. */
 #define SCAN_MAX_BYTES ((off_t)512 << 20)
 #define CACHE_N 256
+/* Frames decoded before a seek's target: a Layer III frame takes its data
+ * from up to 511 (MPEG-2: 255) bytes of earlier frames, which at a low
+ * VBR bitrate is 6 frames back (MPEG-2, 16 kHz: 15), plus one for the
+ * overlap. With libmpg123's default (2) the first seconds after a resume
+ * came out wrong (tests/unit/test_probe.c, mp3_seeks_to_the_sample). */
+#define SEEK_PREFRAMES 32
 #define S16_CHUNK 4096 /* samples converted at a time when there is no float output */
 
 struct io {
@@ -36,6 +42,7 @@ struct mp3 {
     int rate, channels, enc;
     int64_t frames;
     bool exact;
+    bool scanned; /* the seek index is full: seeks land on the sample */
     short *s16; /* when libmpg123 gives no float output */
 };
 
@@ -174,6 +181,7 @@ int mp3_open(int fd, const struct stat *st, bool may_scan, struct mp3 **out, cha
     if ((e = mpg123_param(m->mh, MPG123_ADD_FLAGS,
                           MPG123_QUIET | MPG123_GAPLESS | MPG123_NO_FRANKENSTEIN, 0)) !=
             MPG123_OK ||
+        (e = mpg123_param(m->mh, MPG123_PREFRAMES, SEEK_PREFRAMES, 0)) != MPG123_OK ||
         (e = mpg123_format_none(m->mh)) != MPG123_OK)
         goto lib_fail;
     for (size_t i = 0; i < nrates; i++)
@@ -203,6 +211,7 @@ int mp3_open(int fd, const struct stat *st, bool may_scan, struct mp3 **out, cha
          * on the way, and the stream is back at its start */
         if ((e = mpg123_scan(m->mh)) != MPG123_OK)
             goto lib_fail;
+        m->scanned = true;
         n = mpg123_length(m->mh);
         m->exact = n >= 0;
         if (m->exact)
@@ -229,6 +238,15 @@ bool mp3_exact(const struct mp3 *m) { return m->exact; }
 
 int mp3_seek(struct mp3 *m, int64_t frame, char *err, size_t errlen)
 {
+    /* without the index (the length came from the cache) an untagged VBR
+     * file's position would be estimated from its size */
+    if (!m->scanned && m->io.size <= SCAN_MAX_BYTES) {
+        if (mpg123_scan(m->mh) != MPG123_OK) {
+            snprintf(err, errlen, "%s", mpg123_strerror(m->mh));
+            return -EIO;
+        }
+        m->scanned = true;
+    }
     off_t r = mpg123_seek(m->mh, (off_t)frame, SEEK_SET);
     if (r < 0) {
         snprintf(err, errlen, "%s", mpg123_strerror(m->mh));
