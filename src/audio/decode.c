@@ -153,7 +153,7 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
         sf_close(d->sf);
         d->sf = NULL;
         char why[512];
-        if ((rc = mp3_open(fd, &st, true, &d->mp3, why, sizeof why)) < 0) {
+        if ((rc = mp3_open(fd, &st, MP3_SCAN, &d->mp3, why, sizeof why)) < 0) {
             snprintf(err, errlen, "%s: %s", path, why);
             goto fail;
         }

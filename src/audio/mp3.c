@@ -41,8 +41,8 @@ struct mp3 {
     struct io io;
     int rate, channels, enc;
     int64_t frames;
+    int64_t tag_frames; /* what a LAME/Info tag claims, else -1 */
     bool exact;
-    bool scanned; /* the seek index is full: seeks land on the sample */
     short *s16; /* when libmpg123 gives no float output */
 };
 
@@ -153,7 +153,7 @@ void mp3_free(struct mp3 *m)
     free(m);
 }
 
-int mp3_open(int fd, const struct stat *st, bool may_scan, struct mp3 **out, char *err,
+int mp3_open(int fd, const struct stat *st, enum mp3_length how, struct mp3 **out, char *err,
              size_t errlen)
 {
     *out = NULL;
@@ -203,15 +203,26 @@ int mp3_open(int fd, const struct stat *st, bool may_scan, struct mp3 **out, cha
     }
     m->rate = (int)rate;
     m->channels = channels;
+    if (m->enc != MPG123_ENC_FLOAT_32)
+        m->s16 = xcalloc(S16_CHUNK, sizeof *m->s16);
+    /* before any scan the length is the Info tag's when there is one; the
+     * encoder delay is known only from a LAME tag, so a plain estimate
+     * (no tag) is never taken for a claim */
+    long delay = -1;
+    double unused;
+    off_t claimed = mpg123_length(m->mh);
+    m->tag_frames = mpg123_getstate(m->mh, MPG123_ENC_DELAY, &delay, &unused) == MPG123_OK &&
+                            delay >= 0 && claimed > 0
+                        ? (int64_t)claimed
+                        : -1;
     int64_t n;
-    if (cache_get(st, &n)) {
+    if (how != MP3_SCAN && cache_get(st, &n)) {
         m->exact = true;
-    } else if (may_scan && st->st_size <= SCAN_MAX_BYTES) {
+    } else if (how != MP3_CACHED && st->st_size <= SCAN_MAX_BYTES) {
         /* every frame's header once (no decoding); the seek index fills
          * on the way, and the stream is back at its start */
         if ((e = mpg123_scan(m->mh)) != MPG123_OK)
             goto lib_fail;
-        m->scanned = true;
         n = mpg123_length(m->mh);
         m->exact = n >= 0;
         if (m->exact)
@@ -220,8 +231,6 @@ int mp3_open(int fd, const struct stat *st, bool may_scan, struct mp3 **out, cha
         n = mpg123_length(m->mh); /* a Xing/LAME tag's, or from the file's size */
     }
     m->frames = n > 0 ? n : 0;
-    if (m->enc != MPG123_ENC_FLOAT_32)
-        m->s16 = xcalloc(S16_CHUNK, sizeof *m->s16);
     *out = m;
     return 0;
 lib_fail:
@@ -235,18 +244,10 @@ int mp3_rate(const struct mp3 *m) { return m->rate; }
 int mp3_channels(const struct mp3 *m) { return m->channels; }
 int64_t mp3_frames(const struct mp3 *m) { return m->frames; }
 bool mp3_exact(const struct mp3 *m) { return m->exact; }
+int64_t mp3_tag_frames(const struct mp3 *m) { return m->tag_frames; }
 
 int mp3_seek(struct mp3 *m, int64_t frame, char *err, size_t errlen)
 {
-    /* without the index (the length came from the cache) an untagged VBR
-     * file's position would be estimated from its size */
-    if (!m->scanned && m->io.size <= SCAN_MAX_BYTES) {
-        if (mpg123_scan(m->mh) != MPG123_OK) {
-            snprintf(err, errlen, "%s", mpg123_strerror(m->mh));
-            return -EIO;
-        }
-        m->scanned = true;
-    }
     off_t r = mpg123_seek(m->mh, (off_t)frame, SEEK_SET);
     if (r < 0) {
         snprintf(err, errlen, "%s", mpg123_strerror(m->mh));
@@ -306,3 +307,4 @@ long mp3_read(struct mp3 *m, float *buf, size_t n, char *err, size_t errlen)
     }
     return (long)(got / ch);
 }
+

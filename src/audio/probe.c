@@ -125,7 +125,8 @@ static int probe(const char *path, struct probe_info *info, bool may_count, char
         if ((sfi.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
             struct mp3 *m = NULL;
             char why[512];
-            if ((rc = mp3_open(fd, &st, may_count, &m, why, sizeof why)) < 0) {
+            if ((rc = mp3_open(fd, &st, may_count ? MP3_MEASURE : MP3_CACHED, &m, why,
+                                  sizeof why)) < 0) {
                 snprintf(err, errlen, "%s: %s", path, why);
                 goto done;
             }
@@ -133,6 +134,11 @@ static int probe(const char *path, struct probe_info *info, bool may_count, char
              * too large to walk, where the decoder stops at mpg123's */
             if (mp3_exact(m) || may_count)
                 info->frames = info->header_frames = mp3_frames(m);
+            /* a copy that stopped half way: its tag says the whole (a
+             * frame's worth of slack for an encoder's rounding) */
+            int64_t tag = mp3_tag_frames(m);
+            if (mp3_exact(m) && tag > info->frames + 1152)
+                info->header_frames = tag;
             sfi.samplerate = mp3_rate(m);
             sfi.channels = mp3_channels(m);
             mp3_free(m);

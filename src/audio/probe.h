@@ -16,7 +16,8 @@ struct stat;
 struct probe_info {
     int64_t frames;          /* what decodes (an MP3: libmpg123's exact length) */
     int64_t header_frames;   /* what the header claims: more than frames when a WAV
-                              * was cut short (probe_short_ms); else frames */
+                              * or an MP3 with a LAME tag was cut short
+                              * (probe_short_ms); else frames */
     int rate;
     int channels;
     int64_t duration_ms;

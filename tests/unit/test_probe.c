@@ -266,7 +266,19 @@ START_TEST(cut_mp3_plays_what_is_there)
     ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
     ck_assert_int_gt(pi.frames, 5 * 44100);
     ck_assert_int_lt(pi.frames, 15 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), 0); /* no tag: nothing claims more */
     int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), pi.frames);
+    ck_assert_int_eq(said, pi.frames);
+    /* with a LAME tag the file says what it should hold: check and loaxad
+     * warn that it is short, as for a WAV cut short */
+    p = make_mp3("tagcut.mp3", 20, 44100, "-V 4");
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(truncate(p, st.st_size / 2 + 17), 0);
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_lt(pi.frames, 15 * 44100);
+    ck_assert_int_eq(pi.header_frames, 20 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), (20 * 44100 - pi.frames) * 1000 / 44100);
     ck_assert_int_eq(decode_all(p, &said), pi.frames);
     ck_assert_int_eq(said, pi.frames);
 }
