@@ -197,7 +197,7 @@ int mp3_open(int fd, const struct stat *st, enum mp3_length how, struct mp3 **ou
     if ((e = mpg123_getformat(m->mh, &rate, &channels, &enc)) != MPG123_OK)
         goto lib_fail;
     if (channels < 1 || channels > 2 || enc != m->enc || rate < 1000 || rate > 768000) {
-        snprintf(err, errlen, _("not an MP3 libmpg123 can decode: %ld Hz, %d channels"), rate,
+        snprintf(err, errlen, _("cannot decode this MP3: %ld Hz, %d channels"), rate,
                  channels);
         mp3_free(m);
         return -EINVAL;
@@ -235,7 +235,7 @@ int mp3_open(int fd, const struct stat *st, enum mp3_length how, struct mp3 **ou
     *out = m;
     return 0;
 lib_fail:
-    snprintf(err, errlen, _("not an MP3 libmpg123 can decode: %s"),
+    snprintf(err, errlen, _("cannot decode this MP3: %s"),
              e == MPG123_ERR ? mpg123_strerror(m->mh) : mpg123_plain_strerror(e));
     mp3_free(m);
     return -EINVAL;
@@ -273,8 +273,8 @@ static int read_some(struct mp3 *m, void *dst, size_t bytes, size_t *done, char 
         int ch, enc;
         if (mpg123_getformat(m->mh, &rate, &ch, &enc) != MPG123_OK || rate != m->rate ||
             ch != m->channels || enc != m->enc) {
-            snprintf(err, errlen, _("the stream changes its format half way (%ld Hz, %d "
-                                    "channels)"), rate, ch);
+            snprintf(err, errlen, _("the MP3 changes its sample rate or channels half "
+                                    "way (%ld Hz, %d channels)"), rate, ch);
             return -EIO;
         }
         return 0;
