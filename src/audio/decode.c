@@ -1,9 +1,9 @@
 /* libsndfile reader, and libmpg123 (mp3.c) for the MP3s libsndfile
  * identifies: libsndfile's own MP3 decoding stops at an untagged VBR
- * file's estimated length, a fraction of the file. The file is opened by descriptor so that we can
- * fstat() it while it plays: a recording truncated or rewritten in place
- * ends the programme with a decode error instead of playing whatever the
- * new bytes decode to. A file deleted or replaced by rename keeps playing
+ * file's estimated length, a fraction of the file. The file is opened by
+ * descriptor so that we can fstat() it while it plays: a recording
+ * truncated or rewritten in place ends the programme with a decode error
+ * instead of playing whatever the new bytes decode to. A file deleted or replaced by rename keeps playing
  * the version that was opened, which is what the officer planned. */
 #include "audio/decode.h"
 

@@ -269,8 +269,8 @@ static int read_some(struct mp3 *m, void *dst, size_t bytes, size_t *done, char 
     if (r == MPG123_DONE)
         return *done > 0 ? 0 : 1;
     if (r == MPG123_NEW_FORMAT) {
-        long rate;
-        int ch, enc;
+        long rate = 0;
+        int ch = 0, enc = 0;
         if (mpg123_getformat(m->mh, &rate, &ch, &enc) != MPG123_OK || rate != m->rate ||
             ch != m->channels || enc != m->enc) {
             snprintf(err, errlen, _("the MP3 changes its sample rate or channels half "
@@ -287,6 +287,7 @@ static int read_some(struct mp3 *m, void *dst, size_t bytes, size_t *done, char 
 long mp3_read(struct mp3 *m, float *buf, size_t n, char *err, size_t errlen)
 {
     size_t ch = (size_t)m->channels, want = n * ch, got = 0; /* samples */
+    unsigned idle = 0;
     while (got < want) {
         size_t done = 0;
         int r;
@@ -303,7 +304,7 @@ long mp3_read(struct mp3 *m, float *buf, size_t n, char *err, size_t errlen)
         }
         if (r < 0)
             return got >= ch ? (long)(got / ch) : r; /* the error comes with the next read */
-        if (r > 0)
+        if (r > 0 || (done == 0 && ++idle > 64)) /* the end, or no progress */
             break;
     }
     return (long)(got / ch);
