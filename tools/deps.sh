@@ -5,7 +5,6 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(
   build-essential meson ninja-build pkg-config gettext
   libical-dev libsndfile1-dev portaudio19-dev libsqlite3-dev libinih-dev
-  libmpg123-dev
   libsoxr-dev libebur128-dev libxlsxwriter-dev libjson-c-dev nettle-dev check
   sqlite3 locales tzdata systemd valgrind
   pulseaudio pulseaudio-utils alsa-utils libasound2-plugins
