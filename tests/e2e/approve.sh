@@ -123,6 +123,19 @@ d_stop
 sqlite3 "$T_TMP/log.db" "delete from approvals" 2>/dev/null && fail "approvals deleted"
 d_wait_sql "select count(*) from approvals" "3" 1
 
+# the report's appendix: who approved or rejected which item when, and the
+# items missed for want of an approval counted as not approved
+DAY=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d) # the station's zone (station.timezone)
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format text --lang en
+grep_in "$T_TMP/out" "^Approvals" "report:"
+grep_in "$T_TMP/out" "Tin sáng \(sửa\) +approved +uid:[0-9]+\([^)]*\) for web:chutich +duyệt lại" "report:"
+grep_in "$T_TMP/out" "Item b +rejected +uid:[0-9]+\([^)]*\) +Sai giờ phát" "report:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format json
+grep_in "$T_TMP/out" '"decision": "approved"' "report json:"
+grep_in "$T_TMP/out" "\"content_hash\": \"$HASH_A2\"" "report json:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv
+grep_in "$T_TMP/out" "^approval,3,by,uid:[0-9]+\([^)]*\) for web:chutich" "report csv:"
+
 # simulate: the same rule, from the station's approvals (read-only). The
 # edited plan: a (approved as it is now) airs, b (rejected) does not.
 FROM=$(date -u -d "@$((D_NOW + 50))" '+%Y-%m-%dT%H:%M:%SZ')
