@@ -39,6 +39,8 @@ struct approvals {
     size_t n;
     bool dirty;                   /* hashes or decisions to look up again */
     bool waiting;                 /* a recording's hash is still being computed */
+    int64_t retry_mono;           /* ... looked for again from then on */
+    bool relook;                  /* the log failed a lookup: all decisions again */
 };
 
 static void entries_free(struct approvals *a)
@@ -136,30 +138,38 @@ static int entry_hash(struct daemon *d, struct appr_entry *e)
     return rc;
 }
 
+#define RETRY_MS 500 /* a hash being computed: looked for again this often */
+
 bool approvals_refresh(struct daemon *d)
 {
     struct approvals *a = d->appr;
-    if (!a->dirty && !a->waiting)
-        return false;
-    a->dirty = a->waiting = false;
+    int64_t mono = lclock_mono_ms(d->clk);
+    if (!a->dirty && (!a->waiting || mono < a->retry_mono))
+        return a->waiting;
+    bool all = a->dirty || a->relook;
+    a->dirty = a->waiting = a->relook = false;
     for (size_t i = 0; i < a->n; i++) {
         struct appr_entry *e = &a->v[i];
         if (!e->waits)
             continue;
+        bool fresh = false;
         if (!e->hashed) {
-            int rc = entry_hash(d, e);
-            if (rc < 0) {
-                /* -EAGAIN: soon; a missing file cannot air anyway, but may come */
+            /* -EAGAIN: soon; a missing file cannot air anyway, but may come */
+            if (entry_hash(d, e) < 0) {
                 a->waiting = true;
                 continue;
             }
+            fresh = true;
         }
+        if (!all && !fresh)
+            continue;
         int dec = aslog_approval_latest(d->log, e->it->uid, e->hash, latest_cb, e);
         e->decision = dec >= 0 ? dec : -1;
         if (dec < 0 && dec != -ENOENT)
-            a->dirty = true; /* the log is busy or failing: looked at again */
+            a->relook = a->waiting = true; /* the log is busy or failing: again soon */
     }
-    return a->waiting || a->dirty;
+    a->retry_mono = mono + RETRY_MS;
+    return a->waiting;
 }
 
 static struct appr_entry *find(const struct approvals *a, const struct plan_item *it)
