@@ -261,6 +261,26 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
     }
     table_end(f);
 
+    if (r->n_approvals) { /* station.approval = signed: who approved what, when */
+        table_start(f, REPORT_TABLE_APPROVALS, "approvals");
+        struct report_grid g;
+        if (report_grid_build(r, REPORT_TABLE_APPROVALS, &g) == 0) {
+            for (size_t i = 0; i < g.n_rows; i++) {
+                fputs("<tr>", f);
+                for (size_t j = 0; j < g.n_cols; j++) {
+                    char cbuf[2048];
+                    if (g.cols[j].wide)
+                        continue;
+                    report_cell_text(report_grid_cell(&g, i, j), cbuf, sizeof cbuf);
+                    td(f, cbuf);
+                }
+                fputs("</tr>\n", f);
+            }
+            report_grid_free(&g);
+        }
+        table_end(f);
+    }
+
     put(f, "<table class=\"sign\"><tr><td></td><td><b>", vi->signer);
     put(f, "</b><br><i>", vi->sign_hint);
     fputs("</i></td></tr></table>\n</body>\n</html>\n", f);
