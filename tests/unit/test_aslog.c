@@ -458,6 +458,8 @@ START_TEST(test_migrations)
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
     sql(db, "DROP INDEX airing_planned; DROP INDEX airing_on_air; DROP TABLE approvals;"
+            " DROP INDEX airing_seq; DROP INDEX airing_unchained;"
+            " ALTER TABLE airing DROP COLUMN seq; ALTER TABLE airing DROP COLUMN hash;"
             " PRAGMA user_version = 1;"
             "INSERT INTO airing (occ_key, attempt, uid, planned_start_ms, planned_end_ms,"
             " status, source) VALUES ('old/1', 1, 'old', 10, 20, 'aired', 'plan')");
@@ -467,7 +469,7 @@ START_TEST(test_migrations)
     log = open_log();
     ck_assert_int_eq(aslog_schema_version(log), aslog_schema_latest());
     ck_assert_int_eq(aslog_occurrence_state(log, "old/1", NULL, NULL, NULL), 0);
-    ck_assert_int_eq(aslog_schema_latest(), 3);
+    ck_assert_int_eq(aslog_schema_latest(), 4);
     /* the approvals table came with the migration (2 -> 3) */
     ck_assert_int_eq(aslog_approval_latest(log, "old", HASH_A, NULL, NULL), -ENOENT);
     aslog_close(log);
