@@ -13,6 +13,7 @@ pkgs=(
   python3 python3-dateutil python3-openpyxl libfaketime
   libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev
   chromium chromium-driver python3-selenium python3-requests poppler-utils fonts-liberation2
+  libreoffice-writer-nogui
   libreoffice-writer-nogui libreoffice-calc-nogui
 )
 missing=()

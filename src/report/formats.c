@@ -28,6 +28,12 @@ static const struct report_format_def formats[] = {
     {.info = {.name = "xlsx", .binary = true,
               .help = N_("a spreadsheet: one sheet per table and a chart")},
      .needs_path = true, .render = report_render_xlsx},
+    {.info = {.name = "docx", .binary = true,
+              .help = N_("the administrative document for Word or LibreOffice (editable)")},
+     .render = report_render_docx},
+    {.info = {.name = "odt", .binary = true,
+              .help = N_("the administrative document as OpenDocument text (editable)")},
+     .render = report_render_odt},
     {.info = {.name = "json", .help = N_("the same tables for other programs")},
      .render = report_render_json},
 };

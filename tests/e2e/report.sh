@@ -160,7 +160,7 @@ for f in text csv html xlsx json; do
     grep_in "$T_TMP/out" "^  $f +[a-z]" "usage lists $f" || break
 done && ok "usage lists the formats"
 expect_rc 2 "$LOAXA" report "${C[@]}" --period 2026 --format pdf --lang en \
-    && grep_in "$T_TMP/err" 'unknown format "pdf" \(text, csv, html, xlsx, json\)' && ok "bad format lists the formats"
+    && grep_in "$T_TMP/err" 'unknown format "pdf" \(text, csv, html, xlsx, docx, odt, json\)' && ok "bad format lists the formats"
 # An output that cannot be written is an error naming it, in every format.
 for f in text xlsx; do
     expect_rc 1 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --lang en \

@@ -33,6 +33,7 @@ declare -A OWNER=(
     ['portaudio.h']='audio/out_portaudio.c'
     ['sqlite3.h']='aslog/'
     ['xlsxwriter.h']='report/render_xlsx.c'
+    ['zip.h']='report/docpkg.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'
     # json-c: the control protocol's documents (ctl), the JSON report
