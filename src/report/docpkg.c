@@ -235,8 +235,13 @@ void docpkg_col_widths(const struct report_grid *g, const size_t *cols, size_t n
 {
     /* in twips: about half an em a character (bold headers a little more),
      * and the cell's padding; a column is at least its longest word wide
-     * (numbers never break) and at most its longest text on one line */
-    enum { PAD = 160, LONGEST = 2400 /* 48 characters */ };
+     * (numbers never break; very long words do) and at most its longest
+     * text on one line */
+    enum {
+        PAD = 160,
+        LONGEST = 2400,  /* 48 characters */
+        LONG_WORD = 800, /* a longer word (a UID, a path) may break */
+    };
     long lo[REPORT_MAX_COLS], hi[REPORT_MAX_COLS], sum_lo = 0, sum_hi = 0;
     char buf[64];
     for (size_t k = 0; k < n; k++) {
@@ -251,6 +256,8 @@ void docpkg_col_widths(const struct report_grid *g, const size_t *cols, size_t n
             measure(docpkg_cell(x, buf), &word, &all);
             if (x->kind != RC_TEXT)
                 word = all;
+            else if (word > LONG_WORD)
+                word = LONG_WORD;
             if (all > LONGEST)
                 all = LONGEST;
             if ((long)word * pt / 5 > lo[k])

@@ -317,7 +317,7 @@ static void styles(struct strbuf *b, const char *lang)
     pstyle(b, "Motto", "Motto", "Normal", centre, BOLD SZ(26));
     pstyle(b, "Rule", "Rule", "Normal",
            "<w:pBdr><w:top w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/>"
-           "</w:pBdr><w:spacing w:before=\"20\" w:after=\"0\" w:line=\"20\""
+           "</w:pBdr><w:spacing w:before=\"50\" w:after=\"0\" w:line=\"20\""
            " w:lineRule=\"exact\"/>",
            SZ(2));
     pstyle(b, "Number", "Number", "Normal", "<w:spacing w:before=\"120\"/><w:jc w:val=\"center\"/>",

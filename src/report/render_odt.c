@@ -356,7 +356,7 @@ static void styles(struct strbuf *b, const char *language, const char *country)
     pstyle(b, "Nation", NULL, "Standard", NULL, CENTRE, BOLD " " SZ(12));
     pstyle(b, "Motto", NULL, "Standard", NULL, CENTRE, BOLD " " SZ(13));
     pstyle(b, "Rule", NULL, "Standard", NULL,
-           "fo:margin-top=\"0.35mm\" fo:line-height=\"0.35mm\" fo:padding-top=\"0.1mm\""
+           "fo:margin-top=\"0.9mm\" fo:line-height=\"0.35mm\" fo:padding-top=\"0.1mm\""
            " fo:border-top=\"0.75pt solid #000000\"",
            SZ(1));
     pstyle(b, "Number", NULL, "Standard", NULL, "fo:margin-top=\"2.12mm\" " CENTRE, SZ(13));
