@@ -130,17 +130,20 @@ static void signature(struct strbuf *b, const struct report_doc_head *h)
         para(b, "Sign", NULL, NULL, NULL);
     para(b, "Sign", NULL, NULL, h->signer);
     strbuf_puts(b, "</w:tc></w:tr></w:tbl>");
+    para(b, "AfterTable", NULL, NULL, NULL); /* Word wants a paragraph after a table */
 }
 
+/* A body cell: its style says size and alignment, so that a table of
+ * thousands of rows stays a few hundred bytes a row. */
 static void grid_cell(struct strbuf *b, const struct report_cell *x, int w, bool bold,
-                      const char *sz)
+                      bool small)
 {
     char buf[64];
     const char *s = docpkg_cell(x, buf);
     cell_open(b, w);
-    char rpr[96];
-    snprintf(rpr, sizeof rpr, "%s%s", bold ? "<w:b/><w:bCs/>" : "", sz);
-    para(b, "TableText", x->kind == RC_TEXT ? NULL : "<w:jc w:val=\"right\"/>", rpr, s);
+    const char *st = x->kind == RC_TEXT ? (small ? "TableSmall" : "TableText")
+                                        : (small ? "TableSmallNumber" : "TableNumber");
+    para(b, st, NULL, bold ? "<w:b/><w:bCs/>" : NULL, s);
     strbuf_puts(b, "</w:tc>");
 }
 
@@ -152,7 +155,7 @@ static void table(struct strbuf *b, const struct report_block *bl)
     if (n == 0)
         return;
     /* many columns: a smaller type, so a wide appendix table stays legible */
-    const char *sz = n > 6 ? "<w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>" : "";
+    bool small = n > 6;
     int w[REPORT_MAX_COLS];
     docpkg_col_widths(g, cols, n, TEXT_W, n > 6 ? 10 : 12, w);
     if (bl->text && *bl->text)
@@ -173,21 +176,21 @@ static void table(struct strbuf *b, const struct report_block *bl)
     strbuf_puts(b, "</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
     for (size_t k = 0; k < n; k++) {
         cell_open(b, w[k]);
-        para(b, "TableHeading", NULL, sz, g->cols[cols[k]].title);
+        para(b, small ? "TableSmallHeading" : "TableHeading", NULL, NULL, g->cols[cols[k]].title);
         strbuf_puts(b, "</w:tc>");
     }
     strbuf_puts(b, "</w:tr>");
     for (size_t i = 0; i < g->n_rows; i++) {
         strbuf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for (size_t k = 0; k < n; k++)
-            grid_cell(b, report_grid_cell(g, i, cols[k]), w[k], false, sz);
+            grid_cell(b, report_grid_cell(g, i, cols[k]), w[k], false, small);
         strbuf_puts(b, "</w:tr>");
     }
     if (g->has_total) {
         strbuf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for (size_t k = 0; k < n; k++) {
             struct report_cell x = docpkg_total_cell(g, cols[k], k == 0);
-            grid_cell(b, &x, w[k], true, sz);
+            grid_cell(b, &x, w[k], true, small);
         }
         strbuf_puts(b, "</w:tr>");
     }
@@ -304,7 +307,13 @@ static void styles(struct strbuf *b, const char *lang)
     pstyle(b, "Caption", "caption", "Normal", ppr, BOLD SZ(26));
     pstyle(b, "TableText", "Table Contents", "Normal",
            "<w:spacing w:before=\"20\" w:after=\"20\"/>", SZ(24));
+    pstyle(b, "TableNumber", "Table Number", "TableText", "<w:jc w:val=\"right\"/>", NULL);
     pstyle(b, "TableHeading", "Table Heading", "TableText",
+           "<w:keepNext/><w:jc w:val=\"center\"/>", BOLD);
+    pstyle(b, "TableSmall", "Table Small", "TableText", NULL, SZ(20));
+    pstyle(b, "TableSmallNumber", "Table Small Number", "TableSmall",
+           "<w:jc w:val=\"right\"/>", NULL);
+    pstyle(b, "TableSmallHeading", "Table Small Heading", "TableSmall",
            "<w:keepNext/><w:jc w:val=\"center\"/>", BOLD);
     pstyle(b, "AfterTable", "After Table", "Normal", "<w:spacing w:after=\"120\"/>", SZ(12));
     snprintf(ppr, sizeof ppr, "%s<w:pageBreakBefore/>%s", keep, centre);
