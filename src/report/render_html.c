@@ -48,6 +48,8 @@ static const char css[] =
     "  @top-center { content: counter(page); font-family: 'Times New Roman', "
     "'Liberation Serif', Tinos, serif; font-size: 13pt; vertical-align: middle; } }\n"
     "@page :first { @top-center { content: none; } }\n"
+    /* the appendix's wide tables (UIDs, keys) on landscape pages */
+    "@page appendix { size: A4 landscape; }\n"
     "html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
     "body { font-family: 'Times New Roman', 'Liberation Serif', Tinos, serif; font-size: 13pt;"
     " line-height: 1.25; margin: 0; color: #000; }\n"
@@ -76,14 +78,16 @@ static const char css[] =
     "table.data caption { caption-side: top; text-align: left; font-weight: bold;"
     " font-style: italic; padding: 0 0 3pt; break-after: avoid; }\n"
     "table.data th, table.data td { border: 1px solid #000; padding: 2pt 3pt;"
-    " vertical-align: top; overflow-wrap: anywhere; }\n"
+    " vertical-align: top; overflow-wrap: break-word; }\n"
     "table.data th { font-weight: bold; text-align: center; }\n"
     "table.data td.n { text-align: right; white-space: nowrap; }\n"
+    "table.data td.t { white-space: nowrap; }\n"
     "table.data tr.total td { font-weight: bold; }\n"
     "table.wide { font-size: 8.5pt; }\n"
-    "table.wide td.n { white-space: normal; }\n"
-    "table.wide td.mono { font-family: 'Liberation Mono', monospace; font-size: 7.5pt; }\n"
-    "thead { display: table-header-group; }\n"
+    "table.wide td.mono { font-family: 'Liberation Mono', monospace; font-size: 7.5pt;"
+    " word-break: break-all; }\n"
+    "thead { display: table-header-group; break-after: avoid; }\n"
+    "div.keep { break-inside: avoid; page-break-inside: avoid; }\n"
     "tr { break-inside: avoid; page-break-inside: avoid; }\n"
     "svg.chart { display: block; width: 100%; height: auto; margin: 0 0 8pt;"
     " break-inside: avoid; }\n"
@@ -95,7 +99,7 @@ static const char css[] =
     "td.signature { width: 55%; text-align: center; }\n"
     ".sign-line { font-weight: bold; text-transform: uppercase; }\n"
     ".signer { font-weight: bold; margin-top: 72pt; }\n"
-    "section.appendix { break-before: page; page-break-before: always; }\n"
+    "section.appendix { break-before: page; page-break-before: always; page: appendix; }\n"
     ".appx { text-align: center; font-weight: bold; font-size: 13pt; margin: 0; }\n"
     ".appx-title { text-align: center; font-weight: bold; font-size: 13pt; margin: 0 0 12pt; }\n";
 
@@ -127,7 +131,10 @@ static void td(FILE *f, const struct report_col *col, const struct report_cell *
     cell_text(c, b, sizeof b);
     bool mono = wide && (strcmp(col->key, "uid") == 0 || strcmp(col->key, "occurrence") == 0 ||
                          strcmp(col->key, "sha256") == 0 || strcmp(col->key, "path") == 0);
-    fprintf(f, "<td%s>", numeric(c->kind) ? " class=\"n\"" : mono ? " class=\"mono\"" : "");
+    fprintf(f, "<td%s>", numeric(c->kind)     ? " class=\"n\""
+                         : c->kind == RC_TIME ? " class=\"t\""
+                         : mono               ? " class=\"mono\""
+                                              : "");
     if (c->kind == RC_TEXT)
         esc(f, c->text);   /* any length: not through the buffer */
     else
@@ -181,10 +188,19 @@ static void chart(FILE *f, const struct report_grid *g)
     fputs("</svg>\n", f);
 }
 
+/* Rows of a table kept on one page: a third of a page of 11 pt rows. */
+#define KEEP_ROWS 24
+
 static void table(FILE *f, const struct report_block *b)
 {
     const struct report_grid *g = b->grid;
     bool wide = b->wide;
+    /* A short table moves whole to the next page rather than leave its
+     * caption and header at a page foot; a long one breaks between rows,
+     * its header repeated. */
+    bool keep = g->n_rows <= KEEP_ROWS;
+    if (keep)
+        fputs("<div class=\"keep\">\n", f);
     fprintf(f, "<table class=\"data%s\" id=\"", wide ? " wide" : "");
     esc(f, g->key);
     put(f, "\">\n<caption>", b->text);
@@ -208,6 +224,8 @@ static void table(FILE *f, const struct report_block *b)
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
+    if (keep)
+        fputs("</div>\n", f);
     if (g->table == REPORT_TABLE_MONTHS && !wide)
         chart(f, g);
 }
