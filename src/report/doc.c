@@ -232,10 +232,8 @@ static void heading(struct report_doc *d, const struct report *r)
         h->issuer[h->n_issuer++] = "ỦY BAN NHÂN DÂN";
         h->issuer[h->n_issuer++] = commune_set(r) ? own(d, utf8_upper(r->commune)) : r->commune;
     }
-    const char *code = r->doc.code ? r->doc.code : "";
-    h->number = own(d, xasprintf("Số: ......./%s", code));
-    if (!*code)
-        h->number = "Số: .......";
+    /* report.c has NULL for an empty setting: the ký hiệu of a UBND report */
+    h->number = own(d, xasprintf("Số: ......./%s", r->doc.code ? r->doc.code : "BC-UBND"));
     h->nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
     h->motto = "Độc lập - Tự do - Hạnh phúc";
     char *place = place_of(r);
