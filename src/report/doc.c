@@ -364,17 +364,25 @@ static void results_sentences(struct report_doc *d, const struct report *r,
                                    "%s planned airings were cancelled in the plan; they are not "
                                    "counted in the completion rate.", (unsigned long)cancelled),
                           count_s(d, cancelled)));
-    if (figure(s, "tentative", &c) && c.n)
+    if ((figure(s, "not_approved", &c) || figure(s, "tentative", &c)) && c.n)
         para(d, xasprintf(ngettext("%s airing was not approved and did not air; it is counted "
                                    "neither as planned nor as an incident.",
                                    "%s airings were not approved and did not air; they are "
                                    "counted neither as planned nor as incidents.",
                                    (unsigned long)c.n), count_s(d, c.n)));
     int64_t items = fig_n(s, "items"), airings = fig_n(s, "airings");
-    para(d, xasprintf(ngettext("%s item (news, article or programme) was aired, in %s airings.",
-                               "%s distinct items (news, articles and programmes) were aired, "
-                               "in %s airings.", (unsigned long)items),
-                      count_s(d, items), count_s(d, airings)));
+    if (figure(s, "planned_items", &c))
+        para(d, xasprintf(ngettext("%s item (news, article or programme) was planned and %s "
+                                   "aired, in %s airings.",
+                                   "%s distinct items (news, articles and programmes) were "
+                                   "planned and %s aired, in %s airings.", (unsigned long)c.n),
+                          count_s(d, c.n), count_s(d, items), count_s(d, airings)));
+    else
+        para(d, xasprintf(ngettext("%s item (news, article or programme) was aired, in %s "
+                                   "airings.",
+                                   "%s distinct items (news, articles and programmes) were "
+                                   "aired, in %s airings.", (unsigned long)items),
+                          count_s(d, items), count_s(d, airings)));
     int64_t aired_ms = figure(s, "plan_ms", &c) ? c.n : fig_n(s, "aired_ms");
     if (figure(s, "planned_ms", &c))
         para(d, xasprintf(_("Airtime of the plan: %s planned, %s aired."), airtime_s(d, c.n),
@@ -382,7 +390,11 @@ static void results_sentences(struct report_doc *d, const struct report *r,
     else
         para(d, xasprintf(_("Airtime of the plan: %s aired."), airtime_s(d, aired_ms)));
     int64_t em = fig_n(s, "emergency_airings"), adhoc = fig_n(s, "adhoc_airings");
-    if (em)
+    if (em && figure(s, "emergency_planned", &c))
+        para(d, xasprintf(_("Emergency announcements: %s airings (%s of them in the plan), %s "
+                            "on air."), count_s(d, em), count_s(d, c.n),
+                          airtime_s(d, fig_n(s, "emergency_ms"))));
+    else if (em)
         para(d, xasprintf(_("Emergency announcements: %s airings, %s on air."), count_s(d, em),
                           airtime_s(d, fig_n(s, "emergency_ms"))));
     else
