@@ -188,8 +188,9 @@ static void chart(FILE *f, const struct report_grid *g)
     fputs("</svg>\n", f);
 }
 
-/* Rows of a table kept on one page: a third of a page of 11 pt rows. */
-#define KEEP_ROWS 24
+/* Rows of a table kept on one page (a quarter of a page of 11 pt rows): a
+ * longer one breaks, or it would leave its page half empty. */
+#define KEEP_ROWS 14
 
 static void table(FILE *f, const struct report_block *b)
 {
