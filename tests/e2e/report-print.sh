@@ -20,6 +20,11 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 for t in "$CHROMIUM" pdfinfo pdftotext pdftoppm sqlite3 msgfmt msgcat; do
     [ -n "$t" ] && command -v "$t" >/dev/null || { echo "SKIP: $t not installed"; exit 77; }
 done
+# The document names Times New Roman, then Liberation Serif (its metrics,
+# with Vietnamese): without either the pages differ. tools/deps.sh installs
+# fonts-liberation2.
+fc-list ':lang=vi' family | grep -qE 'Times New Roman|Liberation Serif|Tinos' \
+    || { fail "no Times New Roman-compatible font for Vietnamese: fonts-liberation2 (tools/deps.sh)"; t_done; }
 
 # A year of plan: news twice a week, a monthly health programme, a topic
 # with an outside title (markup that must print as text), an emergency
