@@ -62,8 +62,12 @@ static const char css[] =
     ".nation { font-size: 12.5pt; font-weight: bold; white-space: nowrap; }\n"
     ".motto { font-size: 13.5pt; font-weight: bold; }\n"
     ".rule { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }\n"
-    ".rule-short { width: 35%; margin: 1pt auto 4pt; border-bottom: 1px solid #000; }\n"
-    ".number { margin-top: 6pt; }\n"
+    /* under the issuer and the trích yếu: a rule 1/3 to 1/2 as long as the
+     * text above it (Phụ lục I) */
+    ".under { display: inline-block; }\n"
+    ".under::after { content: ''; display: block; width: 40%; margin: 2pt auto 0;"
+    " border-bottom: 1px solid #000; }\n"
+    ".number { margin-top: 4pt; }\n"
     ".place { font-style: italic; margin-top: 8pt; font-size: 13.5pt; }\n"
     "h1.title { text-align: center; font-size: 14pt; font-weight: bold; margin: 14pt 0 0; }\n"
     "p.subject { text-align: center; font-size: 14pt; font-weight: bold; margin: 0; }\n"
@@ -233,13 +237,14 @@ static void table(FILE *f, const struct report_block *b)
 
 static void heading(FILE *f, const struct report_doc_head *h)
 {
-    fputs("<table class=\"heading\"><tr>\n<td class=\"issuer\"><div class=\"org\">", f);
+    fputs("<table class=\"heading\"><tr>\n<td class=\"issuer\"><div class=\"org\">"
+          "<span class=\"under\">", f);
     for (size_t i = 0; i < h->n_issuer; i++) {
         if (i)
             fputs("<br>", f);
         esc(f, h->issuer[i]);
     }
-    put(f, "</div><div class=\"rule-short\"></div>\n<div class=\"number\">", h->number);
+    put(f, "</span></div>\n<div class=\"number\">", h->number);
     put(f, "</div></td>\n<td class=\"nation\"><div class=\"nation\">", h->nation);
     put(f, "</div><div class=\"motto\"><span class=\"rule\">", h->motto);
     put(f, "</span></div>\n<div class=\"place\">", h->place_date);
@@ -281,8 +286,8 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
         switch (b[i].kind) {
         case RB_TITLE: put(f, "<h1 class=\"title\">", b[i].text); fputs("</h1>\n", f); break;
         case RB_SUBJECT:
-            put(f, "<p class=\"subject\">", b[i].text);
-            fputs("</p>\n<div class=\"rule-short\"></div>\n", f);
+            put(f, "<p class=\"subject\"><span class=\"under\">", b[i].text);
+            fputs("</span></p>\n", f);
             break;
         case RB_HEADING1: put(f, "<h2>", b[i].text); fputs("</h2>\n", f); break;
         case RB_HEADING2: put(f, "<h3>", b[i].text); fputs("</h3>\n", f); break;
