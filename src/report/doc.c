@@ -253,9 +253,10 @@ static void heading(struct report_doc *d, const struct report *r)
         h->recipients[i] = own(d, xasprintf("- %.*s%s", (int)l, rec[i], i + 1 < nr ? ";" : "."));
     }
     h->n_recipients = nr;
+    /* the signer's authority and title in capitals (Phụ lục I) */
     h->n_sign = split_lines(d, r->doc.sign_block && *r->doc.sign_block
                                    ? r->doc.sign_block : "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH",
-                            h->sign_block, REPORT_DOC_MAX_LINES, false);
+                            h->sign_block, REPORT_DOC_MAX_LINES, true);
     h->signer = r->doc.signer ? r->doc.signer : "";
 }
 
@@ -391,16 +392,16 @@ static void results_sentences(struct report_doc *d, const struct report *r,
         para(d, xasprintf(_("Airtime of the plan: %s aired."), airtime_s(d, aired_ms)));
     int64_t em = fig_n(s, "emergency_airings"), adhoc = fig_n(s, "adhoc_airings");
     if (em && figure(s, "emergency_planned", &c))
-        para(d, xasprintf(_("Emergency announcements: %s airings (%s of them in the plan), %s "
-                            "on air."), count_s(d, em), count_s(d, c.n),
+        para(d, xasprintf(_("Emergency airings: %s (%s in the plan); airtime %s."),
+                          count_s(d, em), count_s(d, c.n),
                           airtime_s(d, fig_n(s, "emergency_ms"))));
     else if (em)
-        para(d, xasprintf(_("Emergency announcements: %s airings, %s on air."), count_s(d, em),
+        para(d, xasprintf(_("Emergency airings: %s; airtime %s."), count_s(d, em),
                           airtime_s(d, fig_n(s, "emergency_ms"))));
     else
         para(d, xstrdup(_("There was no emergency announcement in the period.")));
     if (adhoc)
-        para(d, xasprintf(_("Announcements outside the plan: %s airings, %s on air."),
+        para(d, xasprintf(_("Airings outside the plan: %s; airtime %s."),
                           count_s(d, adhoc), airtime_s(d, fig_n(s, "adhoc_ms"))));
     if (figure(s, "total_ms", &c))
         para(d, xasprintf(_("Total time on air: %s."), airtime_s(d, c.n)));

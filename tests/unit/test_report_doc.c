@@ -179,7 +179,7 @@ START_TEST(test_heading_and_signature)
     struct report_doc_settings ds = {
         .issuer = " ủy ban nhân dân | thị trấn ưu ơn ấp đỹ ||",
         .code = "BC-ĐTT", .place = "Vĩnh Lộc",
-        .sign_block = "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH",
+        .sign_block = "TM. Ủy ban nhân dân|KT. CHỦ TỊCH|phó chủ tịch",
         .signer = "Nguyễn Văn An",
         .recipients = "UBND huyện (để báo cáo);|Như trên|Lưu: VT, VHXH.",
     };
@@ -196,6 +196,7 @@ START_TEST(test_heading_and_signature)
     ck_assert_str_eq(h->recipients[1], "- Như trên;");
     ck_assert_str_eq(h->recipients[2], "- Lưu: VT, VHXH.");
     ck_assert_uint_eq(h->n_sign, 3);
+    ck_assert_str_eq(h->sign_block[0], "TM. ỦY BAN NHÂN DÂN");
     ck_assert_str_eq(h->sign_block[2], "PHÓ CHỦ TỊCH");
     ck_assert_str_eq(h->signer, "Nguyễn Văn An");
     report_doc_free(d);
