@@ -93,8 +93,9 @@ static const char css[] =
     "thead { display: table-header-group; break-after: avoid; }\n"
     "div.keep { break-inside: avoid; page-break-inside: avoid; }\n"
     "tr { break-inside: avoid; page-break-inside: avoid; }\n"
-    "svg.chart { display: block; width: 100%; height: auto; margin: 0 0 8pt;"
-    " break-inside: avoid; }\n"
+    "figure.chart { margin: 0 0 8pt; break-inside: avoid; page-break-inside: avoid; }\n"
+    "svg.chart { display: block; width: 100%; height: auto; }\n"
+    "figure.chart figcaption { text-align: center; font-style: italic; font-size: 11pt; }\n"
     "table.sign { width: 100%; border-collapse: collapse; margin-top: 12pt;"
     " break-inside: avoid; page-break-inside: avoid; }\n"
     "table.sign td { border: none; padding: 0; vertical-align: top; }\n"
@@ -165,6 +166,7 @@ static void chart(FILE *f, const struct report_grid *g)
             max = report_grid_cell(g, i, ca)->n;
     double slot = (double)(W - left - 10) / (double)g->n_rows;
     double bw = slot * 0.6;
+    fputs("<figure class=\"chart\">\n", f);
     fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
                "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", W, H);
     esc(f, report_label(RL_CHART));
@@ -190,6 +192,8 @@ static void chart(FILE *f, const struct report_grid *g)
         fputs("</text>\n", f);
     }
     fputs("</svg>\n", f);
+    put(f, "<figcaption>", report_label(RL_CHART));
+    fputs("</figcaption>\n</figure>\n", f);
 }
 
 /* Rows of a table kept on one page (a quarter of a page of 11 pt rows): a
