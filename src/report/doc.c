@@ -133,6 +133,13 @@ static char *utf8_upper(const char *s)
             continue;
         }
         uint32_t u = vi_upper(c);
+        bool cont = len == 1 || (((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+                                 (len == 2 || ((unsigned char)s[i + 2] & 0xC0) == 0x80));
+        if (u == c || !cont) {
+            o[i] = s[i]; /* unchanged, or not UTF-8: the bytes as they are */
+            i++;
+            continue;
+        }
         if (len == 1) {
             o[i] = (char)u;
         } else if (len == 2) {

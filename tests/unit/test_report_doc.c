@@ -201,6 +201,17 @@ START_TEST(test_heading_and_signature)
     ck_assert_str_eq(h->signer, "Nguyễn Văn An");
     report_doc_free(d);
     report_free(r);
+
+    /* bytes that are not UTF-8 pass as they are; the letters around them change */
+    ds.issuer = "ủy \xE1" "ab\xC3|x\xE1\xBA!ạ\xE1\xBA";
+    r = build("Xã Khác", "2026-04-02T08:00", &ds);
+    ck_assert_int_eq(report_doc_build(r, &d), 0);
+    h = report_doc_head(d);
+    ck_assert_uint_eq(h->n_issuer, 2);
+    ck_assert_str_eq(h->issuer[0], "ỦY \xE1" "AB\xC3");
+    ck_assert_str_eq(h->issuer[1], "X\xE1\xBA!Ạ\xE1\xBA");
+    report_doc_free(d);
+    report_free(r);
 }
 END_TEST
 
