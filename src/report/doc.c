@@ -367,10 +367,11 @@ static void results_sentences(struct report_doc *d, const struct report *r,
         para(d, xasprintf(_("The period follows the %s."), report_cutoff_label(r->period.cutoff)));
     int64_t cancelled = fig_n(s, "cancelled");
     if (cancelled)
-        para(d, xasprintf(ngettext("%s planned airing was cancelled in the plan; it is not "
-                                   "counted in the completion rate.",
-                                   "%s planned airings were cancelled in the plan; they are not "
-                                   "counted in the completion rate.", (unsigned long)cancelled),
+        para(d, xasprintf(ngettext("%s airing was cancelled in the plan; it is counted "
+                                   "neither as planned nor in the completion rate.",
+                                   "%s airings were cancelled in the plan; they are counted "
+                                   "neither as planned nor in the completion rate.",
+                                   (unsigned long)cancelled),
                           count_s(d, cancelled)));
     if ((figure(s, "not_approved", &c) || figure(s, "tentative", &c)) && c.n)
         para(d, xasprintf(ngettext("%s airing was not approved and did not air; it is counted "

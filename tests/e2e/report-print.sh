@@ -13,7 +13,7 @@ t_setup
 # The page count of this fixture: it changes when the document's content
 # or layout does (a table added to the grids, a longer sentence); then
 # check the new pages (LOAXA_PRINT_PNG, T_KEEP=1) and set it here.
-PAGES=6
+PAGES=7
 
 PY=/usr/bin/python3
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
