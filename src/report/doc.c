@@ -133,6 +133,13 @@ static char *utf8_upper(const char *s)
             continue;
         }
         uint32_t u = vi_upper(c);
+        bool cont = len == 1 || (((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+                                 (len == 2 || ((unsigned char)s[i + 2] & 0xC0) == 0x80));
+        if (u == c || !cont) {
+            o[i] = s[i]; /* unchanged, or not UTF-8: the bytes as they are */
+            i++;
+            continue;
+        }
         if (len == 1) {
             o[i] = (char)u;
         } else if (len == 2) {
@@ -232,10 +239,8 @@ static void heading(struct report_doc *d, const struct report *r)
         h->issuer[h->n_issuer++] = "ỦY BAN NHÂN DÂN";
         h->issuer[h->n_issuer++] = commune_set(r) ? own(d, utf8_upper(r->commune)) : r->commune;
     }
-    const char *code = r->doc.code ? r->doc.code : "";
-    h->number = own(d, xasprintf("Số: ......./%s", code));
-    if (!*code)
-        h->number = "Số: .......";
+    /* report.c has NULL for an empty setting: the ký hiệu of a UBND report */
+    h->number = own(d, xasprintf("Số: ......./%s", r->doc.code ? r->doc.code : "BC-UBND"));
     h->nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
     h->motto = "Độc lập - Tự do - Hạnh phúc";
     char *place = place_of(r);
@@ -255,9 +260,10 @@ static void heading(struct report_doc *d, const struct report *r)
         h->recipients[i] = own(d, xasprintf("- %.*s%s", (int)l, rec[i], i + 1 < nr ? ";" : "."));
     }
     h->n_recipients = nr;
+    /* the signer's authority and title in capitals (Phụ lục I) */
     h->n_sign = split_lines(d, r->doc.sign_block && *r->doc.sign_block
                                    ? r->doc.sign_block : "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH",
-                            h->sign_block, REPORT_DOC_MAX_LINES, false);
+                            h->sign_block, REPORT_DOC_MAX_LINES, true);
     h->signer = r->doc.signer ? r->doc.signer : "";
 }
 
@@ -332,6 +338,15 @@ static const char *airtime_s(struct report_doc *d, int64_t ms)
     return own(d, xstrdup(b));
 }
 
+/* "14/12/2026 10:00", local time, as the document writes a moment. */
+static const char *moment_s(struct report_doc *d, int64_t ms)
+{
+    struct report_cell c = {.kind = RC_TIME, .n = ms};
+    char b[48];
+    report_cell_text(&c, b, sizeof b);
+    return own(d, xstrdup(b));
+}
+
 static void results_sentences(struct report_doc *d, const struct report *r,
                               const struct report_grid *s)
 {
@@ -343,41 +358,64 @@ static void results_sentences(struct report_doc *d, const struct report *r,
     char pct[32] = "-";
     if (figure(s, "compliance_pct", &c))
         report_fmt_pct(c.pct, pct);
-    para(d, xasprintf(_("From %s to %s, the plan of the station had %s planned airings; "
-                        "%s of them aired in full, a completion rate of %s."),
+    para(d, xasprintf(ngettext("From %s to %s, the plan had %s airing; %s aired in full, "
+                               "a completion rate of %s.",
+                               "From %s to %s, the plan had %s airings; %s of them aired in "
+                               "full, a completion rate of %s.", (unsigned long)planned),
                       a, b, count_s(d, planned), count_s(d, aired), pct));
     if (r->period.cutoff == CONFIG_CUTOFF_ND09)
         para(d, xasprintf(_("The period follows the %s."), report_cutoff_label(r->period.cutoff)));
     int64_t cancelled = fig_n(s, "cancelled");
     if (cancelled)
-        para(d, xasprintf(_("%s planned airings were cancelled in the plan and are not counted "
-                            "in the completion rate."), count_s(d, cancelled)));
-    if (figure(s, "tentative", &c) && c.n)
-        para(d, xasprintf(_("%s planned airings were not approved and were not aired; they are "
-                            "counted neither as planned nor as incidents."), count_s(d, c.n)));
-    para(d, xasprintf(_("The station aired %s items (news, articles and programmes) in %s "
-                        "airings."), count_s(d, fig_n(s, "items")),
-                      count_s(d, fig_n(s, "airings"))));
+        para(d, xasprintf(ngettext("%s airing was cancelled in the plan; it is counted "
+                                   "neither as planned nor in the completion rate.",
+                                   "%s airings were cancelled in the plan; they are counted "
+                                   "neither as planned nor in the completion rate.",
+                                   (unsigned long)cancelled),
+                          count_s(d, cancelled)));
+    if ((figure(s, "not_approved", &c) || figure(s, "tentative", &c)) && c.n)
+        para(d, xasprintf(ngettext("%s airing was not approved and did not air; it is counted "
+                                   "neither as planned nor as an incident.",
+                                   "%s airings were not approved and did not air; they are "
+                                   "counted neither as planned nor as incidents.",
+                                   (unsigned long)c.n), count_s(d, c.n)));
+    int64_t items = fig_n(s, "items"), airings = fig_n(s, "airings");
+    if (figure(s, "planned_items", &c))
+        para(d, xasprintf(ngettext("%s item (news, article or programme) was planned and %s "
+                                   "aired, in %s airings.",
+                                   "%s distinct items (news, articles and programmes) were "
+                                   "planned and %s aired, in %s airings.", (unsigned long)c.n),
+                          count_s(d, c.n), count_s(d, items), count_s(d, airings)));
+    else
+        para(d, xasprintf(ngettext("%s item (news, article or programme) was aired, in %s "
+                                   "airings.",
+                                   "%s distinct items (news, articles and programmes) were "
+                                   "aired, in %s airings.", (unsigned long)items),
+                          count_s(d, items), count_s(d, airings)));
     int64_t aired_ms = figure(s, "plan_ms", &c) ? c.n : fig_n(s, "aired_ms");
     if (figure(s, "planned_ms", &c))
-        para(d, xasprintf(_("Airtime: %s planned, %s aired."), airtime_s(d, c.n),
+        para(d, xasprintf(_("Airtime of the plan: %s planned, %s aired."), airtime_s(d, c.n),
                           airtime_s(d, aired_ms)));
     else
-        para(d, xasprintf(_("Airtime of the plan: %s."), airtime_s(d, aired_ms)));
+        para(d, xasprintf(_("Airtime of the plan: %s aired."), airtime_s(d, aired_ms)));
     int64_t em = fig_n(s, "emergency_airings"), adhoc = fig_n(s, "adhoc_airings");
-    if (em)
-        para(d, xasprintf(_("Emergency announcements: %s airings, %s on air."), count_s(d, em),
+    if (em && figure(s, "emergency_planned", &c))
+        para(d, xasprintf(_("Emergency airings: %s (%s in the plan); airtime %s."),
+                          count_s(d, em), count_s(d, c.n),
+                          airtime_s(d, fig_n(s, "emergency_ms"))));
+    else if (em)
+        para(d, xasprintf(_("Emergency airings: %s; airtime %s."), count_s(d, em),
                           airtime_s(d, fig_n(s, "emergency_ms"))));
     else
-        para(d, xstrdup(_("There was no emergency announcement.")));
+        para(d, xstrdup(_("There was no emergency announcement in the period.")));
     if (adhoc)
-        para(d, xasprintf(_("Announcements outside the plan: %s airings, %s on air."),
+        para(d, xasprintf(_("Airings outside the plan: %s; airtime %s."),
                           count_s(d, adhoc), airtime_s(d, fig_n(s, "adhoc_ms"))));
     if (figure(s, "total_ms", &c))
         para(d, xasprintf(_("Total time on air: %s."), airtime_s(d, c.n)));
-    char *partial = report_line_partial(r);
-    if (partial)
-        para(d, partial);
+    if (r->partial)
+        para(d, xasprintf(_("The period has not ended: the figures run up to %s."),
+                          moment_s(d, r->end_ms)));
 }
 
 static size_t col_of(const struct report_grid *g, const char *key)
@@ -415,6 +453,8 @@ static struct report_grid *incident_groups(struct report_doc *d, const struct re
         const char *re = cr != SIZE_MAX ? report_grid_cell(in, i, cr)->text : "";
         int64_t t = ct != SIZE_MAX ? report_grid_cell(in, i, ct)->n : -1;
         st = st ? st : "";
+        if (strcmp(st, report_outcome_label(OUT_CANCELLED)) == 0)
+            continue; /* cancelled in the plan: not a shortcoming of the station */
         re = re && *re ? re : _("(no reason logged)");
         size_t k = 0;
         while (k < n && !(strcmp(gr[k].status, st) == 0 && strcmp(gr[k].reason, re) == 0))
@@ -462,7 +502,10 @@ static struct report_grid *incident_groups(struct report_doc *d, const struct re
     for (size_t j = 0; j < g->n_cols; j++)
         g->total[j] = (struct report_cell){.kind = RC_TEXT, .text = ""};
     g->total[0].text = _("Total");
-    g->total[2] = (struct report_cell){.kind = RC_COUNT, .n = (int64_t)in->n_rows};
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += gr[i].count;
+    g->total[2] = (struct report_cell){.kind = RC_COUNT, .n = total};
     free(gr);
     return keep_grid(d, g);
 }
@@ -482,19 +525,31 @@ static void shortcomings(struct report_doc *d, const struct report *r,
     (void)r;
     int64_t failed = fig_n(s, "failed"), intr = fig_n(s, "interrupted"),
             missed = fig_n(s, "missed"), unlogged = fig_n(s, "unlogged");
-    if (!inc || inc->n_rows == 0) {
+    /* the attempts the summary counts (cancelled ones left out) */
+    int64_t n = inc ? (int64_t)inc->n_rows : 0;
+    size_t cc = groups ? col_of(groups, "count") : SIZE_MAX;
+    if (cc != SIZE_MAX) {
+        n = 0;
+        for (size_t i = 0; i < groups->n_rows; i++)
+            n += report_grid_cell(groups, i, cc)->n;
+    }
+    if (n == 0) {
         para(d, xstrdup(report_label(RL_NO_INCIDENTS)));
         return;
     }
-    para(d, xasprintf(_("Some planned airings did not air in full: %s failed, %s were "
-                        "interrupted, %s were missed."), count_s(d, failed), count_s(d, intr),
+    para(d, xasprintf(_("Some planned airings did not air in full: %s failed, %s "
+                        "interrupted, %s missed."), count_s(d, failed), count_s(d, intr),
                       count_s(d, missed)));
     if (unlogged)
-        para(d, xasprintf(_("%s planned airings have no record in the log."),
-                          count_s(d, unlogged)));
-    para(d, xasprintf(_("The incidents (%s attempts) by outcome and reason are in the table "
-                      "below; each one is listed in the appendix."),
-                      count_s(d, (int64_t)inc->n_rows)));
+        para(d, xasprintf(ngettext("%s planned airing has no record in the log.",
+                                   "%s planned airings have no record in the log.",
+                                   (unsigned long)unlogged), count_s(d, unlogged)));
+    para(d, xasprintf(ngettext("The incident (%s attempt) is summarised by outcome and reason "
+                               "in the table below and listed in the appendix.",
+                               "The incidents (%s attempts) are summarised by outcome and "
+                               "reason in the table below; each one is listed in the appendix.",
+                               (unsigned long)n),
+                      count_s(d, n)));
     table(d, groups, false);
 }
 
@@ -576,10 +631,8 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     block(d, RB_TITLE, _("REPORT"));
     char *subject = xasprintf(_("Results of the loudspeaker broadcasting in %s"), period);
     if (r->partial) {
-        char t[UTIL_TIME_BUF];
         /* TRANSLATORS: the subject of a report of a period not yet over */
-        char *p = xasprintf(_("%s (partial, up to %s)"), subject,
-                            util_format_local(r->end_ms, t));
+        char *p = xasprintf(_("%s (partial: up to %s)"), subject, moment_s(d, r->end_ms));
         free(subject);
         subject = p;
     }

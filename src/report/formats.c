@@ -23,7 +23,7 @@ static const struct report_format_def formats[] = {
               .help = N_("one long table: table,row,field,value (--bom for Excel)")},
      .render = report_render_csv},
     {.info = {.name = "html",
-              .help = N_("one printable A4 page with the administrative heading")},
+              .help = N_("the document to print and sign (Decree 30/2020/ND-CP form, A4)")},
      .render = report_render_html},
     {.info = {.name = "xlsx", .binary = true,
               .help = N_("a spreadsheet: one sheet per table and a chart")},

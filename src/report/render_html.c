@@ -48,6 +48,8 @@ static const char css[] =
     "  @top-center { content: counter(page); font-family: 'Times New Roman', "
     "'Liberation Serif', Tinos, serif; font-size: 13pt; vertical-align: middle; } }\n"
     "@page :first { @top-center { content: none; } }\n"
+    /* the appendix's wide tables (UIDs, keys) on landscape pages */
+    "@page appendix { size: A4 landscape; }\n"
     "html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
     "body { font-family: 'Times New Roman', 'Liberation Serif', Tinos, serif; font-size: 13pt;"
     " line-height: 1.25; margin: 0; color: #000; }\n"
@@ -56,12 +58,16 @@ static const char css[] =
     "table.heading td { border: none; padding: 0; text-align: center; vertical-align: top; }\n"
     "td.issuer { width: 40%; font-size: 13pt; }\n"
     "td.nation { width: 60%; }\n"
-    ".org { text-transform: uppercase; font-weight: bold; }\n"
+    ".org { font-weight: bold; }\n"
     ".nation { font-size: 12.5pt; font-weight: bold; white-space: nowrap; }\n"
     ".motto { font-size: 13.5pt; font-weight: bold; }\n"
     ".rule { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }\n"
-    ".rule-short { width: 35%; margin: 1pt auto 4pt; border-bottom: 1px solid #000; }\n"
-    ".number { margin-top: 6pt; }\n"
+    /* under the issuer and the trích yếu: a rule 1/3 to 1/2 as long as the
+     * text above it (Phụ lục I) */
+    ".under { display: inline-block; }\n"
+    ".under::after { content: ''; display: block; width: 40%; margin: 2pt auto 0;"
+    " border-bottom: 1px solid #000; }\n"
+    ".number { margin-top: 4pt; }\n"
     ".place { font-style: italic; margin-top: 8pt; font-size: 13.5pt; }\n"
     "h1.title { text-align: center; font-size: 14pt; font-weight: bold; margin: 14pt 0 0; }\n"
     "p.subject { text-align: center; font-size: 14pt; font-weight: bold; margin: 0; }\n"
@@ -76,26 +82,29 @@ static const char css[] =
     "table.data caption { caption-side: top; text-align: left; font-weight: bold;"
     " font-style: italic; padding: 0 0 3pt; break-after: avoid; }\n"
     "table.data th, table.data td { border: 1px solid #000; padding: 2pt 3pt;"
-    " vertical-align: top; overflow-wrap: anywhere; }\n"
+    " vertical-align: top; overflow-wrap: break-word; }\n"
     "table.data th { font-weight: bold; text-align: center; }\n"
     "table.data td.n { text-align: right; white-space: nowrap; }\n"
+    "table.data td.t { white-space: nowrap; }\n"
     "table.data tr.total td { font-weight: bold; }\n"
     "table.wide { font-size: 8.5pt; }\n"
-    "table.wide td.n { white-space: normal; }\n"
-    "table.wide td.mono { font-family: 'Liberation Mono', monospace; font-size: 7.5pt; }\n"
-    "thead { display: table-header-group; }\n"
+    "table.wide td.mono { font-family: 'Liberation Mono', monospace; font-size: 7.5pt;"
+    " word-break: break-all; }\n"
+    "thead { display: table-header-group; break-after: avoid; }\n"
+    "div.keep { break-inside: avoid; page-break-inside: avoid; }\n"
     "tr { break-inside: avoid; page-break-inside: avoid; }\n"
-    "svg.chart { display: block; width: 100%; height: auto; margin: 0 0 8pt;"
-    " break-inside: avoid; }\n"
+    "figure.chart { margin: 0 0 8pt; break-inside: avoid; page-break-inside: avoid; }\n"
+    "svg.chart { display: block; width: 100%; height: auto; }\n"
+    "figure.chart figcaption { text-align: center; font-style: italic; font-size: 11pt; }\n"
     "table.sign { width: 100%; border-collapse: collapse; margin-top: 12pt;"
     " break-inside: avoid; page-break-inside: avoid; }\n"
     "table.sign td { border: none; padding: 0; vertical-align: top; }\n"
     "td.recipients { width: 45%; font-size: 11pt; }\n"
     ".rec-label { font-size: 12pt; font-weight: bold; font-style: italic; }\n"
     "td.signature { width: 55%; text-align: center; }\n"
-    ".sign-line { font-weight: bold; text-transform: uppercase; }\n"
+    ".sign-line { font-weight: bold; }\n"
     ".signer { font-weight: bold; margin-top: 72pt; }\n"
-    "section.appendix { break-before: page; page-break-before: always; }\n"
+    "section.appendix { break-before: page; page-break-before: always; page: appendix; }\n"
     ".appx { text-align: center; font-weight: bold; font-size: 13pt; margin: 0; }\n"
     ".appx-title { text-align: center; font-weight: bold; font-size: 13pt; margin: 0 0 12pt; }\n";
 
@@ -127,7 +136,10 @@ static void td(FILE *f, const struct report_col *col, const struct report_cell *
     cell_text(c, b, sizeof b);
     bool mono = wide && (strcmp(col->key, "uid") == 0 || strcmp(col->key, "occurrence") == 0 ||
                          strcmp(col->key, "sha256") == 0 || strcmp(col->key, "path") == 0);
-    fprintf(f, "<td%s>", numeric(c->kind) ? " class=\"n\"" : mono ? " class=\"mono\"" : "");
+    fprintf(f, "<td%s>", numeric(c->kind)     ? " class=\"n\""
+                         : c->kind == RC_TIME ? " class=\"t\""
+                         : mono               ? " class=\"mono\""
+                                              : "");
     if (c->kind == RC_TEXT)
         esc(f, c->text);   /* any length: not through the buffer */
     else
@@ -154,6 +166,7 @@ static void chart(FILE *f, const struct report_grid *g)
             max = report_grid_cell(g, i, ca)->n;
     double slot = (double)(W - left - 10) / (double)g->n_rows;
     double bw = slot * 0.6;
+    fputs("<figure class=\"chart\">\n", f);
     fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
                "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", W, H);
     esc(f, report_label(RL_CHART));
@@ -179,12 +192,24 @@ static void chart(FILE *f, const struct report_grid *g)
         fputs("</text>\n", f);
     }
     fputs("</svg>\n", f);
+    put(f, "<figcaption>", report_label(RL_CHART));
+    fputs("</figcaption>\n</figure>\n", f);
 }
+
+/* Rows of a table kept on one page (a quarter of a page of 11 pt rows): a
+ * longer one breaks, or it would leave its page half empty. */
+#define KEEP_ROWS 14
 
 static void table(FILE *f, const struct report_block *b)
 {
     const struct report_grid *g = b->grid;
     bool wide = b->wide;
+    /* A short table moves whole to the next page rather than leave its
+     * caption and header at a page foot; a long one breaks between rows,
+     * its header repeated. */
+    bool keep = g->n_rows <= KEEP_ROWS;
+    if (keep)
+        fputs("<div class=\"keep\">\n", f);
     fprintf(f, "<table class=\"data%s\" id=\"", wide ? " wide" : "");
     esc(f, g->key);
     put(f, "\">\n<caption>", b->text);
@@ -208,19 +233,22 @@ static void table(FILE *f, const struct report_block *b)
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
+    if (keep)
+        fputs("</div>\n", f);
     if (g->table == REPORT_TABLE_MONTHS && !wide)
         chart(f, g);
 }
 
 static void heading(FILE *f, const struct report_doc_head *h)
 {
-    fputs("<table class=\"heading\"><tr>\n<td class=\"issuer\"><div class=\"org\">", f);
+    fputs("<table class=\"heading\"><tr>\n<td class=\"issuer\"><div class=\"org\">"
+          "<span class=\"under\">", f);
     for (size_t i = 0; i < h->n_issuer; i++) {
         if (i)
             fputs("<br>", f);
         esc(f, h->issuer[i]);
     }
-    put(f, "</div><div class=\"rule-short\"></div>\n<div class=\"number\">", h->number);
+    put(f, "</span></div>\n<div class=\"number\">", h->number);
     put(f, "</div></td>\n<td class=\"nation\"><div class=\"nation\">", h->nation);
     put(f, "</div><div class=\"motto\"><span class=\"rule\">", h->motto);
     put(f, "</span></div>\n<div class=\"place\">", h->place_date);
@@ -262,8 +290,8 @@ int report_render_html(const struct report *r, const struct report_render_ctx *c
         switch (b[i].kind) {
         case RB_TITLE: put(f, "<h1 class=\"title\">", b[i].text); fputs("</h1>\n", f); break;
         case RB_SUBJECT:
-            put(f, "<p class=\"subject\">", b[i].text);
-            fputs("</p>\n<div class=\"rule-short\"></div>\n", f);
+            put(f, "<p class=\"subject\"><span class=\"under\">", b[i].text);
+            fputs("</span></p>\n", f);
             break;
         case RB_HEADING1: put(f, "<h2>", b[i].text); fputs("</h2>\n", f); break;
         case RB_HEADING2: put(f, "<h3>", b[i].text); fputs("</h3>\n", f); break;
