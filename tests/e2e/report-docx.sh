@@ -159,6 +159,21 @@ PYEOF
     pdftotext -f 1 -l 1 "$P" - | grep -m1 -v '^[[:space:]]*$' | grep -q 'ỦY BAN' \
         && ok "$f: page 1 starts with the heading" || fail "$f: page 1 does not start with the heading"
 done
+# Word's headings and tables are Writer's own once imported: the DOCX as
+# ODT has outline headings, tables with repeated header rows, the styles.
+mkdir -p "$T_TMP/rt"
+timeout 300 "$SOFFICE" "-env:UserInstallation=file://$T_TMP/lo-docx" --headless \
+    --convert-to odt --outdir "$T_TMP/rt" "$T_TMP/r.docx" >"$T_TMP/lo.out" 2>&1
+if "$PY" - "$T_TMP/rt/r.odt" <<'PYEOF'; then ok "docx imported: headings, tables"; else fail "docx imported: headings, tables"; fi
+import sys, zipfile, xml.etree.ElementTree as ET
+O = "{urn:oasis:names:tc:opendocument:xmlns:%s:1.0}"
+c = ET.fromstring(zipfile.ZipFile(sys.argv[1]).read("content.xml"))
+levels = [h.get(O % "text" + "outline-level") for h in c.iter(O % "text" + "h")]
+assert "1" in levels and "2" in levels, levels
+tables = c.findall(".//" + O % "table" + "table")
+assert len(tables) >= 6, len(tables)
+assert sum(t.find(O % "table" + "table-header-rows") is not None for t in tables) >= 4
+PYEOF
 if [ -n "${T_PNG:-}" ] && [ -s "$T_TMP/pdf-docx/r.pdf" ]; then
     pdftoppm -r 50 -png -f 1 -l 1 -singlefile "$T_TMP/pdf-docx/r.pdf" "${T_PNG%.png}"
 fi
