@@ -682,7 +682,17 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     block(d, RB_HEADING2, numbered(d, 2, report_table_title(REPORT_TABLE_ITEMS)));
     table(d, g[REPORT_TABLE_ITEMS], true);
     block(d, RB_HEADING2, numbered(d, 3, report_table_title(REPORT_TABLE_INCIDENTS)));
-    if (inc && inc->n_rows)
+    if (inc && inc->n_rows > REPORT_DOC_MAX_INCIDENTS) {
+        /* A year of a troubled station has thousands: a document of hundreds of
+         * pages no word processor opens in time. The grouped table (II) counts
+         * them all; the machine formats list every one. */
+        para(d, xasprintf(_("The first %d of the %zu incidents, in order of their planned "
+                            "start; the xlsx, csv and json formats of this report list "
+                            "every one."),
+                          REPORT_DOC_MAX_INCIDENTS, inc->n_rows));
+        inc->n_rows = REPORT_DOC_MAX_INCIDENTS; /* the document owns this grid */
+        table(d, inc, true);
+    } else if (inc && inc->n_rows)
         table(d, inc, true);
     else
         para(d, xstrdup(report_label(RL_NO_INCIDENTS)));
