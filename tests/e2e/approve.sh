@@ -116,6 +116,17 @@ d_wait_sql "select who like 'uid:%(%) for web:chutich' from approvals where cont
 d_wait_sql "select status from airing where occ_key = 'a/$(d_time 36)'" "aired" 20 && ok "a/+36 aired"
 d_wait_sql "select count(*) from airing where uid = 'b' and status in ('aired','on_air')" "0" 1
 
+# the approval binds to the recording's content too: replaced, it lapses
+# (within the daemon's look again, a few seconds); put back, it holds again
+pending_a() { "$LOAXA" pending --json 2>/dev/null | grep -oE '"uid":"a","title":"[^"]*","level":"[a-z]+","first_start":"[^"]*","hash":"[0-9a-f]*"' | sed 's/.*"hash":"//; s/"$//'; }
+cp "$T_TMP/audio/jingle.wav" "$T_TMP/audio/tone.wav"
+for i in $(seq 150); do H=$(pending_a); [ -n "$H" ] && [ "$H" != "$HASH_A2" ] && break; sleep 0.1; done
+[ -n "$H" ] && [ "$H" != "$HASH_A2" ] && ok "a recording replaced: the approval lapsed" ||
+    fail "a replaced recording did not make a wait again ($H)"
+cp "$FIXTURES/audio/test/tone.wav" "$T_TMP/audio/tone.wav"
+for i in $(seq 150); do H=$(pending_a); [ -z "$H" ] && break; sleep 0.1; done
+[ -z "$H" ] && ok "the same content again: approved again" || fail "a still waits after the restore ($H)"
+
 d_stop
 [ "$D_RC" = 0 ] || fail "loaxad exit $D_RC after SIGTERM"
 
