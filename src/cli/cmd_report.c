@@ -33,12 +33,18 @@ static void usage(FILE *f)
 {
     fputs(_("Usage: loaxa report --period P [--format FORMAT] [-o FILE]\n"
             "                    [--cutoff calendar|nd09] [--as-of DATETIME] [--lang vi|en]\n"
-            "                    [--generated-at DATETIME] [--bom]\n"
+            "                    [--generated-at DATETIME] [--table NAME] [--no-bom]\n"
             "Periods: 2026-Q1..2026-Q4, 2026-H1, 2026-H2, 2026-9M, 2026, 2026-03,\n"
             "         2026-01-15..2026-02-20 (dates inclusive).\n"
             "--cutoff nd09: the data cut-off of Decree 09/2019/ND-CP (15th of the month\n"
             "  before to the 14th). A period that ends after --as-of (default: now) is\n"
             "  reported up to then.\n"
+            "--table NAME (csv): one table with its column titles in the report's\n"
+            "  language: summary (the default), items, topics, months, incidents, ...;\n"
+            "  --table all: every table in one long table,row,field,value file for\n"
+            "  programs. Numbers are plain (dot decimal, airtime in minutes; in the long\n"
+            "  file in ms). The file starts with a UTF-8 BOM for Excel; --no-bom leaves\n"
+            "  it out, for programs.\n"
             "Formats:\n"), f);
     const struct report_format_info *fi;
     for (size_t i = 0; (fi = report_format_at(i)); i++)
@@ -54,12 +60,14 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         {"as-of", required_argument, NULL, 'a'},
         {"generated-at", required_argument, NULL, 'g'},
         {"bom", no_argument, NULL, 'b'},
+        {"no-bom", no_argument, NULL, 'B'},
+        {"table", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *period_spec = NULL, *out_path = NULL, *as_of = NULL, *gen_at = NULL;
     const struct report_format_info *fmt = report_format_at(0);
-    struct report_render_options ropt = {0};
+    struct report_render_options ropt = {.bom = true};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:f:o:h", opts, NULL)) != -1) {
@@ -69,6 +77,8 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         case 'a': as_of = optarg; break;
         case 'g': gen_at = optarg; break;
         case 'b': ropt.bom = true; break;
+        case 'B': ropt.bom = false; break;
+        case 't': ropt.table = optarg; break;
         case 'f':
             if (!(fmt = report_format_find(optarg))) {
                 char names[256];
@@ -115,6 +125,10 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     in.generated_at_ms = as_of ? in.as_of_ms : now;
     if (gen_at && util_parse_time(gen_at, &in.generated_at_ms) < 0) {
         fprintf(stderr, _("loaxa report: bad time \"%s\" for --generated-at\n"), gen_at);
+        return 2;
+    }
+    if (report_render_check(fmt->name, &ropt, err, sizeof err) < 0) {
+        fprintf(stderr, "loaxa report: %s\n", err);
         return 2;
     }
     if (fmt->binary && !out_path && isatty(STDOUT_FILENO)) {
