@@ -33,22 +33,24 @@ static void usage(FILE *f)
 {
     fputs(_("Usage: loaxa report --period P [--format FORMAT] [-o FILE]\n"
             "                    [--cutoff calendar|nd09] [--as-of DATETIME] [--lang vi|en]\n"
-            "                    [--generated-at DATETIME] [--table NAME] [--no-bom]\n"
+            "                    [--generated-at DATETIME] [--bom]\n"
             "Periods: 2026-Q1..2026-Q4, 2026-H1, 2026-H2, 2026-9M, 2026, 2026-03,\n"
             "         2026-01-15..2026-02-20 (dates inclusive).\n"
             "--cutoff nd09: the data cut-off of Decree 09/2019/ND-CP (15th of the month\n"
             "  before to the 14th). A period that ends after --as-of (default: now) is\n"
             "  reported up to then.\n"
-            "--table NAME (csv): one table with its column titles in the report's\n"
-            "  language: summary (the default), items, topics, months, incidents, ...;\n"
-            "  --table all: every table in one long table,row,field,value file for\n"
-            "  programs. Numbers are plain (dot decimal, airtime in minutes; in the long\n"
-            "  file in ms). The file starts with a UTF-8 BOM for Excel; --no-bom leaves\n"
-            "  it out, for programs.\n"
             "Formats:\n"), f);
     const struct report_format_info *fi;
     for (size_t i = 0; (fi = report_format_at(i)); i++)
         fprintf(f, "  %-6s %s\n", fi->name, _(fi->help));
+    fputs(_("CSV: [--table NAME] [--no-bom]\n"
+            "  --table NAME: one table, its column titles in the report's language:\n"
+            "  summary (the default), items, topics, months, incidents, ... (a wrong\n"
+            "  name lists them all); --table all: every table in one long\n"
+            "  table,row,field,value file, for programs. Numbers stay plain (dot\n"
+            "  decimal, no grouping, airtime in minutes). The file starts with a UTF-8\n"
+            "  BOM so that Excel reads it (--bom, the default); --no-bom leaves it out.\n"),
+          f);
 }
 
 int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
