@@ -11,6 +11,9 @@ pkgs=(
   espeak-ng sox libsox-fmt-mp3 flac vorbis-tools lame
   clang libclang-rt-14-dev
   python3 python3-dateutil python3-openpyxl libfaketime
+  libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev
+  chromium chromium-driver python3-selenium python3-requests poppler-utils fonts-liberation2
+  libreoffice-writer-nogui libreoffice-calc-nogui
 )
 missing=()
 for p in "${pkgs[@]}"; do
