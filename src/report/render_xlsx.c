@@ -246,8 +246,10 @@ static void layout(const struct report_grid *g, struct layout *L)
 }
 
 /* The lines a text wraps to in a column of width characters (words kept
- * whole, as the readers wrap). */
-#define LINE_PT 15.75   /* a line of 12 pt text */
+ * whole, as the readers wrap). A width counts digits; letters of the serif
+ * average less (LibreOffice fits about 62 letters in a column of 50). */
+#define LINE_PT 14.5    /* a line of 12 pt Times New Roman, with its leading */
+#define LETTER 0.85     /* a letter's width in digits, with a margin */
 static int text_lines(const char *s, double width)
 {
     double avail = width - 1 > 1 ? width - 1 : 1, at = 0;
@@ -256,7 +258,7 @@ static int text_lines(const char *s, double width)
         size_t n = strcspn(s, " ");
         char w[256];
         util_strlcpy(w, s, n + 1 < sizeof w ? n + 1 : sizeof w);
-        double l = (double)lxw_utf8_strlen(w);
+        double l = LETTER * (double)lxw_utf8_strlen(w);
         if (at > 0 && at + 1 + l > avail) {
             lines++;
             at = 0;
@@ -320,8 +322,7 @@ static void page_setup(lxw_worksheet *ws, const struct report *r, const struct l
     utf8_cut(a, 110);
     utf8_cut(b, 110);
     snprintf(head, sizeof head, "&L%s&R%s", a, b);
-    /* TRANSLATORS: a spreadsheet's footer: &P is the page, &N the pages;
-     * keep both codes ("Trang &P/&N") */
+    /* TRANSLATORS: a spreadsheet's page footer; keep &P (the page) and &N (the pages) */
     snprintf(foot, sizeof foot, "&C%s", _("Page &P of &N"));
     lxw_header_footer_options hf = {.margin = MM_IN(10)};
     worksheet_set_header_opt(ws, head, &hf);
