@@ -584,6 +584,17 @@ int report_render_xlsx(const struct report *r, const struct report_render_ctx *c
     format_set_align(fm.subtitle, LXW_ALIGN_CENTER);
     format_set_italic(fm.line);
 
+    /* the file's properties; created: when the report was made, so the same
+     * report gives the same file */
+    char *period = report_period_title(&r->period);
+    lxw_doc_properties props = {
+        .title = (char *)report_label(RL_TITLE), .subject = period,
+        .company = (char *)(r->commune ? r->commune : ""), .category = "loaxa report",
+        .created = (time_t)(r->generated_at_ms / 1000),
+    };
+    workbook_set_properties(wb, &props);
+    free(period);
+
     int rc = 0;
     for (int t = 0; t < REPORT_TABLE_COUNT && rc == 0; t++)
         rc = table_sheet(wb, r, &fm, (enum report_table)t);

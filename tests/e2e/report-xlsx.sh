@@ -169,6 +169,12 @@ for lang in en vi; do
     if check "$lang" "$T_TMP/q1-$lang.xlsx"; then ok "xlsx read back ($lang)"; else fail "xlsx ($lang)"; fi
 done
 
+# The same report twice is the same file (created: when the report was made).
+sleep 1
+expect_rc 0 "$LOAXA" report "${C[@]}" --format xlsx --lang en -o "$T_TMP/again.xlsx" \
+    && cmp -s "$T_TMP/q1-en.xlsx" "$T_TMP/again.xlsx" && ok "xlsx reproducible" \
+    || fail "xlsx differs between two runs"
+
 # The issuing body from report.issuer, its lines in capitals.
 expect_rc 0 "$LOAXA" report "${C[@]}" --format xlsx --lang vi -o "$T_TMP/iss.xlsx" \
     --set "report.issuer=ủy ban nhân dân huyện Yên Định | xã Định Hải"
