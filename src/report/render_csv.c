@@ -131,8 +131,54 @@ static void put_date(FILE *f, const char *key, struct period_date d)
     put(f, "header", 1, key, b);
 }
 
+/* The columns of the first five tables that the rows below spell out, by
+ * their grid keys: a column or a summary figure a grid gains later follows
+ * them, from the grid (airtime in ms, text as the grid has it). */
+static const char *const spelled[REPORT_TABLE_INCIDENTS + 1] = {
+    [REPORT_TABLE_SUMMARY] = " planned aired interrupted failed missed cancelled on_air unlogged"
+                             " compliance_pct items airings emergency_airings adhoc_airings"
+                             " plan_ms emergency_ms adhoc_ms total_ms total_hours ",
+    [REPORT_TABLE_ITEMS] = " uid title topic unit source planned aired not_aired airings"
+                           " aired_ms reasons ",
+    [REPORT_TABLE_TOPICS] = " topic items planned aired airings aired_ms ",
+    [REPORT_TABLE_MONTHS] = " month planned aired airings aired_ms ",
+    [REPORT_TABLE_INCIDENTS] = " planned_start actual_start occurrence uid title source attempt"
+                               " status reason played_ms ",
+};
+
+static bool is_spelled(enum report_table t, const char *key)
+{
+    char k[80];
+    snprintf(k, sizeof k, " %s ", key);
+    return strstr(spelled[t], k) != NULL;
+}
+
+/* The grid of table t when its rows are the n rows spelled out; else
+ * none (g->n_cols 0): nothing is added rather than a row mismatched. */
+static void extra_grid(const struct report *r, enum report_table t, size_t n,
+                       struct report_grid *g)
+{
+    if (report_grid_build(r, t, g) < 0 || (t != REPORT_TABLE_SUMMARY && g->n_rows != n)) {
+        report_grid_free(g);
+        memset(g, 0, sizeof *g);
+    }
+}
+
+static void extra_cols(FILE *f, const char *table, size_t row, const struct report_grid *g,
+                       size_t i)
+{
+    for (size_t j = 0; j < g->n_cols; j++) {
+        if (is_spelled(g->table, g->cols[j].key))
+            continue;
+        fprintf(f, "%s,%zu,%s,", table, row, g->cols[j].key);
+        field(f, report_grid_cell(g, i, j), false);
+        fputs("\r\n", f);
+    }
+}
+
 static int long_format(FILE *f, const struct report *r)
 {
+    struct report_grid g;
     char t[UTIL_TIME_BUF];
     fputs("table,row,field,value\r\n", f);
     put(f, "header", 1, "commune", r->commune);
@@ -167,6 +213,27 @@ static int long_format(FILE *f, const struct report *r)
     char h[32];
     report_fmt_hours(s->total_ms, h);
     put(f, "summary", 1, "total_hours", h);
+    /* the summary's figures added since: its grid's rows (key, value) */
+    extra_grid(r, REPORT_TABLE_SUMMARY, 0, &g);
+    size_t kcol = g.n_cols, vcol = g.n_cols;
+    for (size_t j = 0; j < g.n_cols; j++) {
+        if (strcmp(g.cols[j].key, "field") == 0)
+            kcol = j;
+        if (strcmp(g.cols[j].key, "value") == 0)
+            vcol = j;
+    }
+    for (size_t i = 0; kcol < g.n_cols && vcol < g.n_cols && i < g.n_rows; i++) {
+        const char *key = report_grid_cell(&g, i, kcol)->text;
+        if (!key || is_spelled(REPORT_TABLE_SUMMARY, key))
+            continue;
+        fprintf(f, "summary,1,");
+        text_fput_csv(f, key);
+        fputc(',', f);
+        field(f, report_grid_cell(&g, i, vcol), false);
+        fputs("\r\n", f);
+    }
+    report_grid_free(&g);
+    extra_grid(r, REPORT_TABLE_ITEMS, r->n_items, &g);
     for (size_t i = 0; i < r->n_items; i++) {
         const struct report_item *it = &r->items[i];
         put(f, "item", i + 1, "uid", it->uid);
@@ -180,7 +247,10 @@ static int long_format(FILE *f, const struct report *r)
         put_i(f, "item", i + 1, "airings", it->airings);
         put_min(f, "item", i + 1, "minutes", it->played_ms);
         put(f, "item", i + 1, "reasons", it->reasons);
+        extra_cols(f, "item", i + 1, &g, i);
     }
+    report_grid_free(&g);
+    extra_grid(r, REPORT_TABLE_TOPICS, r->n_topics, &g);
     for (size_t i = 0; i < r->n_topics; i++) {
         const struct report_topic *tp = &r->topics[i];
         put(f, "topic", i + 1, "topic", tp->topic);
@@ -189,7 +259,10 @@ static int long_format(FILE *f, const struct report *r)
         put_i(f, "topic", i + 1, "aired", tp->aired);
         put_i(f, "topic", i + 1, "airings", tp->airings);
         put_min(f, "topic", i + 1, "minutes", tp->played_ms);
+        extra_cols(f, "topic", i + 1, &g, i);
     }
+    report_grid_free(&g);
+    extra_grid(r, REPORT_TABLE_MONTHS, r->n_months, &g);
     for (size_t i = 0; i < r->n_months; i++) {
         const struct report_month *mo = &r->months[i];
         char ym[16];
@@ -199,7 +272,10 @@ static int long_format(FILE *f, const struct report *r)
         put_i(f, "month", i + 1, "aired", mo->aired);
         put_i(f, "month", i + 1, "airings", mo->airings);
         put_min(f, "month", i + 1, "minutes", mo->played_ms);
+        extra_cols(f, "month", i + 1, &g, i);
     }
+    report_grid_free(&g);
+    extra_grid(r, REPORT_TABLE_INCIDENTS, r->n_incidents, &g);
     for (size_t i = 0; i < r->n_incidents; i++) {
         const struct report_incident *in = &r->incidents[i];
         put(f, "incident", i + 1, "planned_start", util_format_iso_local(in->planned_start_ms, t));
@@ -213,11 +289,12 @@ static int long_format(FILE *f, const struct report *r)
         put(f, "incident", i + 1, "status", in->status);
         put(f, "incident", i + 1, "reason", in->reason);
         put_i(f, "incident", i + 1, "played_ms", in->played_ms);
+        extra_cols(f, "incident", i + 1, &g, i);
     }
+    report_grid_free(&g);
     /* tables added after these five: from their grids, the stable column
      * keys as fields (text cells as the grid has them) */
     for (int tb = REPORT_TABLE_INCIDENTS + 1; tb < REPORT_TABLE_COUNT; tb++) {
-        struct report_grid g;
         if (report_grid_build(r, (enum report_table)tb, &g) < 0)
             return -EINVAL;
         for (size_t i = 0; i < g.n_rows; i++)
