@@ -43,13 +43,14 @@ static void usage(FILE *f)
     const struct report_format_info *fi;
     for (size_t i = 0; (fi = report_format_at(i)); i++)
         fprintf(f, "  %-6s %s\n", fi->name, _(fi->help));
-    fputs(_("CSV: [--table NAME] [--no-bom]\n"
+    fputs(_("CSV: [--table NAME] [--keys] [--no-bom]\n"
             "  --table NAME: one table, its column titles in the report's language:\n"
             "  summary (the default), items, topics, months, incidents, ... (a wrong\n"
-            "  name lists them all); --table all: every table in one long\n"
-            "  table,row,field,value file, for programs. Numbers stay plain (dot\n"
-            "  decimal, no grouping, airtime in minutes). The file starts with a UTF-8\n"
-            "  BOM so that Excel reads it (--bom, the default); --no-bom leaves it out.\n"),
+            "  name lists them all). Numbers stay plain (dot decimal, no grouping,\n"
+            "  airtime in minutes). For programs: --keys, the columns' stable English\n"
+            "  keys as titles, airtime in ms, no total row; --table all, every table in\n"
+            "  one long table,row,field,value file. The file starts with a UTF-8 BOM so\n"
+            "  that Excel reads it (--bom, the default); --no-bom leaves it out.\n"),
           f);
 }
 
@@ -64,6 +65,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         {"bom", no_argument, NULL, 'b'},
         {"no-bom", no_argument, NULL, 'B'},
         {"table", required_argument, NULL, 't'},
+        {"keys", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -81,6 +83,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         case 'b': ropt.bom = true; break;
         case 'B': ropt.bom = false; break;
         case 't': ropt.table = optarg; break;
+        case 'k': ropt.keys = true; break;
         case 'f':
             if (!(fmt = report_format_find(optarg))) {
                 char names[256];

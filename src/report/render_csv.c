@@ -7,6 +7,8 @@
  * columns first, then the machine ones (UID, occurrence key). Numbers stay
  * machine-readable: '.' decimal, no grouping, airtime in minutes to a
  * tenth, rates in percent to a tenth, times ISO 8601 with the offset.
+ * With opt->keys, for programs: a header of the columns' stable keys,
+ * airtime in ms as the keys (aired_ms) say, no total row.
  *
  * Every table in one long file (opt->table "all"), for other programs:
  *
@@ -51,14 +53,14 @@ static void table_names(char *buf, size_t len)
 int report_render_check(const char *format, const struct report_render_options *opt,
                         char *err, size_t errlen)
 {
-    if (!opt || !opt->table)
+    if (!opt || (!opt->table && !opt->keys))
         return 0;
     if (!format || strcmp(format, "csv") != 0) {
         snprintf(err, errlen, _("a single table is written only as csv: the %s format has "
                                 "every table"), format ? format : "");
         return -EINVAL;
     }
-    if (strcmp(opt->table, ALL_TABLES) == 0 || report_table_find(opt->table) >= 0)
+    if (!opt->table || strcmp(opt->table, ALL_TABLES) == 0 || report_table_find(opt->table) >= 0)
         return 0;
     char names[256];
     table_names(names, sizeof names);
@@ -308,7 +310,7 @@ static int long_format(FILE *f, const struct report *r)
     return 0;
 }
 
-static int grid_format(FILE *f, const struct report *r, enum report_table tb)
+static int grid_format(FILE *f, const struct report *r, enum report_table tb, bool keys)
 {
     struct report_grid g;
     if (report_grid_build(r, tb, &g) < 0)
@@ -322,7 +324,9 @@ static int grid_format(FILE *f, const struct report *r, enum report_table tb)
         const struct report_col *c = &g.cols[order[k]];
         if (k)
             fputc(',', f);
-        if (c->kind == RC_MS) {
+        if (keys) {
+            text_fput_csv(f, c->key);
+        } else if (c->kind == RC_MS) {
             /* TRANSLATORS: a column of airtime in minutes: "Thời lượng (phút)" */
             char *t = xasprintf(_("%s (minutes)"), c->title);
             text_fput_csv(f, t);
@@ -333,13 +337,13 @@ static int grid_format(FILE *f, const struct report *r, enum report_table tb)
     }
     fputs("\r\n", f);
     for (size_t i = 0; i <= g.n_rows; i++) {
-        if (i == g.n_rows && !g.has_total)
+        if (i == g.n_rows && (!g.has_total || keys)) /* programs sum for themselves */
             break;
         for (size_t k = 0; k < n; k++) {
             if (k)
                 fputc(',', f);
             field(f, i < g.n_rows ? report_grid_cell(&g, i, order[k]) : &g.total[order[k]],
-                  true);
+                  !keys); /* keys: "aired_ms" holds ms */
         }
         fputs("\r\n", f);
     }
@@ -358,5 +362,5 @@ int report_render_csv(const struct report *r, const struct report_render_ctx *cx
         fputs("\xEF\xBB\xBF", f);
     if (strcmp(table, ALL_TABLES) == 0)
         return long_format(f, r);
-    return grid_format(f, r, (enum report_table)report_table_find(table));
+    return grid_format(f, r, (enum report_table)report_table_find(table), cx->opt->keys);
 }

@@ -82,6 +82,8 @@ struct report_render_options {
                                 * with translated column titles; "all": every table
                                 * in one long table,row,field,value file; NULL: the
                                 * summary */
+    bool keys;                 /* CSV table: a header of the columns' stable English
+                                * keys ("planned", "aired_ms"), for programs */
 };
 
 /* Whether opt suits the format: 0, or -EINVAL with a translated message

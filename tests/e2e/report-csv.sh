@@ -39,43 +39,59 @@ expect_rc 0 "$LOAXA" report "${C[@]}" --lang en --table all && bom "$T_TMP/out" 
     || fail "--table all with a bom"
 
 # One table per file: titles in the report's language, numbers for machines,
-# the same figures as the JSON report.
+# the same figures as the JSON report; --keys: the same table for programs.
 for lang in vi en; do
     for t in summary items months; do
         expect_rc 0 "$LOAXA" report "${C[@]}" --lang "$lang" --table "$t" -o "$T_TMP/$t-$lang.csv"
     done
 done
+expect_rc 0 "$LOAXA" report "${C[@]}" --table items --keys --no-bom -o "$T_TMP/items-keys.csv"
 if "$PY" - "$T_TMP" "$T_TMP/q1.json" <<'EOF'; then ok "tables agree with the json"; else fail "tables"; fi
 import csv, json, re, sys
 d = sys.argv[1]
 r = json.load(open(sys.argv[2]))
-def read(name):
+def read(name, bom=True):
     raw = open("%s/%s" % (d, name), "rb").read()
-    assert raw.startswith(b"\xef\xbb\xbf"), name
+    assert raw.startswith(b"\xef\xbb\xbf") == bom, name
     assert b"\r\n" in raw and raw.endswith(b"\r\n"), name
     rows = list(csv.reader(open("%s/%s" % (d, name), encoding="utf-8-sig", newline="")))
     assert all(len(x) == len(rows[0]) for x in rows), name
     return rows
-heads = {"vi": ["Tiêu đề", "Chủ đề", "Đơn vị", "Nguồn", "Kế hoạch", "Đã phát"],
-         "en": ["Title", "Topic", "Unit", "Source", "Planned", "Aired"]}
+keys = read("items-keys.csv", bom=False)
+kh, kbody = keys[0], keys[1:]
+col = {k: i for i, k in enumerate(kh)}
+assert all(re.fullmatch(r"[a-z_]+", k) for k in kh), kh
+assert len(kbody) == len(r["items"]), (len(kbody), len(r["items"]))  # no total row
+titles = {"vi": {"title": "Tiêu đề", "planned": "Kế hoạch", "aired": "Đã phát"},
+          "en": {"title": "Title", "planned": "Planned", "aired": "Aired"}}
 for lang in ("vi", "en"):
     items = read("items-%s.csv" % lang)
     head, body, total = items[0], items[1:-1], items[-1]
-    assert head[:6] == heads[lang], head
+    assert len(head) == len(kh), (head, kh)
+    for k, t in titles[lang].items():
+        assert head[col[k]] == t, (lang, k, head)
     assert len(body) == len(r["items"]), (len(body), len(r["items"]))
-    pl = head.index(heads[lang][4])
+    pl = col["planned"]
     assert [int(x[pl]) for x in body] == [x["planned"] for x in r["items"]]
     assert int(total[pl]) == r["summary"]["planned"] == sum(int(x[pl]) for x in body)
-    assert total[0] in ("Total", "Tổng cộng", "Tổng số"), total[0]
-    # airtime: minutes with a dot decimal, whatever the language
-    air = [i for i, h in enumerate(head) if "(minutes)" in h or "(phút)" in h]
-    assert len(air) == 1, head
-    for x, j in zip(body, r["items"]):
-        assert re.fullmatch(r"\d+\.\d", x[air[0]]), x[air[0]]
-        jm = j["minutes"] if "minutes" in j else j["aired_ms"] / 60000
-        assert abs(float(x[air[0]]) - jm) <= 0.051, (x[air[0]], jm)
-    # the machine column (UID) last
-    assert [x[-1] for x in body] == [x["uid"] for x in r["items"]]
+    assert total[0] in ("Total", "Tổng cộng"), total[0]
+    # airtime: minutes with a dot decimal in any language, ms with --keys
+    ms = [k for k in kh if k.endswith("_ms")]
+    assert "aired_ms" in ms, kh
+    for k in ms:
+        i = col[k]
+        assert head[i].endswith(" (minutes)") or head[i].endswith(" (phút)"), head[i]
+        for x, y in zip(body, kbody):
+            assert re.fullmatch(r"\d+\.\d", x[i]), x[i]
+            assert re.fullmatch(r"\d+", y[i]), y[i]
+            assert abs(float(x[i]) - int(y[i]) / 60000) <= 0.05 + 1e-9, (x[i], y[i])
+    for y, j in zip(kbody, r["items"]):
+        a = int(y[col["aired_ms"]])
+        if "aired_ms" in j:
+            assert a == j["aired_ms"], (a, j)
+        else:
+            assert abs(a / 60000 - j["minutes"]) <= 0.05 + 1e-9, (a, j)
+        assert y[col["uid"]] == j["uid"]
     months = read("months-%s.csv" % lang)
     assert [x[0] for x in months[1:-1]] == \
         ["%s/%s" % (m["month"][5:], m["month"][:4]) for m in r["months"]], months
@@ -92,7 +108,8 @@ EOF
 
 # An unknown table: a usage error naming every table; each named one works.
 expect_rc 2 "$LOAXA" report "${C[@]}" --lang en --table nosuch \
-    && grep_in "$T_TMP/err" 'unknown table "nosuch" \(summary, items, topics, months, incidents.*, all\)' \
+    && grep_in "$T_TMP/err" 'unknown table "nosuch" \(summary, items, topics, .*, all\)$' \
+    && grep_in "$T_TMP/err" ' months, ' && grep_in "$T_TMP/err" ' incidents[,)]' \
     && [ ! -s "$T_TMP/out" ] && ok "unknown table"
 names=$(sed -n 's/.*unknown table "nosuch" (\(.*\)).*/\1/p' "$T_TMP/err" | tr -d ',')
 n=0

@@ -22,18 +22,28 @@ for lang in en vi; do
     expect_rc 0 "$LOAXA" report "${C[@]}" --format xlsx --lang "$lang" -o "$T_TMP/q1-$lang.xlsx"
 done
 
+# The tables in their order (the sheets'), named by the CSV's error; the
+# item columns by their keys (the sheet's columns are the CSV's).
+"$LOAXA" report "${C[@]}" --format csv --table '?' --lang en 2>"$T_TMP/keys.err"
+TABLES=$(sed -n 's/.*unknown table "?" (\(.*\), all).*/\1/p' "$T_TMP/keys.err" | tr -d ' ')
+ITEMCOLS=$("$LOAXA" report "${C[@]}" --format csv --table items --keys --no-bom | head -1 | tr -d '\r')
+[ -n "$TABLES" ] && [ -n "$ITEMCOLS" ] || fail "table names ($TABLES) or item keys ($ITEMCOLS)"
+
 check() { # LANG XLSX: the workbook against the JSON
-    "$PY" - "$1" "$2" "$T_TMP/q1-$1.json" <<'EOF'
+    "$PY" - "$1" "$2" "$T_TMP/q1-$1.json" "$TABLES" "$ITEMCOLS" <<'EOF'
 import json, sys
 import openpyxl
 lang, path, jpath = sys.argv[1:4]
+tables, itemcols = sys.argv[4].split(","), sys.argv[5].split(",")
 r = json.load(open(jpath))
 wb = openpyxl.load_workbook(path)                  # formulas as written
 wv = openpyxl.load_workbook(path, data_only=True)  # their cached results
-names = {"en": ["Summary", "By item", "By topic", "By month", "Incidents"],
-         "vi": ["Tổng hợp"]}[lang]
-assert wb.sheetnames[:len(names)] == names, wb.sheetnames
-assert len(wb.sheetnames) >= 5, wb.sheetnames
+assert len(wb.sheetnames) == len(tables) >= 5, (wb.sheetnames, tables)
+sheet = lambda key: wb.worksheets[tables.index(key)]
+if lang == "en":
+    names = {"summary": "Summary", "items": "By item", "months": "By month",
+             "incidents": "Incidents"}
+    assert all(sheet(k).title == v for k, v in names.items()), wb.sheetnames
 
 def head_row(ws):
     """the row of the column titles: the first whose cells are all bold and bordered"""
@@ -90,34 +100,36 @@ assert r["title"] in top, (r["title"], top)
 assert any(r["period"]["title" if lang == "en" else "title_vi"] in str(t) for t in top), top
 assert any("2026-Q1" in str(t) for t in top), top
 h, rows = body(s)
-vals = {row[0].value: row[1] for row in rows}
-figs = list(vals.values())
-planned = figs[0]
+# the figure, its value, then its machine key (outside the print area)
+vals = {row[2].value: row[1] for row in rows}
+planned = vals["planned"]
 assert planned.value == r["summary"]["planned"] and isinstance(planned.value, int), planned.value
 assert planned.number_format.endswith("#,##0"), planned.number_format
-pct = [c for c in figs if c.number_format.endswith("0.0%")]
-assert len(pct) == 1 and abs(pct[0].value * 100 - r["summary"]["compliance_pct"]) < 0.05, \
-    [(c.value, c.number_format) for c in pct]
+pct = vals["compliance_pct"]
+assert pct.number_format.endswith("0.0%"), pct.number_format
+assert abs(pct.value * 100 - r["summary"]["compliance_pct"]) < 0.05, pct.value
 if lang == "vi":  # tagged Vietnamese: LibreOffice shows 83,1%
-    assert pct[0].number_format.startswith("[$-42A]"), pct[0].number_format
+    assert pct.number_format.startswith("[$-42A]"), pct.number_format
 
 # items: integers, minutes to a tenth, a total row of SUM formulas with cached sums
-it = wb.worksheets[1]
+it = sheet("items")
 h, rows = body(it)
 items, total = rows[:-1], rows[-1]
 assert len(items) == len(r["items"]), (len(items), len(r["items"]))
 heads = [c.value for c in it[h]]
-cols = {k: i for i, k in enumerate(heads)}
-pl = cols["Planned" if lang == "en" else heads[4]]
+assert len(heads) == len(itemcols), (heads, itemcols)
+pl = itemcols.index("planned")
+assert heads[pl] == {"en": "Planned", "vi": "Kế hoạch"}[lang], heads
 assert [x[pl].value for x in items] == [x["planned"] for x in r["items"]]
 assert all(isinstance(x[pl].value, int) for x in items)
-air = [i for i, k in enumerate(heads) if "(minutes)" in k or "(phút)" in k]
-assert air, heads
+air = itemcols.index("aired_ms")
+assert heads[air].endswith({"en": " (minutes)", "vi": " (phút)"}[lang]) \
+    or heads[air].endswith(" (minutes)"), heads[air]
 for x, j in zip(items, r["items"]):
-    assert isinstance(x[air[0]].value, (int, float)), x[air[0]].value
-    assert x[air[0]].number_format.endswith("#,##0.0"), x[air[0]].number_format
-    jm = j["minutes"] if "minutes" in j else j["aired_ms"] / 60000
-    assert abs(x[air[0]].value - jm) <= 0.051, (x[air[0]].value, jm)
+    assert isinstance(x[air].value, (int, float)), x[air].value
+    assert x[air].number_format.endswith("#,##0.0"), x[air].number_format
+    jm = j["aired_ms"] / 60000 if "aired_ms" in j else j["minutes"]
+    assert abs(x[air].value - jm) <= 0.051, (x[air].value, jm)
 formulas = [c for c in total if c.data_type == "f"]
 assert len(formulas) >= 5, [(c.value, c.data_type) for c in total]
 assert all(str(c.value).startswith("=SUM(") for c in formulas)
@@ -125,12 +137,12 @@ cached = {c.column: wv[it.title].cell(row=c.row, column=c.column).value for c in
 assert cached[pl + 1] == r["summary"]["planned"], cached
 for col, v in cached.items():
     assert abs(v - sum(x[col - 1].value for x in items)) < 1e-9, (col, v)
-# the machine column (UID) is last and outside the print area
-uid = [i for i, c in enumerate(heads) if c == "UID"]
-assert uid and uid[0] == len(heads) - 1, heads
+# the machine column (UID) is outside the print area, the officer's inside
+uid = itemcols.index("uid")
 area = it.print_area if isinstance(it.print_area, str) else it.print_area[0]
-last_col = area.split(":")[-1].lstrip("$").rstrip("0123456789$").rstrip("$")
-assert openpyxl.utils.column_index_from_string(last_col) == uid[0], (area, heads)
+last_col = area.split(":")[-1].replace("$", "").rstrip("0123456789")
+printed = openpyxl.utils.column_index_from_string(last_col)
+assert uid >= printed > max(pl, air, itemcols.index("title")), (area, itemcols)
 # a wrapped column's rows are as high as their lines
 wrapped = [row for row in items if any(c.alignment.wrap_text for c in row)]
 assert wrapped, "no wrapped column"
@@ -140,7 +152,7 @@ for row in wrapped:
         assert (it.row_dimensions[row[0].row].height or 0) > 16, row[0].row
 
 # months: text months, a total row, the chart over the text cells
-mo = wb.worksheets[3]
+mo = sheet("months")
 h, rows = body(mo)
 months, total = rows[:-1], rows[-1]
 assert [x[0].value for x in months] == ["%s/%s" % (m["month"][5:], m["month"][:4])
@@ -159,7 +171,7 @@ vals = [c.value for row in mo[vref.split(":")[0]:vref.split(":")[1]] for c in ro
 assert vals == [m["airings"] for m in r["months"]], vals
 
 # incidents: times are dates
-inc = wb.worksheets[4]
+inc = sheet("incidents")
 h, rows = body(inc)
 assert len(rows) == len(r["incidents"]), (len(rows), len(r["incidents"]))
 assert all(x[0].is_date for x in rows)
