@@ -380,9 +380,27 @@ static lxw_row_t heading(lxw_worksheet *ws, const struct report *r, const struct
     /* merged over the printed columns; a merged cell does not grow with its
      * text, so its height is set from the lines the text takes */
     const char *title = report_label(RL_TITLE);
-    /* 14 pt bold: about 1.3 characters of the 12 pt columns */
-    int lines = 1 + (int)((double)lxw_utf8_strlen(title) * 1.3 / (chars > 1 ? chars : 1));
-    head_line(ws, row, last, title, fm->title);
+    /* 14 pt bold capitals: about 1.3 characters of the 12 pt columns. A
+     * title too long for a line breaks at the space nearest its middle, not
+     * where the reader would leave one word alone on the second line. */
+    double need = (double)lxw_utf8_strlen(title) * 1.3;
+    char *two = xstrdup(title);
+    int lines = 1;
+    if (need > chars) {
+        size_t n = strlen(two), best = 0;
+        for (size_t i = 1; i < n; i++)
+            if (two[i] == ' ' && (best == 0 || (i > n / 2 ? i - n / 2 : n / 2 - i) <
+                                                   (best > n / 2 ? best - n / 2 : n / 2 - best)))
+                best = i;
+        if (best) {
+            two[best] = '\n';
+            lines = 2 + (int)(need / 2 / (chars > 1 ? chars : 1));
+        } else {
+            lines = 1 + (int)(need / (chars > 1 ? chars : 1));
+        }
+    }
+    head_line(ws, row, last, two, fm->title);
+    free(two);
     worksheet_set_row(ws, row++, 20.0 * lines, NULL);
     char *pt = i18n_lang_is_vi() ? report_period_title_vi(&r->period)
                                  : report_period_title(&r->period);

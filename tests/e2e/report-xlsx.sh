@@ -94,7 +94,8 @@ def body(ws):
 
 # the summary: the heading above the table, numbers as numbers
 s = wb.worksheets[0]
-top = [c.value for row in s.iter_rows(max_row=head_row(s) - 1) for c in row if c.value]
+top = [c.value.replace("\n", " ") for row in s.iter_rows(max_row=head_row(s) - 1)
+       for c in row if c.value]
 assert "ỦY BAN NHÂN DÂN" in top and "THỊ TRẤN VĨNH LỘC" in top, top
 assert r["title"] in top, (r["title"], top)
 assert any(r["period"]["title" if lang == "en" else "title_vi"] in str(t) for t in top), top
