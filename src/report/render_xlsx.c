@@ -310,17 +310,16 @@ static void page_setup(lxw_worksheet *ws, const struct report *r, const struct l
     /* Decree 30/2020: left 30-35 mm, right 15-20, top and bottom 20-25 */
     worksheet_set_margins(ws, MM_IN(30), MM_IN(15), MM_IN(20), MM_IN(20));
 
-    char commune[96], period[96], a[200], b[200], head[256], foot[128];
+    /* Excel takes 255 characters: 60 bytes each, '&' doubled, fit */
+    char commune[96], period[96], a[128], b[128], head[272], foot[128];
     char *pt = report_period_title(&r->period);
     util_strlcpy(commune, r->commune ? r->commune : "", sizeof commune);
     util_strlcpy(period, pt, sizeof period);
     free(pt);
-    utf8_cut(commune, 80);
-    utf8_cut(period, 80);
+    utf8_cut(commune, 60);
+    utf8_cut(period, 60);
     hf_escape(a, sizeof a, commune);
     hf_escape(b, sizeof b, period);
-    utf8_cut(a, 110);
-    utf8_cut(b, 110);
     snprintf(head, sizeof head, "&L%s&R%s", a, b);
     /* TRANSLATORS: a spreadsheet's page footer; keep &P (the page) and &N (the pages) */
     snprintf(foot, sizeof foot, "&C%s", _("Page &P of &N"));
@@ -462,6 +461,8 @@ static int table_sheet(lxw_workbook *wb, const struct report *r, const struct fm
         return -EINVAL;
     layout(&g, &L);
     lxw_worksheet *ws = sheet(wb, g.title, name);
+    if (!ws) /* two titles the same in 31 characters: the key is unique */
+        ws = sheet(wb, g.key, name);
     if (!ws) {
         report_grid_free(&g);
         return -ENOMEM;
