@@ -6,7 +6,8 @@
  * language, the rows, the total row where the table has one; the printed
  * columns first, then the machine ones (UID, occurrence key). Numbers stay
  * machine-readable: '.' decimal, no grouping, airtime in minutes to a
- * tenth, rates in percent to a tenth, times ISO 8601 with the offset.
+ * tenth, rates in percent to a tenth, times ISO 8601 with the offset; a
+ * text Excel would run as a formula starts with an apostrophe.
  * With opt->keys, for programs: a header of the columns' stable keys,
  * airtime in ms as the keys (aired_ms) say, no total row.
  *
@@ -96,15 +97,30 @@ static void machine_value(const struct report_cell *c, bool minutes, char *buf, 
     }
 }
 
-static void field(FILE *f, const struct report_cell *c, bool minutes)
+/* for_excel: a text that Excel would take for a formula (=, +, -, @ first:
+ * a plan's title "=HYPERLINK(...)") gets a leading apostrophe, so opening
+ * the officer's file runs nothing; programs' files keep the text as is. */
+static void field_as(FILE *f, const struct report_cell *c, bool minutes, bool for_excel)
 {
     char v[256];
     if (c->kind == RC_TEXT) { /* no copy: a text may be long */
-        text_fput_csv(f, c->text ? c->text : "");
+        const char *t = c->text ? c->text : "";
+        if (for_excel && *t && strchr("=+-@\t\r", *t)) {
+            char *q = xasprintf("'%s", t);
+            text_fput_csv(f, q);
+            free(q);
+        } else {
+            text_fput_csv(f, t);
+        }
         return;
     }
     machine_value(c, minutes, v, sizeof v);
     text_fput_csv(f, v);
+}
+
+static void field(FILE *f, const struct report_cell *c, bool minutes)
+{
+    field_as(f, c, minutes, false);
 }
 
 static void put(FILE *f, const char *table, size_t row, const char *key, const char *value)
@@ -342,8 +358,9 @@ static int grid_format(FILE *f, const struct report *r, enum report_table tb, bo
         for (size_t k = 0; k < n; k++) {
             if (k)
                 fputc(',', f);
-            field(f, i < g.n_rows ? report_grid_cell(&g, i, order[k]) : &g.total[order[k]],
-                  !keys); /* keys: "aired_ms" holds ms */
+            /* keys: for programs, "aired_ms" in ms and the text as it is */
+            field_as(f, i < g.n_rows ? report_grid_cell(&g, i, order[k]) : &g.total[order[k]],
+                     !keys, !keys);
         }
         fputs("\r\n", f);
     }

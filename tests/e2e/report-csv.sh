@@ -106,6 +106,31 @@ for lang in ("vi", "en"):
             assert not re.fullmatch(r"\d+,\d+", v), ("decimal comma", v)
 EOF
 
+# A plan's title that Excel would run as a formula: an apostrophe first in
+# the officer's file, the text as it is for programs.
+{
+    printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//csv test//VI\r\n'
+    printf 'BEGIN:VEVENT\r\nUID:inj@loaxa\r\nDTSTAMP:20251201T000000Z\r\n'
+    printf 'DTSTART;TZID=Asia/Ho_Chi_Minh:20260101T060000\r\nDURATION:PT5M\r\n'
+    printf 'RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:=HYPERLINK("http://127.0.0.1/"\\,"x")\r\n'
+    printf 'CATEGORIES:@SUM(A1)\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
+} >"$T_TMP/inj.ics"
+"$MKLOG" "$T_TMP/inj.ics" "$FIXTURES/audio" "$T_TMP/inj.db" 2026-01-01 2026-01-05 >/dev/null \
+    || fail "report-mklog (inj)"
+I=(--plan "$T_TMP/inj.ics" --audio-root tests/fixtures/audio --db "$T_TMP/inj.db"
+   --period 2026-01 --as-of 2026-02-01 --format csv --table items --lang en --no-bom)
+if expect_rc 0 "$LOAXA" report "${I[@]}" -o "$T_TMP/inj.csv" \
+   && expect_rc 0 "$LOAXA" report "${I[@]}" --keys -o "$T_TMP/inj-keys.csv"; then
+    "$PY" - "$T_TMP/inj.csv" "$T_TMP/inj-keys.csv" <<'EOF' && ok "no formulas for Excel" || fail "formula injection"
+import csv, sys
+a = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+b = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+assert a[1][0] == "'=HYPERLINK(\"http://127.0.0.1/\",\"x\")", a[1]
+assert a[1][1] == "'@SUM(A1)", a[1]
+assert b[1][0] == "=HYPERLINK(\"http://127.0.0.1/\",\"x\")" and b[1][1] == "@SUM(A1)", b[1]
+EOF
+fi
+
 # An unknown table: a usage error naming every table; each named one works.
 expect_rc 2 "$LOAXA" report "${C[@]}" --lang en --table nosuch \
     && grep_in "$T_TMP/err" 'unknown table "nosuch" \(summary, items, topics, .*, all\)$' \
