@@ -15,12 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audio/probe.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
 struct decoder {
     SNDFILE *sf;
     SF_INFO info;
+    int64_t frames;     /* what decodes: the header's, or an MP3's counted length */
     int fd;
     char *path;
     struct stat st;     /* as opened */
@@ -129,6 +131,12 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
     /* libsndfile gets a descriptor of its own (a dup) and closes it: it
      * closes the one it is given when it refuses a file even with
      * close_desc 0 (1.2.0), and ours would then be closed twice. */
+    /* An MP3's header length is an estimate (its size / its bitrate without
+     * a Xing/LAME tag): with what really decodes, the recording ends where
+     * its audio does instead of "ends early", and the programme lasts what
+     * the probe said. Counted before our handle opens: the two share fd's
+     * offset. */
+    int64_t counted = probe_decoded_frames(fd, &st);
     int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     int rc = 0;
     if (sfd < 0) {
@@ -152,7 +160,8 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
         rc = -EINVAL;
         goto fail;
     }
-    if (d->info.frames <= 0) {
+    d->frames = counted >= 0 && counted < d->info.frames ? counted : d->info.frames;
+    if (d->frames <= 0) {
         snprintf(err, errlen, _("%s: the recording holds no audio"), path);
         rc = -EINVAL;
         goto fail;
@@ -178,14 +187,14 @@ void decoder_free(struct decoder *d)
 
 int decoder_rate(const struct decoder *d) { return d->info.samplerate; }
 int decoder_channels(const struct decoder *d) { return d->info.channels; }
-int64_t decoder_frames(const struct decoder *d) { return d->info.frames; }
+int64_t decoder_frames(const struct decoder *d) { return d->frames; }
 
 int decoder_seek(struct decoder *d, int64_t frame, char *err, size_t errlen)
 {
     if (frame <= 0)
         return 0;
-    if (frame >= d->info.frames) {
-        d->pos = d->info.frames;
+    if (frame >= d->frames) {
+        d->pos = d->frames;
         return 0;
     }
     if (sf_seek(d->sf, frame, SEEK_SET) < 0) {
@@ -208,10 +217,10 @@ static bool changed(struct decoder *d)
 
 long decoder_read(struct decoder *d, float *buf, size_t n, char *err, size_t errlen)
 {
-    if (d->pos >= d->info.frames)
+    if (d->pos >= d->frames)
         return 0;
-    if (n > (size_t)(d->info.frames - d->pos))
-        n = (size_t)(d->info.frames - d->pos);
+    if (n > (size_t)(d->frames - d->pos))
+        n = (size_t)(d->frames - d->pos);
     /* fstat is cheap, but a few times a second is plenty */
     if ((d->reads++ & 15) == 0 && changed(d)) {
         snprintf(err, errlen, _("%s: the file was changed while playing"), d->path);
@@ -224,16 +233,16 @@ long decoder_read(struct decoder *d, float *buf, size_t n, char *err, size_t err
             snprintf(err, errlen, _("%s: the file was changed while playing"), d->path);
         else if (e != SF_ERR_NO_ERROR)
             snprintf(err, errlen, _("%s: decoding failed: %s"), d->path, sf_strerror(d->sf));
-        else if (d->info.frames - d->pos < d->info.samplerate / 2) {
+        else if (d->frames - d->pos < d->info.samplerate / 2) {
             /* compressed formats estimate their length; half a second
              * short of the header's figure is a normal end */
-            d->pos = d->info.frames;
+            d->pos = d->frames;
             return 0;
         } else
             snprintf(err, errlen, _("%s: the recording ends early (%.1f of %.1f s): "
                                     "truncated or damaged"),
                      d->path, (double)d->pos / d->info.samplerate,
-                     (double)d->info.frames / d->info.samplerate);
+                     (double)d->frames / d->info.samplerate);
         return -EIO;
     }
     /* libsndfile may hand back NaN or huge values from a damaged float

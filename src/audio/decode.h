@@ -14,6 +14,7 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
 void decoder_free(struct decoder *d);
 int decoder_rate(const struct decoder *d);
 int decoder_channels(const struct decoder *d);
+/* Frames that decode: the header's, or an MP3's counted length (probe.h). */
 int64_t decoder_frames(const struct decoder *d);
 /* Seeks to a source frame; returns 0 or negative. */
 int decoder_seek(struct decoder *d, int64_t frame, char *err, size_t errlen);

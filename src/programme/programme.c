@@ -16,7 +16,7 @@ static int probe_default(void *ud, const char *abs, struct probe_info *pi, char 
                          size_t errlen)
 {
     (void)ud;
-    return probe_recording(abs, pi, err, errlen);
+    return probe_recording_quick(abs, pi, err, errlen);
 }
 
 static void add(struct programme *p, enum programme_kind kind, char *abs, programme_probe_fn probe,
@@ -30,7 +30,7 @@ static void add(struct programme *p, enum programme_kind kind, char *abs, progra
     s->ms = -1;
     s->short_ms = 0;
     if (probe(ud, abs, &pi, why, sizeof why) == 0) {
-        s->ms = pi.duration_ms;
+        s->ms = pi.duration_ms; /* decoded: counted for an MP3 (probe.h) */
         s->short_ms = probe_short_ms(&pi);
     } else if (kind == PROGRAMME_RECORDING && !p->why[0]) {
         snprintf(p->why, sizeof p->why, "%s", why);

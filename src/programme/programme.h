@@ -27,7 +27,7 @@ enum programme_kind {
 struct programme_source {
     enum programme_kind kind;
     char *path;                   /* absolute, under the audio root */
-    int64_t ms;                   /* from its header; -1: cannot be read */
+    int64_t ms;                   /* what decodes (probe.h); -1: cannot be read */
     int64_t short_ms;             /* a WAV cut short: what its header claims beyond the data */
 };
 
@@ -64,8 +64,12 @@ static inline int64_t programme_length(int64_t rec_ms, int64_t tune_ms, int64_t 
     return rec + tune * (skip > 0 ? 1 : 2);
 }
 
-/* How a source's length is read: probe_recording by default; simulate
- * passes a cached one. Returns 0 or a negative code with err. */
+/* How a source's length is read. By default (probe NULL)
+ * probe_recording_quick: loaxad builds programmes on its event loop, which
+ * must not decode a whole MP3; its planner thread has counted the plan's
+ * recordings when it loaded the plan (an MP3 not counted yet keeps its
+ * header's estimate). simulate passes probe_recording, cached. Returns 0
+ * or a negative code with err. */
 typedef int (*programme_probe_fn)(void *ud, const char *abs_path, struct probe_info *pi,
                                   char *err, size_t errlen);
 

@@ -1,7 +1,7 @@
 /* The simulation behind `loaxa simulate` (see simulate.h): sched + simrun
  * with a virtual player whose programmes last as long as the programme
- * model says (programme_build, headers probed once), and airlog for the
- * rows. */
+ * model says (programme_build, each recording probed once: its decoded
+ * length), and airlog for the rows. */
 #include "sim/simulate.h"
 
 #include <errno.h>

@@ -1,6 +1,7 @@
 /* `loaxa simulate`: the daemon's scheduling and logging core over a period
- * on a virtual clock, no sound; durations come from the recordings'
- * headers. Writes the as-run log exactly as loaxad would (same rows, same
+ * on a virtual clock, no sound; durations are the recordings' decoded
+ * lengths (probe_recording: an MP3 is counted, its header only estimates).
+ * Writes the as-run log exactly as loaxad would (same rows, same
  * keys, in one transaction). */
 #ifndef LOAXA_SIMULATE_H
 #define LOAXA_SIMULATE_H

@@ -1,0 +1,229 @@
+/* An MP3's length is what decodes (issue 11): libsndfile estimates one
+ * without a Xing/LAME tag from its size, 0.47 % long at 32 kbit/s. The
+ * probe and the decoder both give the decoded length, which this test
+ * computes on its own by walking the file's MPEG frames; the decoder
+ * reads such a file to its end without an "ends early" error. Fixtures
+ * are made with sox and lame (tools/deps.sh) at test time. */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audio/decode.h"
+#include "audio/probe.h"
+#include "unit.h"
+
+static char dir[64];
+
+static const char *path_of(const char *name)
+{
+    static char p[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+/* sox makes SECONDS of tone at RATE Hz mono; lame encodes it with ARGS. */
+static const char *make_mp3(const char *name, double seconds, int rate, const char *args)
+{
+    const char *mp3 = path_of(name), *wav = path_of("src.wav");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "sox -n -r %d -c 1 -b 16 '%s' synth %.3f sine 300 vol 0.4 2>/dev/null && "
+             "lame --quiet %s '%s' '%s'",
+             rate, wav, seconds, args, wav, mp3);
+    ck_assert_msg(system(cmd) == 0, "cannot make %s (sox and lame installed?): %s", name, cmd);
+    return mp3;
+}
+
+/* The MPEG audio frames of a Layer III file without ID3 tags, counted
+ * from their headers: frames * samples per frame is what a decoder gives
+ * when no LAME tag says to trim the encoder's delay and padding. */
+static int64_t mpeg_samples(const char *path, int *rate_out)
+{
+    static const int br1[] = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
+    static const int br2[] = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160};
+    static const int sr[] = {44100, 48000, 32000};
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    unsigned char *b = malloc((size_t)size);
+    ck_assert_int_eq(fread(b, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    int64_t samples = 0;
+    long pos = 0;
+    while (pos + 4 <= size) {
+        ck_assert_msg(b[pos] == 0xFF && (b[pos + 1] & 0xE0) == 0xE0, "no frame at %ld", pos);
+        int ver = (b[pos + 1] >> 3) & 3; /* 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5 */
+        int layer = (b[pos + 1] >> 1) & 3; /* 1: Layer III */
+        int bri = b[pos + 2] >> 4, sri = (b[pos + 2] >> 2) & 3, pad = (b[pos + 2] >> 1) & 1;
+        ck_assert_int_eq(layer, 1);
+        ck_assert(bri > 0 && bri < 15 && sri < 3 && ver != 1);
+        int rate = sr[sri] / (ver == 3 ? 1 : ver == 2 ? 2 : 4);
+        int kbps = ver == 3 ? br1[bri] : br2[bri];
+        int spf = ver == 3 ? 1152 : 576;
+        *rate_out = rate;
+        pos += (long)(spf / 8) * kbps * 1000 / rate + pad;
+        samples += spf;
+    }
+    free(b);
+    return samples;
+}
+
+static int64_t decode_all(const char *path, int64_t *frames_said)
+{
+    struct decoder *d = NULL;
+    char err[1024] = "";
+    ck_assert_msg(decoder_open(path, &d, err, sizeof err) == 0, "%s", err);
+    *frames_said = decoder_frames(d);
+    float buf[4096];
+    size_t per = sizeof buf / sizeof buf[0] / (size_t)decoder_channels(d); /* frames */
+    int64_t n = 0;
+    long got;
+    while ((got = decoder_read(d, buf, per, err, sizeof err)) > 0)
+        n += got;
+    ck_assert_msg(got == 0, "decoding %s failed: %s", path, err);
+    decoder_free(d);
+    return n;
+}
+
+static void setup(void) { unit_tmpdir(dir, sizeof dir, "probe"); }
+static void teardown(void) { unit_rmtree(dir); }
+
+/* Two minutes at 32 kbit/s without a tag: the header says 565 ms more
+ * than decodes, past the decoder's half-second allowance. */
+START_TEST(untagged_mp3_is_counted)
+{
+    const char *p = make_mp3("notag.mp3", 120, 22050, "-t -b 32");
+    int rate = 0;
+    int64_t want = mpeg_samples(p, &rate);
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.rate, rate);
+    ck_assert_int_eq(pi.frames, want);
+    ck_assert_int_eq(pi.duration_ms, want * 1000 / rate);
+    ck_assert_int_gt(pi.estimate_frames, pi.frames + rate / 2); /* what it used to say */
+    ck_assert_int_eq(pi.header_frames, pi.frames); /* not a file cut short */
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), want);
+    ck_assert_int_eq(said, want);
+}
+END_TEST
+
+/* With its LAME tag libsndfile's length is exact (delay and padding
+ * removed): the count agrees with the source's length. */
+START_TEST(tagged_mp3_is_exact)
+{
+    const char *p = make_mp3("tag.mp3", 7.3, 44100, "-b 128");
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, 321930);
+    ck_assert_int_eq(pi.estimate_frames, 321930);
+    ck_assert_int_eq(pi.duration_ms, 7300);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), 321930);
+}
+END_TEST
+
+/* Variable bitrate without a Xing tag: libsndfile estimates the length
+ * from the first frame's bitrate and stops decoding there, a fraction of
+ * the file. The probe gives what plays, and probe_short_ms what the file
+ * holds beyond it, so check and loaxad can warn. */
+START_TEST(untagged_vbr_says_what_is_left)
+{
+    const char *p = make_mp3("vbr.mp3", 30, 44100, "-t -V 4");
+    int rate = 0;
+    int64_t held = mpeg_samples(p, &rate);
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), pi.frames);
+    ck_assert_int_eq(said, pi.frames);
+    ck_assert_int_lt(pi.frames, held - rate); /* the estimate is short of the file */
+    ck_assert_int_eq(pi.header_frames, held);
+    ck_assert_int_eq(probe_short_ms(&pi), (held - pi.frames) * 1000 / rate);
+    /* a tagged VBR file plays whole: nothing left over */
+    p = make_mp3("vbrtag.mp3", 30, 44100, "-V 4");
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, 30 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+}
+END_TEST
+
+/* The count is cached by file version: a file rewritten in place (new
+ * size and mtime, same inode) is counted again. */
+START_TEST(count_follows_the_file)
+{
+    const char *p = make_mp3("a.mp3", 10, 22050, "-t -b 32");
+    int rate;
+    int64_t first = mpeg_samples(p, &rate);
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    ck_assert_int_eq(pi.frames, first);
+    struct stat before, after;
+    ck_assert_int_eq(stat(p, &before), 0);
+    const char *q = make_mp3("b.mp3", 4, 22050, "-t -b 32");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cat '%s' > '%s'", q, p); /* in place: same inode */
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(stat(p, &after), 0);
+    ck_assert_int_eq(after.st_ino, before.st_ino);
+    int64_t second = mpeg_samples(p, &rate);
+    ck_assert_int_lt(second, first);
+    ck_assert_int_eq(probe_recording(p, &pi, err, sizeof err), 0);
+    ck_assert_int_eq(pi.frames, second);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), second);
+}
+END_TEST
+
+/* Formats whose header is exact are not decoded: WAV, FLAC, Ogg. */
+START_TEST(exact_formats_keep_their_header)
+{
+    static const char *ext[] = {"wav", "flac", "ogg"};
+    for (size_t i = 0; i < 3; i++) {
+        char name[32], cmd[600];
+        snprintf(name, sizeof name, "t.%s", ext[i]);
+        const char *p = path_of(name);
+        snprintf(cmd, sizeof cmd, "sox -n -r 44100 -c 2 -b 16 '%s' synth 2.5 sine 440 2>/dev/null",
+                 p);
+        ck_assert_int_eq(system(cmd), 0);
+        struct probe_info pi;
+        char err[1024];
+        ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+        ck_assert_int_eq(pi.frames, 110250);
+        ck_assert_int_eq(pi.estimate_frames, 110250);
+        ck_assert_int_eq(pi.duration_ms, 2500);
+        int64_t said;
+        ck_assert_int_eq(decode_all(p, &said), 110250);
+    }
+}
+END_TEST
+
+Suite *unit_suite(struct unit_opts *opts)
+{
+    (void)opts;
+    Suite *s = suite_create("probe");
+    TCase *tc = tcase_create("decoded length");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, untagged_mp3_is_counted);
+    tcase_add_test(tc, tagged_mp3_is_exact);
+    tcase_add_test(tc, untagged_vbr_says_what_is_left);
+    tcase_add_test(tc, count_follows_the_file);
+    tcase_add_test(tc, exact_formats_keep_their_header);
+    suite_add_tcase(s, tc);
+    return s;
+}
