@@ -442,6 +442,7 @@ static int month_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *name,
     chart_title_set_name(chart, report_label(RL_CHART));
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     chart_axis_set_min(chart->y_axis, 0);
+    chart_axis_set_num_format(chart->y_axis, i18n_lang_is_vi() ? "[$-42A]#,##0" : "#,##0");
     /* as wide as the printed table (the default is 480 px) */
     double px = 0;
     for (size_t k = 0; k < L->n_print; k++)
