@@ -38,6 +38,7 @@
  * print landscape (fit to width shrinks them only a little then). */
 #define PORTRAIT_MM 175.0
 #define MM_IN(mm) ((mm) / 25.4)
+#define MAX_CELL_BYTES 32000  /* under Excel's 32767 characters whatever they are */
 
 struct fmts {
     lxw_format *head, *text, *wrap, *count, *min, *pct, *time;
@@ -158,8 +159,16 @@ static void write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 {
     switch (c->kind) {
     case RC_TEXT:
-        if (c->text && *c->text)
+        if (!c->text || !*c->text)
+            break;
+        if (strlen(c->text) <= MAX_CELL_BYTES) {
             worksheet_write_string(ws, row, col, c->text, wrap ? fm->wrap : fm->text);
+        } else { /* a cell holds 32767 characters: cut, not left out */
+            char *t = xstrdup(c->text);
+            utf8_cut(t, MAX_CELL_BYTES);
+            worksheet_write_string(ws, row, col, t, wrap ? fm->wrap : fm->text);
+            free(t);
+        }
         break;
     case RC_COUNT: worksheet_write_number(ws, row, col, cell_number(c), fm->count); break;
     case RC_MS: worksheet_write_number(ws, row, col, cell_number(c), fm->min); break;
@@ -490,8 +499,8 @@ static int table_sheet(lxw_workbook *wb, const struct report *r, const struct fm
             lines = n > lines ? n : lines;
         }
         /* a reader does not grow a row to its wrapped text by itself */
-        if (lines > 1)
-            worksheet_set_row(ws, row, LINE_PT * lines, NULL);
+        if (lines > 1) /* Excel's highest row: 409 pt */
+            worksheet_set_row(ws, row, LINE_PT * lines < 409 ? LINE_PT * lines : 409, NULL);
     }
     lxw_row_t last = row - 1;
     if (g.has_total) {

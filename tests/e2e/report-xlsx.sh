@@ -199,6 +199,28 @@ assert (s["A1"].value, s["A2"].value) == ("ỦY BAN NHÂN DÂN HUYỆN YÊN Đ�
 assert s["A1"].font.b
 EOF
 
+# A title longer than a cell holds (32767 characters): cut, not left out,
+# its row no higher than Excel allows (409 pt).
+{
+    printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//xlsx test//VI\r\n'
+    printf 'BEGIN:VEVENT\r\nUID:long@loaxa\r\nDTSTAMP:20251201T000000Z\r\n'
+    printf 'DTSTART;TZID=Asia/Ho_Chi_Minh:20260101T060000\r\nDURATION:PT5M\r\n'
+    printf 'RRULE:FREQ=DAILY;COUNT=3\r\nSUMMARY:'
+    for _ in $(seq 4000); do printf 'Tiêu đề dài '; done
+    printf '\r\nATTACH:test/tone.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
+} >"$T_TMP/long.ics"
+"$MKLOG" "$T_TMP/long.ics" "$FIXTURES/audio" "$T_TMP/long.db" 2026-01-01 2026-01-05 >/dev/null \
+    || fail "report-mklog (long)"
+expect_rc 0 "$LOAXA" report --plan "$T_TMP/long.ics" --audio-root tests/fixtures/audio \
+    --db "$T_TMP/long.db" --period 2026-01 --as-of 2026-02-01 --format xlsx -o "$T_TMP/long.xlsx"
+if "$PY" - "$T_TMP/long.xlsx" <<'EOF'; then ok "xlsx: a long title cut"; else fail "xlsx long title"; fi
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[1]
+v = ws["A2"].value
+assert v and v.startswith("Tiêu đề dài Tiêu đề") and 20000 < len(v) <= 32767, len(v or "")
+assert 100 < ws.row_dimensions[2].height <= 409, ws.row_dimensions[2].height
+EOF
+
 # Printed by LibreOffice: what a reader shows.
 if [ -e /usr/lib/libreoffice/program/libsclo.so ] && command -v soffice >/dev/null \
         && command -v pdftotext >/dev/null; then
