@@ -378,7 +378,10 @@ static lxw_row_t heading(lxw_worksheet *ws, const struct report *r, const struct
         }
     } else {
         worksheet_write_string(ws, row++, 0, report_vi.authority, fm->issuer);
-        if (r->commune && *r->commune) {
+        /* "(commune not set: ...)" is a message, left as it is (doc.c's rule) */
+        if (r->commune && *r->commune == '(') {
+            worksheet_write_string(ws, row++, 0, r->commune, fm->issuer);
+        } else if (r->commune && *r->commune) {
             char *u = upper_vi(r->commune);
             worksheet_write_string(ws, row++, 0, u, fm->issuer);
             free(u);
