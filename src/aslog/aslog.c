@@ -544,7 +544,7 @@ static int64_t col_time(sqlite3_stmt *st, int i)
  * is still fetched, but the recordings JSON, device and operator texts are
  * neither converted nor copied, a year of rows at a time. */
 #define LEAN_COLS "occ_key, attempt, uid, title, categories, unit, planned_start_ms," \
-                  " actual_start_ms, played_ms, status, reason, source"
+                  " actual_start_ms, played_ms, status, reason, source, planned_end_ms, priority"
 
 static int cb_lean(sqlite3_stmt *st, int (*cb)(const struct aslog_row *row, void *ud), void *ud)
 {
@@ -565,6 +565,8 @@ static int cb_lean(sqlite3_stmt *st, int (*cb)(const struct aslog_row *row, void
         .reason = col_text(st, 10),
         .source = (enum aslog_source)source_parse(col_text(st, 11)),
         .operator_name = "",
+        .planned_end_ms = sqlite3_column_int64(st, 12),
+        .priority = sqlite3_column_int(st, 13),
     };
     aslog_status_parse(col_text(st, 9), &r.status);
     return cb(&r, ud);

@@ -113,8 +113,9 @@ struct aslog_filter {
     bool by_status;
     enum aslog_status status;
     /* Only what a report counts: occ_key, attempt, uid, title, categories,
-     * unit, planned_start_ms, actual_start_ms, played_ms, status, reason
-     * and source; the other strings are "" and the other numbers 0. */
+     * unit, planned_start_ms, planned_end_ms, actual_start_ms, played_ms,
+     * status, reason, source and priority; the other strings are "" and the
+     * other numbers 0. */
     bool counts_only;
     /* Leave out the rows `loaxa simulate` wrote (device ASLOG_DEVICE_SIMULATE). */
     bool real_only;

@@ -115,6 +115,8 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         .doc = {.issuer = cfg->report_issuer, .code = cfg->report_code,
                 .place = cfg->report_place, .sign_block = cfg->report_sign_block,
                 .signer = cfg->report_signer, .recipients = cfg->report_recipients},
+        .require_approval = cfg->require_approval,
+        .no_emergency_from_priority = !cfg->emergency_from_priority,
     };
     if (period_parse(period_spec, cfg->cutoff, &in.period, err, sizeof err) < 0) {
         fprintf(stderr, "loaxa report: %s\n", err);
@@ -122,12 +124,16 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     }
     int64_t now = lclock_now_ms(lclock_system());
     in.as_of_ms = now;
-    if (as_of && util_parse_time(as_of, &in.as_of_ms) < 0) {
+    /* a date alone is the end of that day, as --to: "--as-of 2026-12-14"
+     * reports the 14th too */
+    if (as_of && util_parse_bound(as_of, true, &in.as_of_ms) < 0) {
         fprintf(stderr, _("loaxa report: bad time \"%s\" for --as-of (YYYY-MM-DD[THH:MM[:SS]] or DD/MM/YYYY)\n"),
                 as_of);
         return 2;
     }
-    in.generated_at_ms = as_of ? in.as_of_ms : now;
+    in.generated_at_ms = now;
+    if (as_of) /* "made at" the time as written (a date: its midnight) */
+        util_parse_time(as_of, &in.generated_at_ms);
     if (gen_at && util_parse_time(gen_at, &in.generated_at_ms) < 0) {
         fprintf(stderr, _("loaxa report: bad time \"%s\" for --generated-at\n"), gen_at);
         return 2;

@@ -626,17 +626,6 @@ static void ev_times(struct cal_ctx *cx, struct ev_ctx *e)
         qsort(it->exdates, it->n_exdates, sizeof(int64_t), cmp_i64);
 }
 
-/* station.emergency_from_priority = no: PRIORITY:1 is the most urgent of
- * the priority items (it still goes first among them), never a cut-in. */
-static enum plan_level level_of(int priority, bool no_emergency)
-{
-    if (priority == 1)
-        return no_emergency ? PLAN_LEVEL_PRIORITY : PLAN_LEVEL_EMERGENCY;
-    if (priority >= 2 && priority <= 4)
-        return PLAN_LEVEL_PRIORITY;
-    return PLAN_LEVEL_NORMAL;
-}
-
 void plan_free_item(struct plan_item_full *it)
 {
     if (!it)
@@ -759,7 +748,7 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
     it->pub.audio = (const char *const *)e.audio;
     it->pub.n_audio = e.n_audio;
     it->attach_lines = e.attach_lines;
-    it->pub.level = level_of(it->pub.priority, cx->plan->no_emergency_from_priority);
+    it->pub.level = plan_level_of_priority(it->pub.priority, cx->plan->no_emergency_from_priority);
     if (cx->outlook && it->pub.level == PLAN_LEVEL_EMERGENCY)
         plan_add_diag(cx->plan, cx->fi, ics_line_no(cx->doc, e.m_priority), PLAN_WARNING,
                       _("PRIORITY:1 from Outlook (\"high importance\") makes this an "

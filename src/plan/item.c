@@ -68,3 +68,14 @@ int plan_level_priority(enum plan_level level)
 {
     return level == PLAN_LEVEL_EMERGENCY ? 1 : level == PLAN_LEVEL_PRIORITY ? 3 : 0;
 }
+
+/* station.emergency_from_priority = no: PRIORITY:1 is the most urgent of
+ * the priority items (it still goes first among them), never a cut-in. */
+enum plan_level plan_level_of_priority(int priority, bool no_emergency)
+{
+    if (priority == 1)
+        return no_emergency ? PLAN_LEVEL_PRIORITY : PLAN_LEVEL_EMERGENCY;
+    if (priority >= 2 && priority <= 4)
+        return PLAN_LEVEL_PRIORITY;
+    return PLAN_LEVEL_NORMAL;
+}

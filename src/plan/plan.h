@@ -46,6 +46,9 @@ void plan_item_free(struct plan_item *it);
 /* The PRIORITY value that means a level (1, 3, 0), for what has no
  * PRIORITY as written (ad hoc airings). */
 int plan_level_priority(enum plan_level level);
+/* The level a PRIORITY means (the loader's rule; no_emergency_from_priority
+ * as in plan_options), for what stored a PRIORITY (the as-run log). */
+enum plan_level plan_level_of_priority(int priority, bool no_emergency_from_priority);
 
 /* One airing the plan asks for. */
 struct plan_occurrence {

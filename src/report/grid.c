@@ -15,7 +15,9 @@
 
 static const char *const table_keys[REPORT_TABLE_COUNT] = {
     [REPORT_TABLE_SUMMARY] = "summary", [REPORT_TABLE_ITEMS] = "items",
-    [REPORT_TABLE_TOPICS] = "topics",   [REPORT_TABLE_MONTHS] = "months",
+    [REPORT_TABLE_TOPICS] = "topics",   [REPORT_TABLE_UNITS] = "units",
+    [REPORT_TABLE_LEVELS] = "levels",   [REPORT_TABLE_MONTHS] = "months",
+    [REPORT_TABLE_INCIDENT_SUMMARY] = "incident_summary",
     [REPORT_TABLE_INCIDENTS] = "incidents",
 };
 
@@ -120,32 +122,64 @@ static void summary(struct gb *b, const struct report *r)
     }
 }
 
+/* The figures every "by X" table has: planned vs aired, counts and airtime. */
+static void figure_cols(struct gb *b, bool sum)
+{
+    col(b, "items", _("Items (distinct)"), RC_COUNT, false, sum);
+    col(b, "planned", _("Planned"), RC_COUNT, false, sum);
+    col(b, "aired", _("Aired"), RC_COUNT, false, sum);
+    col(b, "airings", _("Airings"), RC_COUNT, false, sum);
+    col(b, "planned_ms", _("Planned airtime"), RC_MS, false, sum);
+    col(b, "aired_ms", _("Airtime aired"), RC_MS, false, sum);
+}
+
+static void figure_cells(struct gb *b, long items, long planned, long aired, long airings,
+                         int64_t planned_ms, int64_t played_ms)
+{
+    num(b, RC_COUNT, items);
+    num(b, RC_COUNT, planned);
+    num(b, RC_COUNT, aired);
+    num(b, RC_COUNT, airings);
+    num(b, RC_MS, planned_ms);
+    num(b, RC_MS, played_ms);
+}
+
 static void items(struct gb *b, const struct report *r)
 {
     col(b, "title", _("Title"), RC_TEXT, false, false);
     col(b, "topic", _("Topic"), RC_TEXT, false, false);
-    col(b, "unit", _("Unit"), RC_TEXT, false, false);
+    col(b, "unit", _("Lead unit"), RC_TEXT, false, false);
+    col(b, "level", _("Level"), RC_TEXT, false, false);
     col(b, "source", _("Source"), RC_TEXT, false, false);
     col(b, "planned", _("Planned"), RC_COUNT, false, true);
     col(b, "aired", _("Aired"), RC_COUNT, false, true);
     col(b, "not_aired", _("Not aired"), RC_COUNT, false, true);
+    col(b, "cancelled", _("Cancelled"), RC_COUNT, false, true);
+    col(b, "not_approved", _("Not approved"), RC_COUNT, false, true);
     col(b, "airings", _("Airings"), RC_COUNT, false, true);
-    col(b, "aired_ms", _("Airtime"), RC_MS, false, true);
+    col(b, "planned_ms", _("Planned airtime"), RC_MS, false, true);
+    col(b, "aired_ms", _("Airtime aired"), RC_MS, false, true);
     col(b, "reasons", _("Reasons"), RC_TEXT, false, false);
     col(b, "uid", _("UID"), RC_TEXT, true, false);
+    col(b, "level_key", _("Level (key)"), RC_TEXT, true, false);
     for (size_t i = 0; i < r->n_items; i++) {
         const struct report_item *it = &r->items[i];
         text(b, report_title_or_uid(it->title, it->uid));
         text(b, report_topic_label(it->topic));
         text(b, it->unit);
+        text(b, report_level_label(it->level));
         text(b, report_source_label(it->source));
         num(b, RC_COUNT, it->planned);
         num(b, RC_COUNT, it->aired);
         num(b, RC_COUNT, it->not_aired);
+        num(b, RC_COUNT, it->cancelled);
+        num(b, RC_COUNT, it->not_approved);
         num(b, RC_COUNT, it->airings);
+        num(b, RC_MS, it->planned_ms);
         num(b, RC_MS, it->played_ms);
         text(b, it->reasons);
         text(b, it->uid);
+        text(b, report_level_key(it->level));
     }
     totals(b);
 }
@@ -153,21 +187,43 @@ static void items(struct gb *b, const struct report *r)
 static void topics(struct gb *b, const struct report *r)
 {
     col(b, "topic", _("Topic"), RC_TEXT, false, false);
-    col(b, "items", _("Items"), RC_COUNT, false, false);
-    col(b, "planned", _("Planned"), RC_COUNT, false, false);
-    col(b, "aired", _("Aired"), RC_COUNT, false, false);
-    col(b, "airings", _("Airings"), RC_COUNT, false, false);
-    col(b, "aired_ms", _("Airtime"), RC_MS, false, false);
     /* no total: an item with two topics counts in both */
+    figure_cols(b, false);
     for (size_t i = 0; i < r->n_topics; i++) {
         const struct report_topic *t = &r->topics[i];
         text(b, report_topic_label(t->topic));
-        num(b, RC_COUNT, t->items);
-        num(b, RC_COUNT, t->planned);
-        num(b, RC_COUNT, t->aired);
-        num(b, RC_COUNT, t->airings);
-        num(b, RC_MS, t->played_ms);
+        figure_cells(b, t->items, t->planned, t->aired, t->airings, t->planned_ms,
+                     t->played_ms);
     }
+}
+
+static void units(struct gb *b, const struct report *r)
+{
+    col(b, "unit", _("Lead unit"), RC_TEXT, false, false);
+    figure_cols(b, true); /* an item has one lead unit: the rows add up */
+    for (size_t i = 0; i < r->n_units; i++) {
+        const struct report_unit *u = &r->units[i];
+        text(b, report_unit_label(u->unit));
+        figure_cells(b, u->items, u->planned, u->aired, u->airings, u->planned_ms,
+                     u->played_ms);
+    }
+    totals(b);
+}
+
+static void levels(struct gb *b, const struct report *r)
+{
+    col(b, "level", _("Level"), RC_TEXT, false, false);
+    /* airings and airtime: the ad hoc ones at the level too */
+    figure_cols(b, true);
+    col(b, "level_key", _("Level (key)"), RC_TEXT, true, false);
+    for (size_t i = 0; i < REPORT_LEVELS; i++) {
+        const struct report_level *l = &r->levels[i];
+        text(b, report_level_label(l->level));
+        figure_cells(b, l->items, l->planned, l->aired, l->airings, l->planned_ms,
+                     l->played_ms);
+        text(b, report_level_key(l->level));
+    }
+    totals(b);
 }
 
 static void months(struct gb *b, const struct report *r)
@@ -176,7 +232,10 @@ static void months(struct gb *b, const struct report *r)
     col(b, "planned", _("Planned"), RC_COUNT, false, true);
     col(b, "aired", _("Aired"), RC_COUNT, false, true);
     col(b, "airings", _("Airings"), RC_COUNT, false, true);
-    col(b, "aired_ms", _("Airtime"), RC_MS, false, true);
+    col(b, "planned_ms", _("Planned airtime"), RC_MS, false, true);
+    col(b, "aired_ms", _("Airtime aired"), RC_MS, false, true);
+    col(b, "from", _("From"), RC_TIME, true, false);
+    col(b, "until", _("Until"), RC_TIME, true, false);
     for (size_t i = 0; i < r->n_months; i++) {
         const struct report_month *m = &r->months[i];
         char ym[16];
@@ -185,9 +244,35 @@ static void months(struct gb *b, const struct report *r)
         num(b, RC_COUNT, m->planned);
         num(b, RC_COUNT, m->aired);
         num(b, RC_COUNT, m->airings);
+        num(b, RC_MS, m->planned_ms);
         num(b, RC_MS, m->played_ms);
+        num(b, RC_TIME, m->from_ms);
+        num(b, RC_TIME, m->to_ms);
     }
     totals(b);
+}
+
+static void incident_summary(struct gb *b, const struct report *r)
+{
+    col(b, "status", _("Status"), RC_TEXT, false, false);
+    col(b, "reason", _("Reason"), RC_TEXT, false, false);
+    col(b, "count", _("Times"), RC_COUNT, false, true);
+    col(b, "items", _("Items (distinct)"), RC_COUNT, false, false);
+    col(b, "first", _("First"), RC_TIME, false, false);
+    col(b, "last", _("Last"), RC_TIME, false, false);
+    col(b, "status_key", _("Status (key)"), RC_TEXT, true, false);
+    for (size_t i = 0; i < r->n_incident_groups; i++) {
+        const struct report_incident_group *g = &r->incident_groups[i];
+        text(b, report_status_label(g->status));
+        text(b, g->reason);
+        num(b, RC_COUNT, g->count);
+        num(b, RC_COUNT, g->items);
+        num(b, RC_TIME, g->first_ms);
+        num(b, RC_TIME, g->last_ms);
+        text(b, g->status);
+    }
+    if (r->n_incident_groups)
+        totals(b);
 }
 
 static void incidents(struct gb *b, const struct report *r)
@@ -229,7 +314,10 @@ int report_grid_build(const struct report *r, enum report_table t, struct report
     case REPORT_TABLE_SUMMARY: summary(&b, r); break;
     case REPORT_TABLE_ITEMS: items(&b, r); break;
     case REPORT_TABLE_TOPICS: topics(&b, r); break;
+    case REPORT_TABLE_UNITS: units(&b, r); break;
+    case REPORT_TABLE_LEVELS: levels(&b, r); break;
     case REPORT_TABLE_MONTHS: months(&b, r); break;
+    case REPORT_TABLE_INCIDENT_SUMMARY: incident_summary(&b, r); break;
     case REPORT_TABLE_INCIDENTS: incidents(&b, r); break;
     default: break;
     }

@@ -14,6 +14,7 @@
 
 static const char *const outcome_keys[OUT_COUNT] = {
     "aired", "interrupted", "failed", "missed", "cancelled", "on_air", "unlogged",
+    "not_approved",
 };
 
 const char *report_outcome_key(enum report_outcome o)
@@ -31,6 +32,8 @@ const char *report_outcome_label(enum report_outcome o)
     case OUT_CANCELLED: return _("cancelled");
     case OUT_ON_AIR: return _("on air");
     case OUT_UNLOGGED: return _("not logged");
+    /* TRANSLATORS: STATUS:TENTATIVE under require_approval: "chưa được phê duyệt" */
+    case OUT_NOT_APPROVED: return _("not approved");
     default: return "?";
     }
 }
@@ -66,6 +69,7 @@ static const char *const labels[RL_COUNT] = {
     [RL_CUTOFF] = N_("Cut-off"),
     [RL_REPORTED_UP_TO] = N_("Reported up to (the period has not ended)"),
     [RL_MADE_AT] = N_("Made at"),
+    [RL_NO_UNIT] = N_("(no lead unit)"),
 };
 
 const char *report_label(enum report_label l)
@@ -86,6 +90,15 @@ static const struct {
     [REPORT_TABLE_TOPICS] = {N_("By topic"),
                              {N_("Topic"), N_("Items"), N_("Planned"), N_("Aired"),
                               N_("Airings"), N_("Minutes")}, 6},
+    [REPORT_TABLE_UNITS] = {N_("By lead unit"),
+                            {N_("Lead unit"), N_("Items (distinct)"), N_("Planned"),
+                             N_("Aired"), N_("Airings"), N_("Minutes")}, 6},
+    [REPORT_TABLE_LEVELS] = {N_("By level"),
+                             {N_("Level"), N_("Items (distinct)"), N_("Planned"), N_("Aired"),
+                              N_("Airings"), N_("Minutes")}, 6},
+    [REPORT_TABLE_INCIDENT_SUMMARY] = {N_("Incidents in summary"),
+                                       {N_("Status"), N_("Reason"), N_("Times"),
+                                        N_("Items (distinct)")}, 4},
     [REPORT_TABLE_MONTHS] = {N_("By month"),
                              {N_("Month"), N_("Planned"), N_("Aired"), N_("Airings"),
                               N_("Minutes")}, 5},
@@ -120,23 +133,33 @@ size_t report_summary_rows(const struct report *r,
 #define ROW(key_, l, k, v, ...) do { if (n < REPORT_SUMMARY_ROWS) \
         rows[n++] = (struct report_summary_row){.key = (key_), .label = (l), .kind = (k), \
                                                 .value = (v), __VA_ARGS__}; } while (0)
-    ROW("planned", _("Planned occurrences"), RV_COUNT, s->planned);
+    ROW("planned_items", _("Items planned (distinct)"), RV_COUNT, s->planned_items);
+    ROW("planned", _("Planned airings (after cancellations)"), RV_COUNT, s->planned);
     for (int o = 0; o < OUT_COUNT; o++)
-        ROW(report_outcome_key((enum report_outcome)o),
-            report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],
-            .outcome = true);
-    ROW("compliance_pct", _("Compliance (aired / planned, cancelled left out)"), RV_PERCENT, 0,
+        if (report_outcome_planned((enum report_outcome)o))
+            ROW(report_outcome_key((enum report_outcome)o),
+                report_outcome_label((enum report_outcome)o), RV_COUNT, s->outcome[o],
+                .outcome = true);
+    ROW("cancelled", _("Cancelled in the plan (not counted as planned)"), RV_COUNT,
+        s->outcome[OUT_CANCELLED]);
+    ROW("not_approved", _("Not approved (not counted as planned)"), RV_COUNT,
+        s->outcome[OUT_NOT_APPROVED]);
+    ROW("compliance_pct", _("Completion rate (aired / planned)"), RV_PERCENT, 0,
         .pct = s->compliance_pct);
-    ROW("items", _("Items aired"), RV_COUNT, s->items);
+    ROW("items", _("Items aired (distinct)"), RV_COUNT, s->items);
     ROW("airings", _("Airings"), RV_COUNT, s->airings);
+    ROW("planned_ms", _("Minutes planned (slots)"), RV_MINUTES, s->planned_ms);
     ROW("plan_ms", _("Minutes on air for the plan"), RV_MINUTES, s->plan_ms);
-    ROW("emergency_airings", _("Emergency airings"), RV_COUNT, s->emergency_airings);
+    ROW("emergency_airings", _("Emergency airings (planned and ad hoc)"), RV_COUNT,
+        s->emergency_airings);
+    ROW("emergency_planned", _("Planned emergency airings"), RV_COUNT, s->emergency_planned);
     ROW("emergency_ms", _("Minutes on air, emergency"), RV_MINUTES, s->emergency_ms,
         .detail = true);
     ROW("adhoc_airings", _("Ad hoc airings"), RV_COUNT, s->adhoc_airings);
     ROW("adhoc_ms", _("Minutes on air, ad hoc"), RV_MINUTES, s->adhoc_ms, .detail = true);
+    ROW("incidents", _("Incidents"), RV_COUNT, s->incidents);
     ROW("total_ms", _("Total minutes on air"), RV_MINUTES, s->total_ms);
-    ROW("total_hours", _("Total hours on air"), RV_HOURS, s->total_ms);
+    ROW("total_hours", _("Total airtime"), RV_HOURS, s->total_ms);
 #undef ROW
     return n;
 }
@@ -170,6 +193,28 @@ const char *report_cutoff_key(enum config_cutoff c)
 const char *report_topic_label(const char *topic)
 {
     return topic && *topic ? topic : report_label(RL_NO_TOPIC);
+}
+
+const char *report_unit_label(const char *unit)
+{
+    return unit && *unit ? unit : report_label(RL_NO_UNIT);
+}
+
+const char *report_level_label(enum plan_level l)
+{
+    switch (l) {
+    /* TRANSLATORS: the levels of Circular 39/2020/TT-BTTTT: khẩn cấp, ưu tiên, thông thường */
+    case PLAN_LEVEL_EMERGENCY: return _("emergency level");
+    case PLAN_LEVEL_PRIORITY: return _("priority level");
+    case PLAN_LEVEL_NORMAL: return _("normal level");
+    }
+    return "?";
+}
+
+const char *report_level_key(enum plan_level l)
+{
+    return l == PLAN_LEVEL_EMERGENCY ? "emergency" : l == PLAN_LEVEL_PRIORITY ? "priority"
+                                                                             : "normal";
 }
 
 const char *report_title_or_uid(const char *title, const char *uid)
@@ -208,6 +253,20 @@ char *report_line_partial(const struct report *r)
         return NULL;
     return line(xasprintf(_("The period has not ended: reported up to %s\n"),
                           util_format_local(r->end_ms, t)));
+}
+
+char *report_title_partial(const struct report *r)
+{
+    if (!r->partial)
+        return NULL;
+    /* the last day with data: the day of the end's last instant */
+    time_t t = (time_t)((r->end_ms - 1) / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char d[16];
+    report_fmt_date((struct period_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, d);
+    /* TRANSLATORS: after the title of a report whose period has not ended */
+    return xasprintf(_("(data up to %s)"), d);
 }
 
 char *report_line_made(const struct report *r)

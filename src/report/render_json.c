@@ -42,15 +42,39 @@ static void add(json_object *o, const char *k, json_object *v)
     json_object_object_add(o, k, v);
 }
 
+static void add_i(json_object *o, const char *k, int64_t v)
+{
+    json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+/* The figures of a "by X" row: counts, and airtime as minutes and exact ms. */
+static void add_figures(json_object *o, long items, long planned, long aired, long airings,
+                        int64_t planned_ms, int64_t played_ms)
+{
+    add_i(o, "items", items);
+    add_i(o, "planned", planned);
+    add_i(o, "aired", aired);
+    add_i(o, "airings", airings);
+    add(o, "planned_minutes", jmin(planned_ms));
+    add(o, "minutes", jmin(played_ms));
+    add_i(o, "planned_ms", planned_ms);
+    add_i(o, "aired_ms", played_ms);
+}
+
 int report_render_json(const struct report *r, const struct report_render_ctx *cx)
 {
     json_object *root = json_object_new_object();
     char *pt = report_period_title(&r->period);
     char *ptv = report_period_title_vi(&r->period);
     add(root, "format", jstr("loaxa-report"));
-    add(root, "version", json_object_new_int(1));
+    /* 2: planned without cancelled and not approved, levels, units,
+     * incident_summary, planned airtime, ND09 months */
+    add(root, "version", json_object_new_int(2));
     add(root, "commune", jstr(r->commune));
     add(root, "title", jstr(report_label(RL_TITLE)));
+    char *tpart = report_title_partial(r);
+    add(root, "title_partial", tpart ? jstr(tpart) : NULL);
+    free(tpart);
     json_object *per = json_object_new_object();
     add(per, "spec", jstr(r->period.spec));
     add(per, "title", jstr(pt));
@@ -77,7 +101,9 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
 
     const struct report_summary *s = &r->sum;
     json_object *sum = json_object_new_object();
-    add(sum, "planned", json_object_new_int64(s->planned));
+    add_i(sum, "scheduled", s->scheduled);
+    add_i(sum, "planned", s->planned);
+    add_i(sum, "planned_items", s->planned_items);
     for (int o = 0; o < OUT_COUNT; o++)
         add(sum, report_outcome_key((enum report_outcome)o),
             json_object_new_int64(s->outcome[o]));
@@ -91,6 +117,13 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
     add(sum, "items", json_object_new_int64(s->items));
     add(sum, "airings", json_object_new_int64(s->airings));
     add(sum, "emergency_airings", json_object_new_int64(s->emergency_airings));
+    add_i(sum, "emergency_planned", s->emergency_planned);
+    add_i(sum, "incidents", s->incidents);
+    add(sum, "planned_minutes", jmin(s->planned_ms));
+    add_i(sum, "planned_ms", s->planned_ms);
+    add_i(sum, "plan_ms", s->plan_ms);
+    add_i(sum, "emergency_ms", s->emergency_ms);
+    add_i(sum, "adhoc_ms", s->adhoc_ms);
     add(sum, "adhoc_airings", json_object_new_int64(s->adhoc_airings));
     add(sum, "plan_minutes", jmin(s->plan_ms));
     add(sum, "emergency_minutes", jmin(s->emergency_ms));
@@ -110,9 +143,15 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
         add(o, "source", jstr(aslog_source_name(it->source)));
         add(o, "planned", json_object_new_int64(it->planned));
         add(o, "aired", json_object_new_int64(it->aired));
+        add(o, "level", jstr(report_level_key(it->level)));
         add(o, "not_aired", json_object_new_int64(it->not_aired));
+        add_i(o, "cancelled", it->cancelled);
+        add_i(o, "not_approved", it->not_approved);
         add(o, "airings", json_object_new_int64(it->airings));
+        add(o, "planned_minutes", jmin(it->planned_ms));
         add(o, "minutes", jmin(it->played_ms));
+        add_i(o, "planned_ms", it->planned_ms);
+        add_i(o, "aired_ms", it->played_ms);
         add(o, "reasons", jstr(it->reasons));
         json_object_array_add(items, o);
     }
@@ -123,14 +162,31 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
         const struct report_topic *tp = &r->topics[i];
         json_object *o = json_object_new_object();
         add(o, "topic", jstr(tp->topic));
-        add(o, "items", json_object_new_int64(tp->items));
-        add(o, "planned", json_object_new_int64(tp->planned));
-        add(o, "aired", json_object_new_int64(tp->aired));
-        add(o, "airings", json_object_new_int64(tp->airings));
-        add(o, "minutes", jmin(tp->played_ms));
+        add_figures(o, tp->items, tp->planned, tp->aired, tp->airings, tp->planned_ms,
+                    tp->played_ms);
         json_object_array_add(topics, o);
     }
     add(root, "topics", topics);
+
+    json_object *units = json_object_new_array();
+    for (size_t i = 0; i < r->n_units; i++) {
+        const struct report_unit *u = &r->units[i];
+        json_object *o = json_object_new_object();
+        add(o, "unit", jstr(u->unit));
+        add_figures(o, u->items, u->planned, u->aired, u->airings, u->planned_ms, u->played_ms);
+        json_object_array_add(units, o);
+    }
+    add(root, "units", units);
+
+    json_object *levels = json_object_new_array();
+    for (size_t i = 0; i < REPORT_LEVELS; i++) {
+        const struct report_level *l = &r->levels[i];
+        json_object *o = json_object_new_object();
+        add(o, "level", jstr(report_level_key(l->level)));
+        add_figures(o, l->items, l->planned, l->aired, l->airings, l->planned_ms, l->played_ms);
+        json_object_array_add(levels, o);
+    }
+    add(root, "levels", levels);
 
     json_object *months = json_object_new_array();
     for (size_t i = 0; i < r->n_months; i++) {
@@ -139,10 +195,15 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
         char ym[16];
         snprintf(ym, sizeof ym, "%04d-%02d", mo->year % 10000, mo->month % 100);
         add(o, "month", jstr(ym));
+        add(o, "from", jtime(mo->from_ms));
+        add(o, "until", jtime(mo->to_ms));
         add(o, "planned", json_object_new_int64(mo->planned));
         add(o, "aired", json_object_new_int64(mo->aired));
         add(o, "airings", json_object_new_int64(mo->airings));
+        add(o, "planned_minutes", jmin(mo->planned_ms));
         add(o, "minutes", jmin(mo->played_ms));
+        add_i(o, "planned_ms", mo->planned_ms);
+        add_i(o, "aired_ms", mo->played_ms);
         json_object_array_add(months, o);
     }
     add(root, "months", months);
@@ -164,6 +225,20 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
         json_object_array_add(inc, o);
     }
     add(root, "incidents", inc);
+
+    json_object *groups = json_object_new_array();
+    for (size_t i = 0; i < r->n_incident_groups; i++) {
+        const struct report_incident_group *g = &r->incident_groups[i];
+        json_object *o = json_object_new_object();
+        add(o, "status", jstr(g->status));
+        add(o, "reason", jstr(g->reason));
+        add_i(o, "count", g->count);
+        add_i(o, "items", g->items);
+        add(o, "first", jtime(g->first_ms));
+        add(o, "last", jtime(g->last_ms));
+        json_object_array_add(groups, o);
+    }
+    add(root, "incident_summary", groups);
 
     const char *text = json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -3,7 +3,6 @@
 #include "report/report_internal.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +24,8 @@ struct table {
     struct report_pool *pool;
 };
 
-static void table_add(struct table *t, ...)
+static void table_row(struct table *t, const char *const *cells)
 {
-    va_list ap;
-    va_start(ap, t);
     if (t->nrow == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 16;
         t->cells = xrealloc(t->cells, t->cap * t->ncol * sizeof *t->cells);
@@ -37,13 +34,12 @@ static void table_add(struct table *t, ...)
     if (!t->pool)
         t->pool = report_pool_new();
     for (size_t c = 0; c < t->ncol; c++) {
-        const char *s = va_arg(ap, const char *);
+        const char *s = cells[c];
         size_t i = t->nrow * t->ncol + c;
         t->cells[i] = report_pool_strdup(t->pool, s ? s : "");
         t->width[i] = text_width(t->cells[i]);
     }
     t->nrow++;
-    va_end(ap);
 }
 
 static void pad(FILE *f, size_t from, size_t to)
@@ -105,21 +101,65 @@ static void heading(FILE *f, const char *s)
     fputc('\n', f);
 }
 
-#define NUM(var, n) char var[24]; snprintf(var, sizeof var, "%ld", (long)(n))
-
-/* A table with the report's column titles. */
-static struct table titled(enum report_table which, struct report_columns *c, unsigned right)
+/* A table of the report from its grid: the printed columns (not the wide
+ * machine ones), numbers right-aligned, the total row last. */
+static void grid_print(FILE *f, const struct report *r, enum report_table which)
 {
-    report_table_columns(which, c);
-    return (struct table){.ncol = c->n, .head = c->title, .right = right};
+    struct report_grid g;
+    if (report_grid_build(r, which, &g) < 0)
+        return;
+    heading(f, g.title);
+    const char *head[REPORT_MAX_COLS];
+    size_t map[REPORT_MAX_COLS], n = 0;
+    unsigned right = 0;
+    for (size_t j = 0; j < g.n_cols; j++) {
+        if (g.cols[j].wide)
+            continue;
+        if (g.cols[j].kind != RC_TEXT && g.cols[j].kind != RC_TIME)
+            right |= 1u << n;
+        head[n] = g.cols[j].title;
+        map[n++] = j;
+    }
+    if (!g.n_rows) {
+        fprintf(f, "  %s\n", which == REPORT_TABLE_INCIDENTS || which == REPORT_TABLE_INCIDENT_SUMMARY
+                                ? report_label(RL_NO_INCIDENTS) : report_label(RL_NO_FILES));
+        report_grid_free(&g);
+        return;
+    }
+    struct table t = {.ncol = n, .head = head, .right = right};
+    const char *cells[REPORT_MAX_COLS];
+    char buf[REPORT_MAX_COLS][256];
+    for (size_t i = 0; i <= g.n_rows; i++) {
+        if (i == g.n_rows && !g.has_total)
+            break;
+        for (size_t c = 0; c < n; c++) {
+            const struct report_cell *cl =
+                i < g.n_rows ? report_grid_cell(&g, i, map[c]) : &g.total[map[c]];
+            if (cl->kind == RC_TEXT) {
+                cells[c] = cl->text;
+            } else if (cl->kind == RC_MS && which != REPORT_TABLE_INCIDENTS) {
+                /* airtime as people say it: "3 giờ 25 phút" */
+                report_fmt_airtime(cl->n, buf[c]);
+                cells[c] = buf[c];
+            } else {
+                report_cell_text(cl, buf[c], sizeof buf[c]);
+                cells[c] = buf[c];
+            }
+        }
+        table_row(&t, cells);
+    }
+    table_print(f, &t);
+    report_grid_free(&g);
 }
 
 int report_render_text(const struct report *r, const struct report_render_ctx *cx)
 {
     FILE *f = cx->f;
-    char t1[UTIL_TIME_BUF], m1[32];
     struct report_columns cols;
-    fprintf(f, "%s\n%s\n", r->commune, report_label(RL_TITLE));
+    char *partial = report_title_partial(r);
+    fprintf(f, "%s\n%s%s%s\n", r->commune, report_label(RL_TITLE), partial ? " " : "",
+            partial ? partial : "");
+    free(partial);
     char *line = report_line_period(r);
     fprintf(f, "%s\n", line);
     free(line);
@@ -140,79 +180,27 @@ int report_render_text(const struct report *r, const struct report_render_ctx *c
         fprintf(f, "  %s\n", report_label(RL_NO_FILES));
 
     heading(f, report_table_title(REPORT_TABLE_SUMMARY));
-    struct table t = titled(REPORT_TABLE_SUMMARY, &cols, 2);
+    report_table_columns(REPORT_TABLE_SUMMARY, &cols);
+    struct table t = {.ncol = cols.n, .head = cols.title, .right = 2};
     struct report_summary_row rows[REPORT_SUMMARY_ROWS];
     size_t nrows = report_summary_rows(r, rows);
     for (size_t i = 0; i < nrows; i++) {
-        char v[32];
-        report_summary_value(&rows[i], v);
-        if (rows[i].outcome) {
-            char *label = xasprintf("  %s", rows[i].label);
-            table_add(&t, label, v);
-            free(label);
-        } else {
-            table_add(&t, rows[i].label, v);
-        }
+        char v[48];
+        if (rows[i].kind == RV_COUNT)
+            report_fmt_count(rows[i].value, v);
+        else if (rows[i].kind == RV_PERCENT)
+            report_fmt_pct(rows[i].pct, v);
+        else if (rows[i].kind == RV_HOURS)
+            report_fmt_airtime(rows[i].value, v);
+        else
+            report_fmt_decimal(report_minutes(rows[i].value), 1, v);
+        char *label = xasprintf("%s%s", rows[i].outcome ? "  " : "", rows[i].label);
+        const char *cells[2] = {label, v};
+        table_row(&t, cells);
+        free(label);
     }
     table_print(f, &t);
-
-    heading(f, report_table_title(REPORT_TABLE_ITEMS));
-    t = titled(REPORT_TABLE_ITEMS, &cols, 0xF0 | 0x100);
-    for (size_t i = 0; i < r->n_items; i++) {
-        const struct report_item *it = &r->items[i];
-        NUM(p, it->planned);
-        NUM(ai, it->aired);
-        NUM(na, it->not_aired);
-        NUM(ar, it->airings);
-        report_fmt_minutes(it->played_ms, m1);
-        table_add(&t, report_title_or_uid(it->title, it->uid), it->topic, it->unit,
-                  report_source_label(it->source), p, ai, na, ar, m1, it->reasons);
-    }
-    table_print(f, &t);
-
-    heading(f, report_table_title(REPORT_TABLE_TOPICS));
-    t = titled(REPORT_TABLE_TOPICS, &cols, 0x3E);
-    for (size_t i = 0; i < r->n_topics; i++) {
-        const struct report_topic *tp = &r->topics[i];
-        NUM(n1, tp->items);
-        NUM(n2, tp->planned);
-        NUM(n3, tp->aired);
-        NUM(n4, tp->airings);
-        report_fmt_minutes(tp->played_ms, m1);
-        table_add(&t, report_topic_label(tp->topic), n1, n2, n3, n4, m1);
-    }
-    table_print(f, &t);
-
-    heading(f, report_table_title(REPORT_TABLE_MONTHS));
-    t = titled(REPORT_TABLE_MONTHS, &cols, 0x1E);
-    for (size_t i = 0; i < r->n_months; i++) {
-        const struct report_month *mo = &r->months[i];
-        char ym[16];
-        snprintf(ym, sizeof ym, "%02d/%04d", mo->month % 100, mo->year % 10000);
-        NUM(n1, mo->planned);
-        NUM(n2, mo->aired);
-        NUM(n3, mo->airings);
-        report_fmt_minutes(mo->played_ms, m1);
-        table_add(&t, ym, n1, n2, n3, m1);
-    }
-    table_print(f, &t);
-
-    heading(f, report_table_title(REPORT_TABLE_INCIDENTS));
-    t = titled(REPORT_TABLE_INCIDENTS, &cols, 0x28);
-    for (size_t i = 0; i < r->n_incidents; i++) {
-        const struct report_incident *in = &r->incidents[i];
-        char att[16], played[32];
-        snprintf(att, sizeof att, "%d", in->attempt);
-        snprintf(played, sizeof played, "%" PRId64 ".%" PRId64, (in->played_ms + 50) / 1000,
-                 (in->played_ms + 50) / 100 % 10);
-        table_add(&t, util_format_local(in->planned_start_ms, t1),
-                  report_title_or_uid(in->title, in->uid), report_source_label(in->source),
-                  in->attempt ? att : "-", report_status_label(in->status), played,
-                  in->reason);
-    }
-    if (r->n_incidents)
-        table_print(f, &t);
-    else
-        fprintf(f, "  %s\n", report_label(RL_NO_INCIDENTS));
+    for (int w = REPORT_TABLE_SUMMARY + 1; w < REPORT_TABLE_COUNT; w++)
+        grid_print(f, r, (enum report_table)w);
     return 0;
 }

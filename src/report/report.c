@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/reasons.h"
 #include "core/util.h"
+#include "report/collate.h"
 
 /* Bump allocation for strings that live as long as their owner (the
  * builder or the report): a year holds tens of thousands of occurrence
@@ -150,8 +151,12 @@ static void smap_free(struct smap *m)
 /* One occurrence of the plan (or seen in the log as planned). */
 struct occ {
     int64_t start_ms;
+    int64_t slot_ms;           /* planned airtime: the plan's end - start, else the row's */
     size_t item;               /* index into items */
+    enum plan_level level;     /* the last row's (its PRIORITY), else the plan item's */
     bool aired, on_air, cancelled_in_plan, logged;
+    bool unapproved_in_plan;   /* require_approval and STATUS:TENTATIVE */
+    bool has_slot, last_tentative;
     enum aslog_status last_status;
     int last_attempt;
     const char *key;           /* the plan's occurrence or the builder's pool */
@@ -182,6 +187,7 @@ struct pi_cache {
 
 struct builder {
     struct report *r;
+    const struct report_input *in;
     struct occ *occ;
     size_t n_occ, cap_occ;
     size_t n_plan_occ, cursor;  /* occ[0, n_plan_occ): the plan's, by start then key */
@@ -249,7 +255,8 @@ static const char *reason_text(struct builder *b, const char *reason)
 }
 
 static size_t item_index(struct builder *b, const char *uid, enum aslog_source src,
-                         const char *title, const char *cats_nl, const char *unit)
+                         const char *title, const char *cats_nl, const char *unit,
+                         enum plan_level level)
 {
     char stack[256], *k = stack;
     size_t ulen = strlen(uid);
@@ -283,6 +290,7 @@ static size_t item_index(struct builder *b, const char *uid, enum aslog_source s
     set_str(&it->title, title ? title : "");
     set_str(&it->topic, cats_nl ? cats_nl : "");
     set_str(&it->unit, unit ? unit : "");
+    it->level = level;
     b->acc[i].last_pi = NULL;
     return i;
 }
@@ -295,7 +303,8 @@ static size_t plan_item_index(struct builder *b, const struct plan_item *pi)
     if (c->pi == pi && b->acc[c->item].last_pi == pi)
         return c->item;
     char *cats = join_categories(pi->categories, pi->n_categories);
-    size_t i = item_index(b, pi->uid, ASLOG_SOURCE_PLAN, pi->summary, cats, pi->unit);
+    size_t i = item_index(b, pi->uid, ASLOG_SOURCE_PLAN, pi->summary, cats, pi->unit,
+                          pi->level);
     free(cats);
     b->acc[i].last_pi = pi;
     c->pi = pi;
@@ -344,19 +353,44 @@ static struct occ *occ_row(struct builder *b, const char *key, int64_t start)
     return occ_new(b, sl, h, report_pool_strdup(&b->keys, key), start);
 }
 
-static void local_month(int64_t ms, int *y, int *m)
+/* The month an instant is counted in, named by its number: the calendar
+ * month, or under the cut-off of Decree 09 the month whose 14th ends it
+ * (the 15th onward belongs to the next month). */
+static void label_month(const struct report *r, int64_t ms, int *y, int *m)
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     localtime_r(&t, &tm);
     *y = tm.tm_year + 1900;
     *m = tm.tm_mon + 1;
+    if (r->period.cutoff == CONFIG_CUTOFF_ND09 && tm.tm_mday >= 15 && ++*m > 12) {
+        *m = 1;
+        ++*y;
+    }
 }
 
-/* Where each month of the report begins, as mktime guesses it. A guess may
- * miss the true instant by a zone's jump (Samoa skipped a day), so times
- * within two days of one still ask localtime; the rest, nearly all rows,
- * are found by a search. */
+/* Local midnight where month (y, m) begins: the 1st, or (ND09) the 15th
+ * of the month before. */
+static int64_t month_begin(const struct report *r, int y, int m)
+{
+    while (m > 12) {
+        m -= 12;
+        y++;
+    }
+    struct period_date d = {y, m, 1};
+    if (r->period.cutoff == CONFIG_CUTOFF_ND09) {
+        d.day = 15;
+        if (--d.month < 1) {
+            d.month = 12;
+            d.year--;
+        }
+    }
+    return period_date_ms(d);
+}
+
+/* Where each month of the report begins. A zone's jump (Samoa skipped a
+ * day) can make a local midnight fuzzy, so times within two days of one
+ * still ask localtime; the rest, nearly all rows, are found by a search. */
 #define MONTH_MARGIN_MS (2 * 86400 * 1000LL)
 static void month_starts(struct builder *b)
 {
@@ -365,8 +399,12 @@ static void month_starts(struct builder *b)
     for (size_t i = 0; i <= r->n_months; i++) {
         int y = i < r->n_months ? r->months[i].year : r->months[i - 1].year;
         int m = i < r->n_months ? r->months[i].month : r->months[i - 1].month + 1;
-        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = 1, .tm_isdst = -1};
-        b->month_start[i] = (int64_t)mktime(&tm) * 1000;
+        b->month_start[i] = month_begin(r, y, m);
+    }
+    for (size_t i = 0; i < r->n_months; i++) {
+        struct report_month *mo = &r->months[i];
+        mo->from_ms = b->month_start[i] > r->period.from_ms ? b->month_start[i] : r->period.from_ms;
+        mo->to_ms = b->month_start[i + 1] < r->end_ms ? b->month_start[i + 1] : r->end_ms;
     }
 }
 
@@ -387,7 +425,7 @@ static struct report_month *month_of(struct builder *b, int64_t ms)
     if (!near)
         return lo < r->n_months ? &r->months[lo] : NULL;
     int y, m;
-    local_month(ms, &y, &m);
+    label_month(r, ms, &y, &m);
     for (size_t i = 0; i < r->n_months; i++)
         if (r->months[i].year == y && r->months[i].month == m)
             return &r->months[i];
@@ -416,6 +454,24 @@ static void add_incident(struct builder *b, const struct aslog_row *row, const c
     in->source = row ? row->source : ASLOG_SOURCE_PLAN;
 }
 
+/* The level a row aired at: an ad hoc emergency is one by its source;
+ * otherwise its PRIORITY, read as the plan loader reads it. */
+static enum plan_level row_level(const struct builder *b, const struct aslog_row *row)
+{
+    if (row->source == ASLOG_SOURCE_EMERGENCY)
+        return PLAN_LEVEL_EMERGENCY;
+    return plan_level_of_priority(row->priority, row->source == ASLOG_SOURCE_PLAN &&
+                                                     b->in->no_emergency_from_priority);
+}
+
+/* Missed because not approved (require_approval, STATUS:TENTATIVE): the
+ * scheduler's reason; not a failure of the station. */
+static bool row_tentative(const struct aslog_row *row)
+{
+    return row->status == ASLOG_MISSED &&
+           strncmp(row->reason, REASON_TENTATIVE, sizeof REASON_TENTATIVE - 1) == 0;
+}
+
 static int on_row(const struct aslog_row *row, void *ud)
 {
     struct builder *b = ud;
@@ -423,8 +479,9 @@ static int on_row(const struct aslog_row *row, void *ud)
     /* An occurrence of the plan is one whose key is not "adhoc/...", even
      * if a future daemon tags a planned emergency item by its level. */
     bool planned = row->source == ASLOG_SOURCE_PLAN || strncmp(row->occ_key, "adhoc/", 6) != 0;
+    enum plan_level lv = row_level(b, row);
     size_t it = item_index(b, row->uid, planned ? ASLOG_SOURCE_PLAN : row->source, row->title,
-                           row->categories, row->unit);
+                           row->categories, row->unit, lv);
     struct report_item *item = &r->items[it];
     bool sound = row->played_ms > 0 &&
                  (row->status == ASLOG_AIRED || row->status == ASLOG_INTERRUPTED ||
@@ -437,24 +494,28 @@ static int on_row(const struct aslog_row *row, void *ud)
             mo->airings += planned;
             mo->played_ms += row->played_ms;
         }
-        r->sum.total_ms += row->played_ms;
-        switch (planned ? ASLOG_SOURCE_PLAN : row->source) {
-        case ASLOG_SOURCE_PLAN:
-            r->sum.airings++;
-            r->sum.plan_ms += row->played_ms;
-            break;
-        case ASLOG_SOURCE_ADHOC:
-            r->sum.adhoc_airings++;
-            r->sum.adhoc_ms += row->played_ms;
-            break;
-        case ASLOG_SOURCE_EMERGENCY:
+        struct report_level *l = &r->levels[report_level_row(lv)];
+        l->airings++;
+        l->played_ms += row->played_ms;
+        if (lv == PLAN_LEVEL_EMERGENCY) {
             r->sum.emergency_airings++;
             r->sum.emergency_ms += row->played_ms;
-            break;
+        }
+        r->sum.total_ms += row->played_ms;
+        if (planned) {
+            r->sum.airings++;
+            r->sum.plan_ms += row->played_ms;
+        } else {
+            r->sum.adhoc_airings++;
+            r->sum.adhoc_ms += row->played_ms;
         }
     }
     const char *why = reason_text(b, row->reason);
-    if (row->status != ASLOG_AIRED && row->status != ASLOG_ON_AIR)
+    bool tentative = row_tentative(row);
+    /* incidents: what went wrong on air, not what the plan decided
+     * (cancelled, not approved) */
+    if (row->status != ASLOG_AIRED && row->status != ASLOG_ON_AIR &&
+        row->status != ASLOG_CANCELLED && !tentative)
         add_incident(b, row, row->occ_key, row->planned_start_ms, row->uid, row->title,
                      aslog_status_name(row->status), why);
     if (!planned)
@@ -462,6 +523,11 @@ static int on_row(const struct aslog_row *row, void *ud)
     struct occ *o = occ_row(b, row->occ_key, row->planned_start_ms);
     o->item = it;
     o->logged = true;
+    o->level = lv;
+    if (!o->has_slot && row->planned_end_ms > row->planned_start_ms) {
+        o->slot_ms = row->planned_end_ms - row->planned_start_ms;
+        o->has_slot = true;
+    }
     if (row->status == ASLOG_AIRED)
         o->aired = true;
     if (row->status == ASLOG_ON_AIR)
@@ -470,6 +536,7 @@ static int on_row(const struct aslog_row *row, void *ud)
         o->last_attempt = row->attempt;
         o->last_status = row->status;
         o->last_reason = why;
+        o->last_tentative = tentative;
     }
     return 0;
 }
@@ -481,7 +548,11 @@ static enum report_outcome outcome_of(const struct occ *o)
     if (o->on_air)
         return OUT_ON_AIR;
     if (!o->logged)
-        return o->cancelled_in_plan ? OUT_CANCELLED : OUT_UNLOGGED;
+        return o->cancelled_in_plan    ? OUT_CANCELLED
+               : o->unapproved_in_plan ? OUT_NOT_APPROVED
+                                       : OUT_UNLOGGED;
+    if (o->last_tentative)
+        return OUT_NOT_APPROVED;
     switch (o->last_status) {
     case ASLOG_INTERRUPTED: return OUT_INTERRUPTED;
     case ASLOG_FAILED: return OUT_FAILED;
@@ -513,12 +584,13 @@ static void tally_add(struct item_acc *a, enum report_outcome oc, const char *wh
     a->n_t++;
 }
 
-static int cmp_item(const void *pa, const void *pb)
+/* Titles, topics and units in Vietnamese order (collate.h). */
+static int cmp_item(const void *pa, const void *pb, void *coll)
 {
     const struct report_item *a = pa, *b = pb;
     if (a->source != b->source)
         return a->source < b->source ? -1 : 1;
-    int c = strcmp(a->title, b->title);
+    int c = report_collate(coll, a->title, b->title);
     return c ? c : strcmp(a->uid, b->uid);
 }
 
@@ -531,16 +603,27 @@ static int cmp_incident(const void *pa, const void *pb)
     return c ? c : a->attempt - b->attempt;
 }
 
-static int cmp_topic(const void *pa, const void *pb)
+/* "(no topic)", "(no unit)": last */
+static int cmp_named(const char *a, const char *b, void *coll)
 {
-    const struct report_topic *a = pa, *b = pb;
-    /* "(no topic)" last */
-    if (!*a->topic != !*b->topic)
-        return *a->topic ? -1 : 1;
-    return strcmp(a->topic, b->topic);
+    if (!*a != !*b)
+        return *a ? -1 : 1;
+    return report_collate(coll, a, b);
 }
 
-static void build_topics(struct report *r)
+static int cmp_topic(const void *pa, const void *pb, void *coll)
+{
+    return cmp_named(((const struct report_topic *)pa)->topic,
+                     ((const struct report_topic *)pb)->topic, coll);
+}
+
+static int cmp_unit(const void *pa, const void *pb, void *coll)
+{
+    return cmp_named(((const struct report_unit *)pa)->unit,
+                     ((const struct report_unit *)pb)->unit, coll);
+}
+
+static void build_topics(struct report *r, struct report_collator *coll)
 {
     size_t cap = 0;
     for (size_t i = 0; i < r->n_items; i++) {
@@ -568,6 +651,7 @@ static void build_topics(struct report *r)
             t->planned += it->planned;
             t->aired += it->aired;
             t->airings += it->airings;
+            t->planned_ms += it->planned_ms;
             t->played_ms += it->played_ms;
             p = nl ? nl + 1 : NULL;
         } while (p);
@@ -577,7 +661,7 @@ static void build_topics(struct report *r)
                 *c = '\x1f';
     }
     if (r->n_topics) /* qsort(NULL, 0, ...) is undefined */
-        qsort(r->topics, r->n_topics, sizeof *r->topics, cmp_topic);
+        qsort_r(r->topics, r->n_topics, sizeof *r->topics, cmp_topic, coll);
     /* replace the private separator by ", " now that topics are counted */
     for (size_t i = 0; i < r->n_items; i++) {
         struct strbuf s = {0};
@@ -592,12 +676,126 @@ static void build_topics(struct report *r)
     }
 }
 
+/* The lead units and the levels, from the plan's items (ad hoc airings
+ * count in their level's airings, on_row). */
+static void build_units_levels(struct report *r, struct report_collator *coll)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < REPORT_LEVELS; i++)
+        r->levels[i].level = i == 0 ? PLAN_LEVEL_EMERGENCY
+                             : i == 1 ? PLAN_LEVEL_PRIORITY
+                                      : PLAN_LEVEL_NORMAL;
+    for (size_t i = 0; i < r->n_items; i++) {
+        const struct report_item *it = &r->items[i];
+        if (it->source != ASLOG_SOURCE_PLAN)
+            continue;
+        r->levels[report_level_row(it->level)].items++;
+        struct report_unit *u = NULL;
+        for (size_t j = 0; j < r->n_units && !u; j++) /* a commune has a handful */
+            if (strcmp(r->units[j].unit, it->unit) == 0)
+                u = &r->units[j];
+        if (!u) {
+            if (r->n_units == cap) {
+                cap = cap ? cap * 2 : 8;
+                r->units = xrealloc(r->units, cap * sizeof *r->units);
+            }
+            u = &r->units[r->n_units++];
+            memset(u, 0, sizeof *u);
+            u->unit = xstrdup(it->unit);
+        }
+        u->items++;
+        u->planned += it->planned;
+        u->aired += it->aired;
+        u->airings += it->airings;
+        u->planned_ms += it->planned_ms;
+        u->played_ms += it->played_ms;
+    }
+    if (r->n_units)
+        qsort_r(r->units, r->n_units, sizeof *r->units, cmp_unit, coll);
+}
+
+/* The incidents by (status, reason), in the order of the outcomes, then
+ * the most frequent first: section II says "missed 17 times: ...", not
+ * seventeen rows. Statuses are static and reasons interned: pointers. */
+struct group_key {
+    size_t group;
+    const char *uid;
+};
+
+static int cmp_group_key(const void *pa, const void *pb)
+{
+    const struct group_key *a = pa, *b = pb;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    return a->uid < b->uid ? -1 : a->uid > b->uid;
+}
+
+static int status_rank(const char *status)
+{
+    static const char *const order[] = {"interrupted", "failed", "missed", "unlogged"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(status, order[i]) == 0)
+            return i;
+    return 4;
+}
+
+static int cmp_group(const void *pa, const void *pb, void *coll)
+{
+    const struct report_incident_group *a = pa, *b = pb;
+    int ra = status_rank(a->status), rb = status_rank(b->status);
+    if (ra != rb)
+        return ra - rb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return report_collate(coll, a->reason, b->reason);
+}
+
+static void build_incident_groups(struct report *r, struct report_collator *coll)
+{
+    size_t cap = 0;
+    struct group_key *keys = xcalloc(r->n_incidents + 1, sizeof *keys);
+    for (size_t i = 0; i < r->n_incidents; i++) {
+        const struct report_incident *in = &r->incidents[i];
+        size_t g = 0;
+        while (g < r->n_incident_groups && (r->incident_groups[g].status != in->status ||
+                                            r->incident_groups[g].reason != in->reason))
+            g++;
+        if (g == r->n_incident_groups) {
+            if (g == cap) {
+                cap = cap ? cap * 2 : 8;
+                r->incident_groups = xrealloc(r->incident_groups,
+                                              cap * sizeof *r->incident_groups);
+            }
+            r->incident_groups[g] = (struct report_incident_group){
+                .status = in->status, .reason = in->reason,
+                .first_ms = in->planned_start_ms, .last_ms = in->planned_start_ms};
+            r->n_incident_groups++;
+        }
+        struct report_incident_group *gr = &r->incident_groups[g];
+        gr->count++;
+        if (in->planned_start_ms < gr->first_ms)
+            gr->first_ms = in->planned_start_ms;
+        if (in->planned_start_ms > gr->last_ms)
+            gr->last_ms = in->planned_start_ms;
+        keys[i] = (struct group_key){g, in->uid};
+    }
+    if (r->n_incidents)
+        qsort(keys, r->n_incidents, sizeof *keys, cmp_group_key);
+    for (size_t i = 0; i < r->n_incidents; i++)
+        if (i == 0 || keys[i].group != keys[i - 1].group || keys[i].uid != keys[i - 1].uid)
+            r->incident_groups[keys[i].group].items++;
+    free(keys);
+    if (r->n_incident_groups)
+        qsort_r(r->incident_groups, r->n_incident_groups, sizeof *r->incident_groups,
+                cmp_group, coll);
+}
+
 static void build_months(struct report *r)
 {
     int y, m, ly, lm;
-    local_month(r->period.from_ms, &y, &m);
-    local_month(r->end_ms - 1, &ly, &lm);
-    if (r->end_ms <= r->period.from_ms) {
+    label_month(r, r->period.from_ms, &y, &m);
+    label_month(r, r->end_ms - 1, &ly, &lm);
+    if (r->end_ms <= r->period.from_ms || ly * 12 + lm < y * 12 + m) {
         ly = y;
         lm = m;
     }
@@ -623,7 +821,8 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         return -ERANGE;
     }
     struct report *r = xcalloc(1, sizeof *r);
-    struct builder b = {.r = r};
+    struct builder b = {.r = r, .in = in};
+    struct report_collator *coll = report_collator_open("vi");
     r->pool = report_pool_new();
     /* an official report never carries a made-up name: it says what to set */
     r->commune = xstrdup(in->commune && *in->commune
@@ -659,6 +858,10 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         struct occ *o = occ_plan(&b, po->key, po->start_ms);
         o->item = plan_item_index(&b, po->item);
         o->cancelled_in_plan = po->cancelled;
+        o->unapproved_in_plan = in->require_approval && !po->item->approved;
+        o->level = po->item->level;
+        o->slot_ms = po->end_ms > po->start_ms ? po->end_ms - po->start_ms : 0;
+        o->has_slot = true;
     }
     b.n_plan_occ = b.n_occ;
     /* a station's log never counts simulated rows as aired; a simulation's
@@ -676,14 +879,35 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         struct occ *o = &b.occ[i];
         struct report_item *it = &r->items[o->item];
         enum report_outcome oc = outcome_of(o);
-        r->sum.planned++;
+        r->sum.scheduled++;
         r->sum.outcome[oc]++;
-        it->planned++;
+        if (!report_outcome_planned(oc)) {
+            /* the plan after cancellations, without what was not approved */
+            if (oc == OUT_CANCELLED)
+                it->cancelled++;
+            else
+                it->not_approved++;
+            tally_add(&b.acc[o->item], oc, oc == OUT_CANCELLED && o->logged && o->last_reason
+                                               ? o->last_reason : "");
+            continue;
+        }
         struct report_month *mo = month_of(&b, o->start_ms);
-        if (mo)
+        struct report_level *lv = &r->levels[report_level_row(o->level)];
+        r->sum.planned++;
+        r->sum.planned_ms += o->slot_ms;
+        it->planned++;
+        it->planned_ms += o->slot_ms;
+        lv->planned++;
+        lv->planned_ms += o->slot_ms;
+        if (o->level == PLAN_LEVEL_EMERGENCY)
+            r->sum.emergency_planned++;
+        if (mo) {
             mo->planned++;
+            mo->planned_ms += o->slot_ms;
+        }
         if (oc == OUT_AIRED) {
             it->aired++;
+            lv->aired++;
             if (mo)
                 mo->aired++;
             continue;
@@ -694,10 +918,8 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         const char *why = o->logged && o->last_reason ? o->last_reason : "";
         tally_add(&b.acc[o->item], oc, why);
         if (!o->logged)
-            add_incident(&b, NULL, o->key, o->start_ms, it->uid, it->title,
-                         oc == OUT_CANCELLED ? "cancelled" : "unlogged",
-                         intern(&b, oc == OUT_CANCELLED ? _("cancelled in the plan")
-                                                        : _("no entry in the as-run log")));
+            add_incident(&b, NULL, o->key, o->start_ms, it->uid, it->title, "unlogged",
+                         intern(&b, _("no entry in the as-run log")));
     }
     for (size_t i = 0; i < r->n_items; i++) {
         struct strbuf s = {0};
@@ -713,17 +935,23 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
         r->items[i].reasons = strbuf_steal(&s);
         if (r->items[i].source == ASLOG_SOURCE_PLAN && r->items[i].aired > 0)
             r->sum.items++;
+        if (r->items[i].source == ASLOG_SOURCE_PLAN && r->items[i].planned > 0)
+            r->sum.planned_items++;
     }
-    long due = r->sum.planned - r->sum.outcome[OUT_CANCELLED];
+    long due = r->sum.planned;
     r->sum.compliance_pct = due > 0 ? 100.0 * (double)r->sum.outcome[OUT_AIRED] / (double)due
                                     : -1;
     if (r->n_items)
-        qsort(r->items, r->n_items, sizeof *r->items, cmp_item);
-    build_topics(r);
+        qsort_r(r->items, r->n_items, sizeof *r->items, cmp_item, coll);
+    build_topics(r, coll);
+    build_units_levels(r, coll);
     if (r->n_incidents)
         qsort(r->incidents, r->n_incidents, sizeof *r->incidents, cmp_incident);
+    r->sum.incidents = (long)r->n_incidents;
+    build_incident_groups(r, coll);
     rc = 0;
 done:
+    report_collator_close(coll);
     free(b.occ);
     free(b.acc);
     free(b.month_start);
@@ -770,8 +998,12 @@ void report_free(struct report *r)
     for (size_t i = 0; i < r->n_topics; i++)
         free(r->topics[i].topic);
     free(r->topics);
+    for (size_t i = 0; i < r->n_units; i++)
+        free(r->units[i].unit);
+    free(r->units);
     free(r->months);
     free(r->incidents);
+    free(r->incident_groups);
     report_pool_free(r->pool);
     free(r);
 }

@@ -62,6 +62,11 @@ struct report_input {
     size_t n_occ;
     const struct report_plan_file *files;
     size_t n_files;
+    /* The station's rules the figures follow: with require_approval a
+     * STATUS:TENTATIVE occurrence is "not approved", not planned; the level
+     * of a log row comes from its PRIORITY as the plan loader reads it. */
+    bool require_approval;
+    bool no_emergency_from_priority;
 };
 
 /* Reads the log rows of the period and counts. Returns 0, or a negative

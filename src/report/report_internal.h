@@ -6,41 +6,82 @@
 
 #include "report/report.h"
 
-/* What became of one planned occurrence (the outcome over its attempts). */
+/* What became of one occurrence of the plan (the outcome over its
+ * attempts). The first ones partition "planned" (the plan after
+ * cancellations, without what was not approved); OUT_CANCELLED and
+ * OUT_NOT_APPROVED are outside it, figures of their own. */
 enum report_outcome {
     OUT_AIRED, OUT_INTERRUPTED, OUT_FAILED, OUT_MISSED, OUT_CANCELLED, OUT_ON_AIR,
-    OUT_UNLOGGED, OUT_COUNT
+    OUT_UNLOGGED, OUT_NOT_APPROVED, OUT_COUNT
 };
+/* Is o a part of "planned" (not cancelled, not "not approved")? */
+static inline bool report_outcome_planned(enum report_outcome o)
+{
+    return o != OUT_CANCELLED && o != OUT_NOT_APPROVED;
+}
+
+/* The levels of Thông tư 39/2020/TT-BTTTT in the order a report lists them
+ * (khẩn cấp first); index with report_level_row(). */
+#define REPORT_LEVELS 3
+static inline size_t report_level_row(enum plan_level l)
+{
+    return l == PLAN_LEVEL_EMERGENCY ? 0 : l == PLAN_LEVEL_PRIORITY ? 1 : 2;
+}
 
 struct report_summary {
-    long planned;              /* occurrences of the plan in the period */
-    long outcome[OUT_COUNT];   /* partition of planned */
-    double compliance_pct;     /* aired / (planned - cancelled); -1 when nothing was due */
+    long scheduled;            /* every occurrence of the plan in the period */
+    long planned;              /* theo kế hoạch: scheduled - cancelled - not approved */
+    long outcome[OUT_COUNT];   /* planned's partition, and cancelled, not approved */
+    double compliance_pct;     /* aired / planned; -1 when nothing was due */
     long airings;              /* số lượt phát: plan rows that put sound out */
     long items;                /* số tin, bài: distinct plan items aired */
-    long emergency_airings, adhoc_airings;
-    int64_t plan_ms, emergency_ms, adhoc_ms, total_ms; /* time on air */
+    long planned_items;        /* distinct plan items planned */
+    long emergency_airings;    /* at level khẩn cấp, planned or ad hoc */
+    long emergency_planned;    /* planned occurrences at level khẩn cấp */
+    long adhoc_airings;        /* ad hoc, emergencies included */
+    long incidents;            /* rows of the incident list */
+    int64_t planned_ms;        /* slots of the planned occurrences (end - start) */
+    int64_t plan_ms, emergency_ms, adhoc_ms, total_ms; /* time on air; total = plan + ad hoc */
 };
 
 struct report_item {
     char *uid, *title, *topic, *unit;   /* topic: categories joined with ", " */
-    long planned, aired, not_aired;
+    long planned, aired, not_aired;     /* not_aired: of planned */
+    long cancelled, not_approved;       /* outside planned */
     long airings;
     char *reasons;                      /* "missed 2; failed 1 (no device)" */
-    int64_t played_ms;
+    int64_t planned_ms, played_ms;
+    enum plan_level level;              /* of its last snapshot */
     enum aslog_source source;
 };
 
+/* One row of a "by X" table: topics, units, levels. */
 struct report_topic {
     char *topic;
     long items, planned, aired, airings;
-    int64_t played_ms;
+    int64_t planned_ms, played_ms;
 };
 
+struct report_unit {
+    char *unit;                         /* "" for items without one */
+    long items, planned, aired, airings;
+    int64_t planned_ms, played_ms;
+};
+
+struct report_level {
+    enum plan_level level;
+    long items, planned, aired, airings; /* airings: ad hoc ones at the level too */
+    int64_t planned_ms, played_ms;
+};
+
+/* A month of the report: a calendar month, or under --cutoff nd09 the
+ * month of Decree 09 (month M: the 15th of M-1 to the 14th of M),
+ * named by M either way. */
 struct report_month {
     int year, month;
+    int64_t from_ms, to_ms;             /* its local bounds, clipped to the report */
     long planned, aired, airings;
-    int64_t played_ms;
+    int64_t planned_ms, played_ms;
 };
 
 struct report_incident {
@@ -52,6 +93,14 @@ struct report_incident {
     const char *reason;
     int64_t played_ms;
     enum aslog_source source;
+};
+
+/* The incidents summarised for section II: one row per (status, reason). */
+struct report_incident_group {
+    const char *status;                 /* as report_incident.status */
+    const char *reason;                 /* translated, "" when none */
+    long count, items;                  /* rows; distinct items */
+    int64_t first_ms, last_ms;          /* planned starts */
 };
 
 struct report {
@@ -67,10 +116,15 @@ struct report {
     size_t n_items;
     struct report_topic *topics;
     size_t n_topics;
+    struct report_unit *units;
+    size_t n_units;
+    struct report_level levels[REPORT_LEVELS];
     struct report_month *months;
     size_t n_months;
     struct report_incident *incidents;
     size_t n_incidents;
+    struct report_incident_group *incident_groups;
+    size_t n_incident_groups;
     struct report_pool *pool;           /* the incidents' strings (report.c) */
 };
 
@@ -98,16 +152,18 @@ enum report_label {
     RL_CHART,           /* the chart of airings by month */
     RL_CHART_SERIES,
     RL_FIRST_DAY, RL_LAST_DAY, RL_CUTOFF, RL_REPORTED_UP_TO, RL_MADE_AT,
+    RL_NO_UNIT,         /* a unit cell of items without a lead unit */
     RL_COUNT
 };
 const char *report_label(enum report_label l);
 
 /* The tables every report has, in their order. */
 enum report_table {
-    REPORT_TABLE_SUMMARY, REPORT_TABLE_ITEMS, REPORT_TABLE_TOPICS, REPORT_TABLE_MONTHS,
+    REPORT_TABLE_SUMMARY, REPORT_TABLE_ITEMS, REPORT_TABLE_TOPICS, REPORT_TABLE_UNITS,
+    REPORT_TABLE_LEVELS, REPORT_TABLE_MONTHS, REPORT_TABLE_INCIDENT_SUMMARY,
     REPORT_TABLE_INCIDENTS, REPORT_TABLE_COUNT
 };
-#define REPORT_MAX_COLS 12
+#define REPORT_MAX_COLS 20
 struct report_columns {
     const char *title[REPORT_MAX_COLS]; /* translated */
     size_t n;            /* the columns of the printed table (text, HTML) */
@@ -127,7 +183,7 @@ struct report_summary_row {
     bool outcome;        /* one of the outcomes, a part of "planned" */
     bool detail;         /* minutes per source: left out of the printed page */
 };
-#define REPORT_SUMMARY_ROWS (OUT_COUNT + 11)
+#define REPORT_SUMMARY_ROWS (OUT_COUNT + 15)
 size_t report_summary_rows(const struct report *r,
                            struct report_summary_row rows[REPORT_SUMMARY_ROWS]);
 /* The value as text: "12", "3.5", "1.25", "97.5 %" or "-". */
@@ -139,6 +195,12 @@ const char *report_cutoff_label(enum config_cutoff c);
 const char *report_cutoff_key(enum config_cutoff c);
 /* The topic cell: the topics, or RL_NO_TOPIC. */
 const char *report_topic_label(const char *topic);
+/* The unit cell: the lead unit, or RL_NO_UNIT. */
+const char *report_unit_label(const char *unit);
+/* A level: "khẩn cấp" / "ưu tiên" / "thông thường" translated; the stable
+ * key "emergency" / "priority" / "normal". */
+const char *report_level_label(enum plan_level l);
+const char *report_level_key(enum plan_level l);
 /* A title, or the UID when the item has none. */
 const char *report_title_or_uid(const char *title, const char *uid);
 
@@ -148,6 +210,9 @@ char *report_line_period(const struct report *r);
 char *report_line_dates(const struct report *r);
 char *report_line_partial(const struct report *r);
 char *report_line_made(const struct report *r);
+/* What a title says of a report whose period has not ended: "(data up to
+ * dd/mm/yyyy)", translated (malloc'd); NULL when the period is over. */
+char *report_title_partial(const struct report *r);
 
 /* "Q1 2026", "2026-03", ... in the current language. */
 char *report_period_title(const struct report_period *p);

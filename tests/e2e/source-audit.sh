@@ -33,6 +33,7 @@ declare -A OWNER=(
     ['portaudio.h']='audio/out_portaudio.c'
     ['sqlite3.h']='aslog/'
     ['xlsxwriter.h']='report/render_xlsx.c'
+    ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'
     # json-c: the control protocol's documents (ctl), the JSON report
@@ -115,7 +116,8 @@ done
 # only external libraries it owns (meson variable -> header as in OWNER).
 declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
-    [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/')
+    [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
+    [icu]='unicode/')
 mfails=$T_FAILS
 for mod in "${!USES[@]}"; do
     case $mod in cli|daemon) continue ;; esac  # programs: src/meson.build
