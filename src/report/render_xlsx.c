@@ -1,6 +1,6 @@
 /* The report as a spreadsheet (libxlsxwriter): one sheet per table of the
  * grids (report_grid_build), so a table added there becomes a sheet here.
- * Counts are integers, airtime is minutes with a decimal, rates are
+ * Counts are integers, airtime is minutes (exact, shown to a tenth), rates are
  * fractions shown as percentages and times are Excel dates, so the officer
  * can sum and filter; total rows are SUM formulas with their value cached.
  * Every sheet prints on A4 within the decree's margins, fitted to the page
@@ -148,7 +148,9 @@ static double cell_number(const struct report_cell *c)
 {
     switch (c->kind) {
     case RC_COUNT: return (double)c->n;
-    case RC_MS: return report_minutes(c->n);
+    /* exact minutes, shown to a tenth: a total then says what the summary
+     * says, not the sum of rounded cells */
+    case RC_MS: return (double)c->n / 60000.0;
     case RC_PCT: return c->pct / 100.0;
     default: return 0;
     }
@@ -523,7 +525,7 @@ static int table_sheet(lxw_workbook *wb, const struct report *r, const struct fm
                 continue;
             }
             /* the cached result is what the formula gives: the sum of the
-             * cells as stored (rounded minutes), not of the exact ms */
+             * cells as stored */
             double sum = 0;
             for (size_t i = 0; i < g.n_rows; i++)
                 sum += cell_number(report_grid_cell(&g, i, j));

@@ -138,6 +138,10 @@ cached = {c.column: wv[it.title].cell(row=c.row, column=c.column).value for c in
 assert cached[pl + 1] == r["summary"]["planned"], cached
 for col, v in cached.items():
     assert abs(v - sum(x[col - 1].value for x in items)) < 1e-9, (col, v)
+# airtime stored exact (shown to a tenth): its total is the summary's, not a
+# sum of rounded cells
+assert abs(cached[air + 1] - r["summary"]["total_ms"] / 60000) < 1e-9, \
+    (cached[air + 1], r["summary"]["total_ms"])
 # the machine column (UID) is outside the print area, the officer's inside
 uid = itemcols.index("uid")
 area = it.print_area if isinstance(it.print_area, str) else it.print_area[0]
