@@ -11,7 +11,7 @@ pkgs=(
   espeak-ng sox libsox-fmt-mp3 flac vorbis-tools lame
   clang libclang-rt-14-dev
   python3 python3-dateutil python3-openpyxl libfaketime
-  libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev
+  libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev libcurl4-gnutls-dev libmpg123-dev
   chromium chromium-driver python3-selenium python3-requests poppler-utils fonts-liberation2
   libreoffice-writer-nogui libreoffice-calc-nogui
 )

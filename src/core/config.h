@@ -47,6 +47,16 @@ struct loaxa_config {
     /* the administrative document's form (Decree 30/2020/ND-CP); lists split by '|' */
     char *report_issuer, *report_code, *report_place, *report_sign_block, *report_signer,
         *report_recipients, *report_directions_file;
+    /* [web]: loaxa-web, the station console */
+    char *web_listen;         /* "127.0.0.1:8080" */
+    char *web_db;             /* the console's accounts (SQLite) */
+    char *web_static_dir;     /* the pages; "" = the installed (or source tree's) web/ */
+    char *web_tls_cert;       /* PEM files; both set: HTTPS */
+    char *web_tls_key;
+    double web_session_idle_min;  /* a session ends this long after its last request */
+    double web_session_max_min;   /* ... and this long after the login, whatever */
+    int web_max_connections;
+    int web_max_per_ip;
 
     char *config_file;        /* the file loaded, or NULL */
     /* The station's own log: [paths] db as the config file (or the default)

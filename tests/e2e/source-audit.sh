@@ -18,9 +18,11 @@ grep -rnE '(snprintf|strbuf_printf)\([^;]*"[^"]*\b(SELECT|INSERT|UPDATE|DELETE|P
     --include='*.c' . >"$T_TMP/paste"
 [ ! -s "$T_TMP/paste" ] && ok "no strings pasted into SQL" || { fail "SQL with pasted strings:"; cat "$T_TMP/paste" >&2; }
 # every statement is prepared in aslog (the only module that opens the log)
+# and in web/accounts.c (the console's own accounts database, web.db)
 grep -rlE 'sqlite3_(prepare|exec)' --include='*.c' . | sort >"$T_TMP/users"
-[ "$(cat "$T_TMP/users")" = "./aslog/aslog.c" ] && ok "SQL only in aslog/aslog.c" \
-    || { fail "SQL outside aslog:"; cat "$T_TMP/users" >&2; }
+[ "$(echo $(cat "$T_TMP/users"))" = "./aslog/aslog.c ./web/accounts.c" ] \
+    && ok "SQL only in aslog/aslog.c and web/accounts.c" \
+    || { fail "SQL outside aslog and web/accounts.c:"; cat "$T_TMP/users" >&2; }
 
 # ---- module boundaries ----
 # External headers -> the only places that may include them (a directory
@@ -31,15 +33,17 @@ declare -A OWNER=(
     ['soxr.h']='audio/'
     ['ebur128.h']='audio/'
     ['portaudio.h']='audio/out_portaudio.c'
-    ['sqlite3.h']='aslog/'
+    ['sqlite3.h']='aslog/ web/accounts.c'
+    ['sodium.h']='web/accounts.c'
+    ['microhttpd.h']='web/http.c'
     ['xlsxwriter.h']='report/render_xlsx.c'
     ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'
     # json-c: the control protocol's documents (ctl), the JSON report
     # renderer, the log's recordings column (airlog), and the CLI's
-    # --format json of `log` and `schedule`.
-    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c'
+    # --format json of `log` and `schedule`, and loaxa-web's API.
+    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c web/api.c web/api_internal.h web/data.c'
 )
 # Module -> the modules it may include (itself always). Library modules
 # never include cli/ or daemon/.
@@ -54,8 +58,11 @@ declare -A USES=(
     [sim]='core plan audio aslog sched airlog programme'
     [report]='core plan aslog'
     [ctl]='core plan'
-    [cli]='core audio plan aslog sched sim report ctl'
+    [cli]='core audio plan aslog sched sim report ctl web'
     [daemon]='core audio plan aslog sched airlog programme sim ctl'
+    # loaxa-web: a program (its routes, web_deps in src/meson.build) over the
+    # accounts library (web/accounts.c, web_mod), which `loaxa user` uses
+    [web]='core plan aslog report ctl web'
 )
 # Exceptions, each to be deleted by the change that removes it:
 ALLOW=(
@@ -117,10 +124,10 @@ done
 declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
     [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
-    [icu]='unicode/')
+    [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h')
 mfails=$T_FAILS
 for mod in "${!USES[@]}"; do
-    case $mod in cli|daemon) continue ;; esac  # programs: src/meson.build
+    case $mod in cli|daemon|web) continue ;; esac  # programs: src/meson.build
     mb="$SRCDIR/src/$mod/meson.build"
     # the static_library(...) call: from its line to the "<mod>_mod =" line
     call=$(sed -n "/static_library(/,/^${mod}_mod *=/p" "$mb" | sed '$d' | sed 's/#.*//')
@@ -142,7 +149,7 @@ for mod in "${!USES[@]}"; do
         [ $okd = 1 ] || fail "src/$mod/meson.build gives $mod $var, which only ${OWNER[$hdr]} may use"
     done
 done
-for prog in cli daemon; do # their module lists, in src/meson.build
+for prog in cli daemon web; do # their module lists, in src/meson.build
     got=$(echo $(sed -n "/^${prog}_deps *=/,/]/p" "$SRCDIR/src/meson.build" |
                  grep -oE '\b[a-z]+_mod\b' | sed 's/_mod$//' | sort -u))
     want=$(echo $(printf '%s\n' ${USES[$prog]} | sort -u))
