@@ -6,10 +6,10 @@
  * Every sheet prints on A4 within the decree's margins, fitted to the page
  * width, its column titles repeated on each page and page numbers in the
  * footer; the machine columns (UID, occurrence key) come last, outside the
- * print area. The summary sheet carries the heading (issuing body, title,
- * period) above its table; the month sheet a chart of airings by month
- * whose categories are the month cells, text ("01/2026"), so no reader
- * shows them as serial numbers.
+ * print area. The summary sheet carries the heading above its table: the
+ * issuing body as the document has it (doc.c), the title, the period; the
+ * month sheet a chart of airings by month whose categories are the month
+ * cells, text ("01/2026"), so no reader shows them as serial numbers.
  *
  * Number formats are stored the one way the file format allows ("#,##0",
  * "0.0%": separators are not part of the format) and each reader shows them
@@ -30,6 +30,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
+#include "report/doc.h"
 
 #define MAX_WIDTH 50.0    /* characters: a longer text wraps */
 #define MIN_WIDTH 6.0
@@ -95,52 +96,6 @@ static lxw_worksheet *sheet(lxw_workbook *wb, const char *name, char out[128])
         *c = '\0';
     }
     return workbook_add_worksheet(wb, out);
-}
-
-/* Vietnamese in capitals, for the issuing body: ASCII, Latin-1, ă đ ĩ ũ ơ ư
- * and the letters with tone marks (U+1EA0..U+1EF9: capital, small in
- * pairs); anything else as it is. */
-static char *upper_vi(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        int len;
-        if (*p < 0x80) { cp = *p; len = 1; }
-        else if ((*p & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-            cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F); len = 2;
-        } else if ((*p & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            cp = (unsigned)(*p & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-            len = 3;
-        } else { /* a 4-byte or broken sequence: copied as it is */
-            *o++ = (char)*p++;
-            continue;
-        }
-        unsigned u = cp;
-        if (cp >= 'a' && cp <= 'z')
-            u = cp - 32;
-        else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
-            u = cp - 0x20;
-        else if (cp == 0x103 || cp == 0x111 || cp == 0x129 || cp == 0x169 || cp == 0x1A1 ||
-                 cp == 0x1B0 || (cp >= 0x1EA1 && cp <= 0x1EF9 && (cp & 1)))
-            u = cp - 1;
-        /* the same length in UTF-8 for every pair above */
-        if (len == 1) {
-            *o++ = (char)u;
-        } else if (len == 2) {
-            *o++ = (char)(0xC0 | u >> 6);
-            *o++ = (char)(0x80 | (u & 0x3F));
-        } else {
-            *o++ = (char)(0xE0 | u >> 12);
-            *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (u & 0x3F));
-        }
-        p += len;
-    }
-    *o = '\0';
-    return out;
 }
 
 /* The number stored for a cell (what a total's SUM adds up). */
@@ -359,36 +314,15 @@ static lxw_row_t heading(lxw_worksheet *ws, const struct report *r, const struct
     double chars = 0;
     for (size_t k = 0; k < L->n_print; k++)
         chars += L->width[k];
-    /* the issuer: the setting's lines, or ỦY BAN NHÂN DÂN and the commune */
-    if (r->doc.issuer && *r->doc.issuer) {
-        const char *s = r->doc.issuer;
-        for (int n = 0; *s && n < 8; n++) {
-            size_t len = strcspn(s, "|");
-            char buf[256];
-            util_strlcpy(buf, s, len + 1 < sizeof buf ? len + 1 : sizeof buf);
-            char *t = buf + strspn(buf, " \t");
-            for (size_t e = strlen(t); e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t');)
-                t[--e] = '\0';
-            if (*t) {
-                char *u = upper_vi(t);
-                worksheet_write_string(ws, row++, 0, u, fm->issuer);
-                free(u);
-            }
-            s += len;
-            if (*s == '|')
-                s++;
-        }
-    } else {
-        worksheet_write_string(ws, row++, 0, report_vi.authority, fm->issuer);
-        /* "(commune not set: ...)" is a message, left as it is (doc.c's rule) */
-        if (r->commune && *r->commune == '(') {
-            worksheet_write_string(ws, row++, 0, r->commune, fm->issuer);
-        } else if (r->commune && *r->commune) {
-            char *u = upper_vi(r->commune);
-            worksheet_write_string(ws, row++, 0, u, fm->issuer);
-            free(u);
-        }
+    /* the issuer as the document has it (doc.c: the setting's lines in
+     * capitals, or ỦY BAN NHÂN DÂN and the commune) */
+    struct report_doc *doc = NULL;
+    if (report_doc_build(r, &doc) == 0) {
+        const struct report_doc_head *h = report_doc_head(doc);
+        for (size_t i = 0; i < h->n_issuer; i++)
+            worksheet_write_string(ws, row++, 0, h->issuer[i], fm->issuer);
     }
+    report_doc_free(doc);
     row++;
     /* merged over the printed columns; a merged cell does not grow with its
      * text, so its height is set from the lines the text takes */
