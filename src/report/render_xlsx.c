@@ -571,11 +571,8 @@ int report_render_xlsx(const struct report *r, const struct report_render_ctx *c
     free(period);
 
     int rc = 0;
-    for (int t = 0; t < REPORT_TABLE_COUNT && rc == 0; t++) {
-        if (t == REPORT_TABLE_APPROVALS && !r->n_approvals) /* station.approval = signed */
-            continue;
+    for (int t = 0; t < REPORT_TABLE_COUNT && rc == 0; t++)
         rc = table_sheet(wb, r, &fm, (enum report_table)t);
-    }
 
     lxw_error e = workbook_close(wb);
     if (rc < 0) {
