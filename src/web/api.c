@@ -365,6 +365,8 @@ static const struct {
 } pages[] = {
     {"/", "index.html"}, {"/schedule", "schedule.html"}, {"/log", "log.html"},
     {"/reports", "reports.html"}, {"/login", "login.html"},
+    {"/plans", "plans.html"}, {"/recordings", "recordings.html"},
+    {"/approvals", "approvals.html"}, {"/emergency", "emergency.html"}, {"/audit", "audit.html"},
 };
 
 /* ---- the dispatch ---- */
