@@ -75,14 +75,17 @@
         fact(_("Item"), it.uid);
         if (it.hash)
             fact(_("Content"), String(it.hash).slice(0, 16));
-        if (it.decision && (it.decision.who || it.decision.comment))
-            fact(_("Last decision"), [it.decision.who, it.decision.comment].filter(Boolean).join(": "));
+        if (it.by) /* the rejection that holds it */
+            fact(_("Last decision"), [it.by, it.at ? LX.whenText(it.at) : "", it.comment]
+                 .filter(Boolean).join(" — "));
         c.appendChild(dl);
         var recs = it.recordings || [];
         if (recs.length) {
             var ul = el("ul", "plain recs");
             recs.forEach(function (r) {
-                var name = typeof r === "string" ? r : r.name;
+                /* an ATTACH path as written: the recording is its last segment */
+                var name = String(typeof r === "string" ? r : r.name).split("?")[0];
+                name = name.slice(name.lastIndexOf("/") + 1);
                 var li = el("li");
                 var b = el("button", "secondary", _("Play"));
                 b.type = "button";
@@ -132,8 +135,9 @@
             var list = items(r);
             var box = clear($("pending"));
             list.forEach(function (it) { box.appendChild(card(it)); });
-            $("pending-count").textContent = list.length ?
-                fmt(_("{n} items wait for a decision."), {n: list.length}) :
+            var n = r && r.count > list.length ? r.count : list.length;
+            $("pending-count").textContent = n ?
+                fmt(_("{n} items wait for a decision."), {n: n}) :
                 _("Nothing waits for approval.");
         }, function (e) { LX.showError($("page-error"), e); });
     }
