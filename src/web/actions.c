@@ -1,0 +1,294 @@
+/* The daemon's verbs for the console: emergency airing (AIR emergency,
+ * once per repeat: the daemon queues an emergency behind the one on air)
+ * and STOP; approvals (PENDING, APPROVE, REJECT: sent as "AS web:<user>
+ * VERB ..." so that the daemon records the console account that acted,
+ * never a name the client chose). Each is written to the audit trail. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "audio/probe.h"
+#include "core/i18n.h"
+#include "core/util.h"
+#include "ctl/ctl.h"
+#include "web/api_internal.h"
+
+#define EMERGENCY_MAX_REPEATS 5
+#define CALL_TIMEOUT_MS 5000
+#define COMMENT_MAX 1000
+
+/* One request line to the daemon, its answer line: the verbs ctl.h has no
+ * struct for yet (the approvals). 0 and *ok, *text, or negative with err. */
+static int raw_call(const char *path, const char *line, bool *ok, char **text, char *err,
+                    size_t errlen)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path) {
+        snprintf(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
+        return -ENAMETOOLONG;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc = 0;
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        rc = -errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    size_t n = strlen(line);
+    char *req = xasprintf("%s\n", line);
+    if (send(fd, req, n + 1, MSG_NOSIGNAL) != (ssize_t)(n + 1)) {
+        rc = -EIO;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    }
+    free(req);
+    size_t len = 0, cap = 4096;
+    char *buf = xcalloc(1, cap);
+    while (rc == 0) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int pr = poll(&p, 1, CALL_TIMEOUT_MS);
+        if (pr <= 0) {
+            rc = -ETIMEDOUT;
+            snprintf(err, errlen, "%s: %s", path, strerror(ETIMEDOUT));
+            break;
+        }
+        if (len + 1 >= cap) {
+            if (cap >= CTL_MAX_REPLY) {
+                rc = -E2BIG;
+                snprintf(err, errlen, "%s: answer too long", path);
+                break;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + len, cap - len - 1);
+        if (r <= 0) {
+            if (len && memchr(buf, '\n', len))
+                break;
+            rc = -EIO;
+            snprintf(err, errlen, "%s: the daemon closed without an answer", path);
+            break;
+        }
+        len += (size_t)r;
+        buf[len] = '\0';
+        if (memchr(buf, '\n', len))
+            break;
+    }
+    close(fd);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    buf[strcspn(buf, "\n")] = '\0';
+    *ok = strncmp(buf, "OK", 2) == 0 && (buf[2] == '\0' || buf[2] == ' ');
+    const char *t = *ok ? buf + 2 : strncmp(buf, "ERR", 3) == 0 ? buf + 3 : buf;
+    *text = xstrdup(*t == ' ' ? t + 1 : t);
+    free(buf);
+    return 0;
+}
+
+static void daemon_error(struct http_response *rs, int rc, bool ok, const char *ans,
+                         const char *err)
+{
+    char msg[1400];
+    if (rc < 0)
+        snprintf(msg, sizeof msg, _("the daemon cannot be reached: %s"), err);
+    else
+        snprintf(msg, sizeof msg, _("the daemon refused: %s"), ans ? ans : "");
+    api_error(rs, rc < 0 ? 502 : 409, msg);
+}
+
+/* A comment for the daemon's one-line protocol: no control characters. */
+static bool comment_ok(const char *s)
+{
+    if (strlen(s) > COMMENT_MAX)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static bool token_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (!n || n > max)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+void api_approvals(struct api *a, const struct acct_session_info *si,
+                   const struct http_request *rq, struct http_response *rs)
+{
+    bool ok = false;
+    char *ans = NULL, err[1024], line[CTL_MAX_LINE];
+    json_object *o = NULL;
+    api_text_enter(a, si->lang);
+    if (strcmp(rq->method, "POST") != 0) {
+        api_text_leave(a);
+        snprintf(line, sizeof line, "AS web:%s PENDING", si->user);
+        int rc = raw_call(a->cfg->socket_path, line, &ok, &ans, err, sizeof err);
+        api_text_enter(a, si->lang);
+        json_object *doc = rc == 0 && ok ? json_tokener_parse(ans) : NULL;
+        if (!doc) {
+            daemon_error(rs, rc, ok && rc == 0 ? false : ok, ans, err);
+        } else {
+            if (!json_object_is_type(doc, json_type_object)) {
+                json_object *w = json_object_new_object();
+                json_object_object_add(w, "pending", doc);
+                doc = w;
+            }
+            api_json(rs, 200, doc);
+        }
+        goto out;
+    }
+    if (!(o = api_json_body(rq, rs)))
+        goto out;
+    const char *uid = api_json_str(o, "uid"), *hash = api_json_str(o, "hash");
+    const char *dec = api_json_str(o, "decision"), *comment = api_json_str(o, "comment");
+    if (!comment)
+        comment = "";
+    bool approve = dec && strcmp(dec, "approve") == 0, reject = dec && strcmp(dec, "reject") == 0;
+    if (!uid || !hash || !token_ok(uid, 1000) || !token_ok(hash, 128) || (!approve && !reject) ||
+        !comment_ok(comment)) {
+        api_error(rs, 400, _("give \"uid\", \"hash\", \"decision\": \"approve\" or \"reject\", "
+                             "and a one-line \"comment\""));
+        goto out;
+    }
+    if (reject && !*comment) {
+        api_error(rs, 400, _("a rejection needs a comment"));
+        goto out;
+    }
+    snprintf(line, sizeof line, "AS web:%s %s %s %s%s%s", si->user, approve ? "APPROVE" : "REJECT",
+             uid, hash, *comment ? " " : "", comment);
+    api_text_leave(a);
+    int rc = raw_call(a->cfg->socket_path, line, &ok, &ans, err, sizeof err);
+    api_text_enter(a, si->lang);
+    api_audit(a, si->user, rq->peer, approve ? "approve" : "reject", "%s %s: %s%s%s", uid, hash,
+              rc < 0 ? "daemon unreachable" : ok ? "done" : "refused", *comment ? "; " : "",
+              comment);
+    if (rc < 0 || !ok) {
+        daemon_error(rs, rc, ok, ans, err);
+    } else {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "ok", json_object_new_boolean(true));
+        json_object_object_add(d, "answer", json_object_new_string(ans ? ans : ""));
+        api_json(rs, 200, d);
+    }
+out:
+    free(ans);
+    json_object_put(o);
+    api_text_leave(a);
+}
+
+void api_emergency(struct api *a, const struct acct_session_info *si,
+                   const struct http_request *rq, struct http_response *rs)
+{
+    api_text_enter(a, si->lang);
+    json_object *o = api_json_body(rq, rs), *jr;
+    char *real = NULL;
+    json_object *keys = NULL;
+    if (!o)
+        goto out;
+    const char *rec = api_json_str(o, "recording"), *confirm = api_json_str(o, "confirm");
+    int repeats = 1;
+    if (json_object_object_get_ex(o, "repeats", &jr)) {
+        if (!json_object_is_type(jr, json_type_int) || json_object_get_int64(jr) < 1 ||
+            json_object_get_int64(jr) > EMERGENCY_MAX_REPEATS) {
+            api_error(rs, 400, _("\"repeats\" must be a whole number from 1 to 5"));
+            goto out;
+        }
+        repeats = (int)json_object_get_int64(jr);
+    }
+    if (!rec || !confirm || strcmp(rec, confirm) != 0) {
+        api_error(rs, 400, _("give \"recording\" and, in \"confirm\", the same name again"));
+        goto out;
+    }
+    if (api_recording_path(a, rec, &real) < 0 || strlen(rec) >= CTL_MAX_LINE - 32) {
+        api_error(rs, 404, _("no such recording"));
+        goto out;
+    }
+    /* each repeat waits behind the one before: the last must still start
+     * within the daemon's grace after this request, or it is missed */
+    struct probe_info pi;
+    char err[1024];
+    if (probe_recording_quick(real, &pi, err, sizeof err) < 0) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, _("not a recording that can air: %s"), err);
+        api_error(rs, 422, msg);
+        goto out;
+    }
+    int64_t grace_ms = (int64_t)a->cfg->grace_min * 60000;
+    if (repeats > 1 && (repeats - 1) * pi.duration_ms >= grace_ms) {
+        char msg[512];
+        snprintf(msg, sizeof msg, _("%d repeats of this recording would start the last one "
+                                    "more than %d minutes from now (daemon.grace_minutes): "
+                                    "ask for fewer"), repeats, a->cfg->grace_min);
+        api_error(rs, 400, msg);
+        goto out;
+    }
+    keys = json_object_new_array();
+    api_text_leave(a);
+    struct ctl_request req = {.verb = CTL_AIR, .level = PLAN_LEVEL_EMERGENCY};
+    util_strlcpy(req.target, rec, sizeof req.target);
+    int rc = 0;
+    bool ok = true;
+    char *ans = NULL;
+    for (int i = 0; i < repeats && rc == 0 && ok; i++) {
+        free(ans);
+        ans = NULL;
+        rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
+        if (rc == 0 && ok)
+            json_object_array_add(keys, json_object_new_string(ans ? ans : ""));
+    }
+    api_text_enter(a, si->lang);
+    size_t aired = json_object_array_length(keys);
+    api_audit(a, si->user, rq->peer, "emergency", "%s x%d: %zu queued%s%s", rec, repeats, aired,
+              rc < 0 || !ok ? "; " : "", rc < 0 ? err : !ok ? (ans ? ans : "") : "");
+    if (aired == 0) {
+        daemon_error(rs, rc, ok, ans, err);
+    } else {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "keys", keys);
+        keys = NULL;
+        json_object_object_add(d, "repeats", json_object_new_int(repeats));
+        if (rc < 0 || !ok)
+            json_object_object_add(d, "error", json_object_new_string(rc < 0 ? err : ans));
+        api_json(rs, 200, d);
+    }
+    free(ans);
+out:
+    json_object_put(keys);
+    free(real);
+    json_object_put(o);
+    api_text_leave(a);
+}
+
+void api_emergency_stop(struct api *a, const struct acct_session_info *si,
+                        const struct http_request *rq, struct http_response *rs)
+{
+    struct ctl_request req = {.verb = CTL_STOP};
+    bool ok = false;
+    char *ans = NULL, err[1024];
+    int rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
+    api_text_enter(a, si->lang);
+    api_audit(a, si->user, rq->peer, "stop", "%s", rc < 0 ? err : ans ? ans : "");
+    if (rc < 0 || !ok) {
+        daemon_error(rs, rc, ok, ans, err);
+    } else {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "stopped", json_object_new_string(ans ? ans : ""));
+        api_json(rs, 200, d);
+    }
+    free(ans);
+    api_text_leave(a);
+}
