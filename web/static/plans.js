@@ -155,10 +155,10 @@
                 var words = [fmt(_("Installed as version {v}."), {v: r.version})];
                 if (rl.ok === false || rl.error)
                     words.push(fmt(_("The daemon's reload: {answer}"),
-                                   {answer: rl.error || rl.message || JSON.stringify(rl)}));
+                                   {answer: rl.error || rl.message || ""}));
                 else
-                    words.push(rl.items !== undefined ?
-                               fmt(_("The daemon reloaded the plan: {n} items."), {n: rl.items}) :
+                    words.push(rl.message ? fmt(_("The daemon reloaded the plan: {answer}"),
+                                                {answer: rl.message}) :
                                _("The daemon reloaded the plan."));
                 $("install-result").className = rl.ok === false || rl.error ? "bad" : "good";
                 $("install-result").textContent = words.join(" ");
@@ -166,9 +166,14 @@
                 $("plan-files").value = "";
                 loadVersions();
             }, function (e) {
+                /* refused (409): the check as it stands now */
+                if (e.body && e.body.check && e.body.check.messages) {
+                    e.body.check.upload = null;
+                    renderCheck(e.body.check, "check");
+                }
                 $("install-result").className = "bad";
                 $("install-result").textContent = e.message;
-                $("install").disabled = false;
+                $("install").disabled = !(current && current.upload);
             }).then(function () { busy = false; });
     }
 
@@ -201,7 +206,8 @@
                 td = el("td", "", LX.whenText(v.installed_at));
                 td.setAttribute("data-col", _("Installed at"));
                 tr.appendChild(td);
-                td = el("td", "", v.by || "");
+                td = el("td", "", v.by || (v.source === "before-console" ?
+                                           _("(the plan before the console)") : v.source || ""));
                 td.setAttribute("data-col", _("By"));
                 tr.appendChild(td);
                 td = el("td", "files", (v.files || []).map(function (f) {
