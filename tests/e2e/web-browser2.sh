@@ -74,6 +74,8 @@ db = $T_TMP/web.db
 static_dir = $BUILDDIR/web
 CONF
 [ -n "$MAX_MB" ] && echo "max_upload_mb = $MAX_MB" >>"$D_CONF"
+# the console's versions and uploads in this test's own folder
+knows web versions_dir "$T_TMP/versions" && echo "versions_dir = $T_TMP/versions" >>"$D_CONF"
 
 # the plan before the console touches it: one item far ahead
 D_NOW=$(date +%s)
