@@ -104,6 +104,13 @@
         $("result").scrollIntoView({block: "start"});
     }
 
+    /* a new check replaces the one shown: nothing stale to install */
+    function hideResult() {
+        current = null;
+        $("install").disabled = true;
+        $("result").hidden = true;
+    }
+
     function check(ev) {
         ev.preventDefault();
         if (busy)
@@ -121,6 +128,7 @@
             fd.append("file", files[i], files[i].name);
         }
         busy = true;
+        hideResult();
         $("check-submit").disabled = true;
         var pr = $("check-progress");
         pr.hidden = false;
@@ -181,6 +189,7 @@
         if (busy)
             return;
         busy = true;
+        hideResult();
         LX.showError($("page-error"), null);
         LX.api("/api/v1/plans/rollback", {method: "POST", body: {version: v}}).then(function (r) {
             r.version_checked = v;
@@ -266,10 +275,7 @@
         $("upload-panel").hidden = !officer;
         $("role-note").hidden = officer;
         $("check-form").addEventListener("submit", check);
-        $("plan-files").addEventListener("change", function () {
-            $("result").hidden = true;
-            current = null;
-        });
+        $("plan-files").addEventListener("change", hideResult);
         $("install").addEventListener("click", install);
         loadVersions();
         loadFollow();
