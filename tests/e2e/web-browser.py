@@ -371,6 +371,10 @@ def run(b, d, args):
               "%s is marked %r (a box style and a word)" % (uid, word),
               xs[0].text if xs else "not in the week")
     contrast(b, "schedule")
+    spill = d.execute_script("return Array.prototype.filter.call("
+                             "document.querySelectorAll('#week-table button.airing'),"
+                             "function (e) { return e.scrollWidth > e.clientWidth + 1; }).length")
+    check(spill == 0, "every airing's text stays inside its box", "%s spill" % spill)
     b.shot("schedule")
     # the phone's view is the day list, not the table
     b.viewport(360, 800)
