@@ -565,16 +565,16 @@ static void handle_api(struct api *a, const struct http_request *rq, struct http
     }
 }
 
-unsigned long long api_upload_limit(const struct http_request *rq, void *ud)
+unsigned long long api_upload_limit(const struct http_request *rq, struct http_response *refusal,
+                                    void *ud)
 {
     struct api *a = ud;
     struct acct_session_info si;
-    struct http_response rs = {0};
-    const struct route *r = authorise(a, rq, &rs, &si);
-    free(rs.body);
-    for (size_t i = 0; i < rs.n_headers; i++) {
-        free(rs.headers[i][0]);
-        free(rs.headers[i][1]);
+    const struct route *r = authorise(a, rq, refusal, &si);
+    if (!r) {
+        if (!refusal->status)
+            refusal->status = 403;
+        return 0;
     }
     /* the multipart framing beside the files: a little room */
     if (r && r->id == R_PLANS_CHECK)

@@ -488,6 +488,11 @@ void api_recordings_upload(struct api *a, const struct acct_session_info *si,
         api_audit(a, si->user, rq->peer, "recording-refused", "wrong type: %.200s", err);
         goto out;
     }
+    if (rc2 == 0 && probe_short_ms(&pi) > 0) {
+        snprintf(err, sizeof err, _("it ends %lld ms before its header says (cut short?)"),
+                 (long long)probe_short_ms(&pi));
+        rc2 = -EIO;
+    }
     if (rc2 < 0) {
         snprintf(msg, sizeof msg, _("the recording does not decode to its end: %s"), err);
         api_error(rs, 422, msg);
@@ -595,8 +600,9 @@ static void rename_rec(struct api *a, const struct acct_session_info *si,
     util_strlcpy(stem, to, sizeof stem);
     const char *ext = strrchr(real, '.');
     char *sd = strrchr(stem, '.');
-    if (sd && ext && strcasecmp(sd, ext) == 0)
-        *sd = '\0';
+    for (size_t i = 0; sd && i < ARRAY_SIZE(known_ext); i++)
+        if (strcasecmp(sd + 1, known_ext[i]) == 0)
+            *sd = '\0'; /* the recording keeps its own type's extension */
     api_safe_name(stem, base, sizeof base);
     /* the same folder as before */
     const char *slash = strrchr(name, '/');
