@@ -1,6 +1,7 @@
 /* The daemon's verbs for the console: emergency airing (AIR emergency,
- * once per repeat: the daemon queues an emergency behind the one on air)
- * and STOP; approvals (PENDING, APPROVE, REJECT: sent as "AS web:<user>
+ * once per repeat: the daemon queues an emergency behind the one on air,
+ * never cutting it) and STOP (of the one on air, then of each repeat of
+ * the same emergency as it comes on air); approvals (PENDING, APPROVE, REJECT: sent as "AS web:<user>
  * VERB ..." so that the daemon records the console account that acted,
  * never a name the client chose). Each is written to the audit trail. */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audio/probe.h"
@@ -252,6 +254,13 @@ void api_emergency(struct api *a, const struct acct_session_info *si,
     }
     api_text_enter(a, si->lang);
     size_t aired = json_object_array_length(keys);
+    pthread_mutex_lock(&a->emergency_lock);
+    a->n_emergency_keys = 0;
+    for (size_t i = 0; i < aired && i < ARRAY_SIZE(a->emergency_keys); i++)
+        util_strlcpy(a->emergency_keys[a->n_emergency_keys++],
+                     json_object_get_string(json_object_array_get_idx(keys, i)),
+                     sizeof a->emergency_keys[0]);
+    pthread_mutex_unlock(&a->emergency_lock);
     api_audit(a, si->user, rq->peer, "emergency", "%s x%d: %zu queued%s%s", rec, repeats, aired,
               rc < 0 || !ok ? "; " : "", rc < 0 ? err : !ok ? (ans ? ans : "") : "");
     if (aired == 0) {
@@ -273,6 +282,65 @@ out:
     api_text_leave(a);
 }
 
+/* The key on air now ("" when none), from the daemon's STATUS. */
+static void on_air_key(struct api *a, char *key, size_t n)
+{
+    struct ctl_request req = {.verb = CTL_STATUS};
+    bool ok = false;
+    char *ans = NULL, err[256];
+    key[0] = '\0';
+    if (ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err) == 0 &&
+        ok) {
+        json_object *doc = json_tokener_parse(ans), *oa, *k;
+        if (doc && json_object_object_get_ex(doc, "on_air", &oa) &&
+            json_object_object_get_ex(oa, "key", &k))
+            util_strlcpy(key, json_object_get_string(k), n);
+        json_object_put(doc);
+    }
+    free(ans);
+}
+
+/* After the STOP of one repeat of the last emergency, the next one starts
+ * (they queue back to back): each is stopped as it comes on air, for as
+ * long as a fade and a start take. Returns how many more were stopped. */
+static int stop_repeats(struct api *a, const char *stopped)
+{
+    char left[8][64];
+    int n = 0, more = 0;
+    pthread_mutex_lock(&a->emergency_lock);
+    for (int i = 0; i < a->n_emergency_keys; i++)
+        if (strcmp(a->emergency_keys[i], stopped) == 0) {
+            for (int j = i + 1; j < a->n_emergency_keys; j++)
+                util_strlcpy(left[n++], a->emergency_keys[j], sizeof left[0]);
+            a->n_emergency_keys = 0;
+            break;
+        }
+    pthread_mutex_unlock(&a->emergency_lock);
+    int64_t until = lclock_mono_ms(a->clock) + a->cfg->fade_ms + 3000;
+    while (n > 0 && lclock_mono_ms(a->clock) < until) {
+        char key[64];
+        on_air_key(a, key, sizeof key);
+        for (int i = 0; i < n; i++) {
+            if (strcmp(key, left[i]) != 0)
+                continue;
+            struct ctl_request req = {.verb = CTL_STOP};
+            bool ok = false;
+            char *ans = NULL, err[256];
+            if (ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err,
+                         sizeof err) == 0 && ok && ans && strcmp(ans, key) == 0)
+                more++;
+            free(ans);
+            memmove(left[i], left[i + 1], (size_t)(n - i - 1) * sizeof left[0]);
+            n--;
+            until = lclock_mono_ms(a->clock) + a->cfg->fade_ms + 3000;
+            break;
+        }
+        struct timespec ts = {0, 100 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return more;
+}
+
 void api_emergency_stop(struct api *a, const struct acct_session_info *si,
                         const struct http_request *rq, struct http_response *rs)
 {
@@ -280,13 +348,16 @@ void api_emergency_stop(struct api *a, const struct acct_session_info *si,
     bool ok = false;
     char *ans = NULL, err[1024];
     int rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
+    int more = rc == 0 && ok && ans ? stop_repeats(a, ans) : 0;
     api_text_enter(a, si->lang);
-    api_audit(a, si->user, rq->peer, "stop", "%s", rc < 0 ? err : ans ? ans : "");
+    api_audit(a, si->user, rq->peer, "stop", "%s%s", rc < 0 ? err : ans ? ans : "",
+              more ? " and the repeats after it" : "");
     if (rc < 0 || !ok) {
         daemon_error(rs, rc, ok, ans, err);
     } else {
         json_object *d = json_object_new_object();
         json_object_object_add(d, "stopped", json_object_new_string(ans ? ans : ""));
+        json_object_object_add(d, "repeats_stopped", json_object_new_int(more));
         api_json(rs, 200, d);
     }
     free(ans);

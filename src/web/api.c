@@ -35,6 +35,7 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     pthread_mutex_init(&a->text_lock, NULL);
     pthread_mutex_init(&a->status_lock, NULL);
     pthread_mutex_init(&a->install_lock, NULL);
+    pthread_mutex_init(&a->emergency_lock, NULL);
     /* LANGUAGE is set once before the request threads run: later switches
      * only replace its value (glibc reuses the environment slot) */
     i18n_set_lang("vi");
@@ -63,6 +64,7 @@ void api_free(struct api *a)
     pthread_mutex_destroy(&a->text_lock);
     pthread_mutex_destroy(&a->status_lock);
     pthread_mutex_destroy(&a->install_lock);
+    pthread_mutex_destroy(&a->emergency_lock);
     free(a->versions_dir);
     free(a->uploads_dir);
     free(a->incoming_dir);

@@ -325,11 +325,20 @@ for _ in range(100):
         break
     time.sleep(0.1)
 check(len(aired) == 2, "both repeats aired, one after the other")
-r = req("carol", "POST", "/api/v1/emergency", {"recording": "long.wav", "confirm": "long.wav"},
-        status=200)
+r = req("carol", "POST", "/api/v1/emergency", {"recording": "long.wav", "repeats": 3,
+                                               "confirm": "long.wav"}, status=200)
+keys = w.json(r)["keys"]
 time.sleep(0.8)
 r = req("carol", "POST", "/api/v1/emergency/stop", status=200)
-check(w.json(r).get("stopped", "").startswith("adhoc/"), "stop: the emergency stopped")
+d = w.json(r)
+check(d.get("stopped") == keys[0] and d.get("repeats_stopped") == 2,
+      "stop: the emergency and its repeats stopped (%s)" % d)
+time.sleep(1)
+st = json.loads(cli("status", "--json").stdout)
+check(st.get("state") == "idle", "nothing on air after the stop (%s)" % st.get("state"))
+req("carol", "POST", "/api/v1/emergency", {"recording": "long.wav", "repeats": 5,
+                                           "confirm": "long.wav"}, status=200)
+req("carol", "POST", "/api/v1/emergency/stop", status=200)
 req("carol", "POST", "/api/v1/emergency/stop", status=409)
 
 # ---- CSRF on every action ----
