@@ -27,6 +27,7 @@ struct aslog {
     int in_tx;              /* aslog_tx_begin is active: writes join it */
     int readonly;           /* aslog_open_readonly: writes fail with -EROFS */
     sqlite3_stmt *st_next_attempt, *st_insert, *st_finish, *st_state, *st_progress;
+    sqlite3_stmt *st_appr_latest;
 };
 
 static const char *const status_names[] = {
@@ -107,6 +108,25 @@ static const char *const migrations[] = {
     /* 1 -> 2: reports and `loaxa log` select by planned start. */
     "CREATE INDEX airing_planned ON airing (planned_start_ms, occ_key, attempt);"
     "CREATE INDEX airing_on_air ON airing (status) WHERE status = 'on_air';",
+    /* 2 -> 3: approvals (station.approval = signed). Append-only: a new
+     * decision is a new row (the triggers refuse changes), and the latest
+     * row of a (uid, content_hash) decides; a changed item has another
+     * hash, so what was approved before no longer counts for it. */
+    "CREATE TABLE approvals ("
+    " id INTEGER PRIMARY KEY,"
+    " uid TEXT NOT NULL,"
+    " content_hash TEXT NOT NULL,"
+    " decision TEXT NOT NULL CHECK (decision IN ('approved','rejected')),"
+    " who TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL,"
+    " comment TEXT NOT NULL DEFAULT '',"
+    " title TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX approvals_item ON approvals (uid, content_hash, id);"
+    "CREATE INDEX approvals_at ON approvals (at_ms, id);"
+    "CREATE TRIGGER approvals_no_update BEFORE UPDATE ON approvals"
+    " BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;"
+    "CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals"
+    " BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;",
 };
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
 
@@ -265,6 +285,10 @@ static int open_common(const char *path, int flags, struct aslog **out, char *er
                           " (SELECT count(*) FROM airing a2 WHERE a2.occ_key = a.occ_key)"
                           " FROM airing a WHERE occ_key = ? ORDER BY attempt DESC LIMIT 1",
                      &log->st_state);
+    if (rc == 0)
+        rc = prepare(log, "SELECT decision, who, at_ms, comment FROM approvals"
+                          " WHERE uid = ?1 AND content_hash = ?2 ORDER BY id DESC LIMIT 1",
+                     &log->st_appr_latest);
     if (rc == 0 && !(flags & SQLITE_OPEN_READONLY))
         rc = prepare(log, "INSERT INTO airing (occ_key, attempt, uid, plan_file, title,"
                           " categories, unit, priority, recordings, planned_start_ms,"
@@ -310,6 +334,7 @@ void aslog_close(struct aslog *log)
     sqlite3_finalize(log->st_finish);
     sqlite3_finalize(log->st_progress);
     sqlite3_finalize(log->st_state);
+    sqlite3_finalize(log->st_appr_latest);
     sqlite3_close_v2(log->db);
     free(log);
 }
@@ -727,4 +752,112 @@ int aslog_set_aside_simulated(struct aslog *log, int *n)
         *n = sqlite3_changes(log->db);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : sql_err(log, rc);
+}
+
+/* ---- approvals ---- */
+
+static const char *const decision_names[] = {[ASLOG_APPROVED] = "approved",
+                                              [ASLOG_REJECTED] = "rejected"};
+
+const char *aslog_decision_name(enum aslog_decision d)
+{
+    return (unsigned)d < ARRAY_SIZE(decision_names) ? decision_names[d] : "?";
+}
+
+static int decision_parse(const char *s, enum aslog_decision *d)
+{
+    for (size_t i = 0; s && i < ARRAY_SIZE(decision_names); i++) {
+        if (strcmp(s, decision_names[i]) == 0) {
+            *d = (enum aslog_decision)i;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+int aslog_approval_add(struct aslog *log, const struct aslog_approval *a)
+{
+    if (!a->uid || !*a->uid || !a->content_hash || strlen(a->content_hash) != 64 ||
+        !a->who || !*a->who || (unsigned)a->decision >= ARRAY_SIZE(decision_names))
+        return -EINVAL;
+    int rc = wbegin(log);
+    if (rc < 0)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = prepare(log, "INSERT INTO approvals (uid, content_hash, decision, who, at_ms, comment,"
+                      " title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st);
+    if (rc == 0) {
+        bind_text(st, 1, a->uid);
+        bind_text(st, 2, a->content_hash);
+        bind_text(st, 3, aslog_decision_name(a->decision));
+        bind_text(st, 4, a->who);
+        sqlite3_bind_int64(st, 5, a->at_ms);
+        bind_text(st, 6, a->comment);
+        bind_text(st, 7, a->title);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_DONE)
+            rc = sql_err(log, s);
+    }
+    sqlite3_finalize(st);
+    return wend(log, rc);
+}
+
+static void fill_approval(sqlite3_stmt *st, int first, struct aslog_approval *a)
+{
+    a->decision = ASLOG_REJECTED; /* an unknown word never approves */
+    decision_parse(col_text(st, first), &a->decision);
+    a->who = col_text(st, first + 1);
+    a->at_ms = sqlite3_column_int64(st, first + 2);
+    a->comment = col_text(st, first + 3);
+}
+
+int aslog_approval_latest(struct aslog *log, const char *uid, const char *content_hash,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud)
+{
+    sqlite3_stmt *st = log->st_appr_latest;
+    sqlite3_reset(st);
+    bind_text(st, 1, uid);
+    bind_text(st, 2, content_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return -ENOENT;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return sql_err(log, rc);
+    }
+    struct aslog_approval a = {.uid = uid, .content_hash = content_hash, .title = ""};
+    fill_approval(st, 0, &a);
+    int ret = cb ? cb(&a, ud) : 0;
+    sqlite3_reset(st);
+    return ret < 0 ? ret : (int)a.decision;
+}
+
+int aslog_approvals_query(struct aslog *log, int64_t from_ms, int64_t to_ms,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(log->db,
+                                "SELECT decision, who, at_ms, comment, uid, content_hash, title"
+                                " FROM approvals WHERE (?1 < 0 OR at_ms >= ?1)"
+                                " AND (?2 < 0 OR at_ms < ?2) ORDER BY at_ms, id", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sql_err(log, rc);
+    sqlite3_bind_int64(st, 1, from_ms);
+    sqlite3_bind_int64(st, 2, to_ms);
+    int ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct aslog_approval a;
+        fill_approval(st, 0, &a);
+        a.uid = col_text(st, 4);
+        a.content_hash = col_text(st, 5);
+        a.title = col_text(st, 6);
+        if ((ret = cb(&a, ud)) != 0)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = sql_err(log, rc);
+    sqlite3_finalize(st);
+    return ret;
 }

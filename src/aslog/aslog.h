@@ -138,6 +138,36 @@ int aslog_has_real_rows(struct aslog *log);
  * the daemon airs those occurrences. *n: how many. 0 or negative. */
 int aslog_set_aside_simulated(struct aslog *log, int *n);
 
+/* Approvals (station.approval = signed; doc/admin.md). A decision binds to
+ * an item's content hash (programme_content_hash): rows are only added,
+ * never changed, and the latest row of a (uid, content_hash) decides. */
+enum aslog_decision { ASLOG_APPROVED, ASLOG_REJECTED };
+const char *aslog_decision_name(enum aslog_decision d); /* "approved", "rejected" */
+
+struct aslog_approval {
+    const char *uid;
+    const char *content_hash;     /* 64 hex digits */
+    enum aslog_decision decision;
+    const char *who;              /* "uid:1000(name)", "uid:998(loaxa-web) for web:NAME" */
+    int64_t at_ms;
+    const char *comment;          /* "" when none */
+    const char *title;            /* the item's title when decided (for reports) */
+};
+
+/* Appends a decision; -EINVAL when a field is missing or the hash is not
+ * 64 characters. */
+int aslog_approval_add(struct aslog *log, const struct aslog_approval *a);
+/* The latest decision of (uid, content_hash): returns it (ASLOG_APPROVED
+ * or ASLOG_REJECTED, >= 0) after calling cb with the row (cb may be NULL;
+ * its strings live during the call; a negative return of cb is returned),
+ * -ENOENT when there is none, or another negative code. */
+int aslog_approval_latest(struct aslog *log, const char *uid, const char *content_hash,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud);
+/* Decisions made in [from_ms, to_ms) (-1: open), oldest first; cb returns
+ * non-zero to stop (returned). */
+int aslog_approvals_query(struct aslog *log, int64_t from_ms, int64_t to_ms,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud);
+
 /* Last SQLite error text, for messages. */
 const char *aslog_errmsg(struct aslog *log);
 
