@@ -300,9 +300,26 @@ check(not os.path.exists(os.path.join(AUDIO, "tin-sang.mp3")), "delete: gone")
 req("carol", "GET", "/api/v1/approvals", status=403)
 req("carol", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": "ab", "decision": "approve"},
     status=403)
-r = req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": "ab12",
-                                              "decision": "approve", "comment": "ok"})
-check(r.status != 403, "the approver's approval reaches the daemon (%d)" % r.status)
+pend = w.json(req("dave", "GET", "/api/v1/approvals", status=200))
+items = {i["uid"]: i for i in pend.get("items", [])}
+check(pend.get("mode") == "signed" and "w-keep" in items and items["w-keep"]["hash"],
+      "approvals: the daemon's pending list (%s)" % list(items))
+req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": "ab12",
+                                          "decision": "approve", "comment": "ok"}, status=400)
+req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": "0" * 64,
+                                          "decision": "approve", "comment": "ok"}, status=409)
+r = req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": items["w-keep"]["hash"],
+                                              "decision": "approve", "comment": "Đồng ý"},
+        status=200)
+pend = w.json(req("dave", "GET", "/api/v1/approvals", status=200))
+check("w-keep" not in [i["uid"] for i in pend.get("items", [])], "approved: no longer pending")
+req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": items["w-keep"]["hash"],
+                                          "decision": "reject"}, status=400)
+r = req("dave", "POST", "/api/v1/approvals", {"uid": "w-keep", "hash": items["w-keep"]["hash"],
+                                              "decision": "reject", "comment": "Sai giờ"},
+        status=200)
+out = cli("pending").stdout.decode()
+check("w-keep" in out and "web:dave" in out, "loaxa pending: rejected by web:dave")
 req("dave", "POST", "/api/v1/approvals", {"uid": "w keep\nSTOP", "hash": "ab",
                                           "decision": "approve"}, status=400)
 
@@ -444,7 +461,7 @@ while True:
 acts = {r["action"] for r in rows}
 for a in ("login", "login-failed", "plan-upload", "install", "install-refused", "rollback",
           "rollback-check", "recording-upload", "recording-refused", "recording-rename",
-          "recording-delete", "recording-delete-refused", "approve", "emergency", "stop",
+          "recording-delete", "recording-delete-refused", "approve", "reject", "emergency", "stop",
           "user-add"):
     check(a in acts, "audit: a %s row" % a)
 check(all(r["address"] for r in rows if r["action"] == "install" and r["user"] == "carol"),

@@ -12,6 +12,8 @@ d_setup
 D_NOW=$(date +%s)
 export D_NOW
 d_plan "w-keep 3600 0 tone.wav" "w-gone 7200 0 tone.wav"
+# every item waits for an approver (the console's approvals route)
+printf '[station]\napproval = signed\n' >>"$D_CONF"
 d_start || t_done
 w_setup
 printf 'password-dave\npassword-dave\n' |
