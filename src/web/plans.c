@@ -60,13 +60,15 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-/* Writes data to path (created exclusively, mode 0644) and fsyncs it. */
+/* Writes data to path (created exclusively) and fsyncs it. Mode 0644
+ * whatever the umask (the unit's is 0077): the daemon, another user, reads
+ * the plan; a plan is no secret (what it airs is public). */
 static int write_new(const char *path, const char *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return -errno;
-    int rc = 0;
+    int rc = fchmod(fd, 0644) < 0 ? -errno : 0;
     for (size_t done = 0; done < len;) {
         ssize_t w = write(fd, data + done, len - done);
         if (w < 0 && errno == EINTR)

@@ -357,6 +357,7 @@ static int copy_file(const char *src, const char *dst)
         close(in);
         return rc;
     }
+    fchmod(out, 0644); /* the daemon reads it: whatever the umask */
     char buf[64 * 1024];
     ssize_t r;
     while ((r = read(in, buf, sizeof buf)) > 0) {
@@ -499,6 +500,8 @@ void api_recordings_upload(struct api *a, const struct acct_session_info *si,
         api_audit(a, si->user, rq->peer, "recording-refused", "corrupt: %.200s", err);
         goto out;
     }
+    /* the temporary file is 0600: the daemon (another user) must read it */
+    chmod(tmp, 0644);
     char base[NAME_MAX_SAFE + 1], name[NAME_MAX_SAFE + 32];
     char stem[256];
     util_strlcpy(stem, f->filename, sizeof stem);

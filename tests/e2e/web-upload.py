@@ -128,6 +128,8 @@ check(inst and inst["reload"]["ok"] is True, "install: the daemon reloaded (%s)"
       (inst and inst["reload"]))
 check(plan_files() == ["tuan-moi.ics"] and plan_bytes()["tuan-moi.ics"] == new,
       "install: the plan folder holds exactly the upload")
+check(os.stat(os.path.join(PLAN, "tuan-moi.ics")).st_mode & 0o777 == 0o644,
+      "install: the plan file is readable by the daemon (0644 under umask 077)")
 st = json.loads(cli("status", "--json").stdout)
 check([os.path.basename(f) for f in st["plan"]["files"]] == ["tuan-moi.ics"] and
       st["plan"]["items"] == 2, "loaxa status shows the installed plan")
@@ -204,7 +206,9 @@ for fname, rate in (("tone.wav", 44100), ("tone.flac", 48000), ("tone.mp3", 4410
           "upload %s: stored as %s, %s ms, %s Hz, %s LUFS" % (fname, d.get("name"),
                                                               d.get("duration_ms"), d.get("rate"),
                                                               d.get("lufs")))
-    check(os.path.isfile(os.path.join(AUDIO, "ban-tin-tone." + ext)), "the file is in the audio root")
+    p = os.path.join(AUDIO, "ban-tin-tone." + ext)
+    check(os.path.isfile(p) and os.stat(p).st_mode & 0o777 == 0o644,
+          "the file is in the audio root, readable by the daemon")
 r = upload_rec("carol", "Bản tin tone.wav", rec("tone.wav"), status=201)
 check(w.json(r)["name"] == "ban-tin-tone-2.wav", "the same name again: a unique name")
 r = upload_rec("carol", "cut.wav", rec("cut.wav"), status=422)

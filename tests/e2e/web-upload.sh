@@ -29,6 +29,8 @@ printf 'this is no recording\n%.0s' $(seq 200) >"$R/text.mp3"
 cp "$FIXTURES/audio/test/notaudio.wav" "$R/notaudio.wav"
 sox -n -r 48000 -c 2 -b 16 "$R/big.wav" synth 270 sine 440 vol 0.3 || fail "sox big" # ~52 MB
 export REC=$R
+# as under the unit's UMask=0077: what the daemon reads must still be readable
+umask 077
 python3 "$SRCDIR/tests/e2e/web-upload.py" || fail "web-upload.py (above)"
 # the audit trail from the shell, and the CLI's own rows
 "$LOAXA" audit --set "web.db=$WEB_DB" >"$T_TMP/audit.txt" || fail "loaxa audit"
