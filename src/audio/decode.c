@@ -1,7 +1,9 @@
-/* libsndfile reader. The file is opened by descriptor so that we can
- * fstat() it while it plays: a recording truncated or rewritten in place
- * ends the programme with a decode error instead of playing whatever the
- * new bytes decode to. A file deleted or replaced by rename keeps playing
+/* libsndfile reader, and libmpg123 (mp3.c) for the MP3s libsndfile
+ * identifies: libsndfile's own MP3 decoding stops at an untagged VBR
+ * file's estimated length, a fraction of the file. The file is opened by
+ * descriptor so that we can fstat() it while it plays: a recording
+ * truncated or rewritten in place ends the programme with a decode error
+ * instead of playing whatever the new bytes decode to. A file deleted or replaced by rename keeps playing
  * the version that was opened, which is what the officer planned. */
 #include "audio/decode.h"
 
@@ -15,14 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audio/probe.h"
+#include "audio/mp3.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
 struct decoder {
-    SNDFILE *sf;
-    SF_INFO info;
-    int64_t frames;     /* what decodes: the header's, or an MP3's counted length */
+    SNDFILE *sf;        /* or */
+    struct mp3 *mp3;    /* an MP3 */
+    SF_INFO info;       /* rate and channels (an MP3's from libmpg123) */
+    int64_t frames;     /* what decodes: the header's, or an MP3's exact length */
     int fd;
     char *path;
     struct stat st;     /* as opened */
@@ -131,12 +134,6 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
     /* libsndfile gets a descriptor of its own (a dup) and closes it: it
      * closes the one it is given when it refuses a file even with
      * close_desc 0 (1.2.0), and ours would then be closed twice. */
-    /* An MP3's header length is an estimate (its size / its bitrate without
-     * a Xing/LAME tag): with what really decodes, the recording ends where
-     * its audio does instead of "ends early", and the programme lasts what
-     * the probe said. Counted before our handle opens: the two share fd's
-     * offset. */
-    int64_t counted = probe_decoded_frames(fd, &st);
     int sfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     int rc = 0;
     if (sfd < 0) {
@@ -150,6 +147,20 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
         rc = -EINVAL;
         goto fail;
     }
+    if ((d->info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
+        /* libsndfile only identifies it: the length it would stop at is an
+         * estimate. The same exact length as the probe's (mp3.h). */
+        sf_close(d->sf);
+        d->sf = NULL;
+        char why[512];
+        if ((rc = mp3_open(fd, &st, MP3_SCAN, &d->mp3, why, sizeof why)) < 0) {
+            snprintf(err, errlen, "%s: %s", path, why);
+            goto fail;
+        }
+        d->info.samplerate = mp3_rate(d->mp3);
+        d->info.channels = mp3_channels(d->mp3);
+        d->info.frames = mp3_frames(d->mp3);
+    }
     if (d->info.channels < 1 || d->info.channels > 64) {
         snprintf(err, errlen, _("%s: unusable channel count %d"), path, d->info.channels);
         rc = -EINVAL;
@@ -160,7 +171,7 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
         rc = -EINVAL;
         goto fail;
     }
-    d->frames = counted >= 0 && counted < d->info.frames ? counted : d->info.frames;
+    d->frames = d->info.frames;
     if (d->frames <= 0) {
         snprintf(err, errlen, _("%s: the recording holds no audio"), path);
         rc = -EINVAL;
@@ -179,6 +190,7 @@ void decoder_free(struct decoder *d)
         return;
     if (d->sf)
         sf_close(d->sf); /* closes its dup; fd stays ours */
+    mp3_free(d->mp3);
     if (d->fd >= 0)
         close(d->fd);
     free(d->path);
@@ -197,7 +209,13 @@ int decoder_seek(struct decoder *d, int64_t frame, char *err, size_t errlen)
         d->pos = d->frames;
         return 0;
     }
-    if (sf_seek(d->sf, frame, SEEK_SET) < 0) {
+    if (d->mp3) {
+        char why[256];
+        if (mp3_seek(d->mp3, frame, why, sizeof why) < 0) {
+            snprintf(err, errlen, _("%s: cannot seek: %s"), d->path, why);
+            return -EIO;
+        }
+    } else if (sf_seek(d->sf, frame, SEEK_SET) < 0) {
         snprintf(err, errlen, _("%s: cannot seek: %s"), d->path, sf_strerror(d->sf));
         return -EIO;
     }
@@ -226,13 +244,23 @@ long decoder_read(struct decoder *d, float *buf, size_t n, char *err, size_t err
         snprintf(err, errlen, _("%s: the file was changed while playing"), d->path);
         return -ESTALE;
     }
-    sf_count_t got = sf_readf_float(d->sf, buf, (sf_count_t)n);
-    int e = sf_error(d->sf);
+    char why[512] = "";
+    sf_count_t got;
+    if (d->mp3) {
+        long r = mp3_read(d->mp3, buf, n, why, sizeof why);
+        got = r > 0 ? r : 0;
+        if (r < 0 && !why[0])
+            snprintf(why, sizeof why, "libmpg123");
+    } else {
+        got = sf_readf_float(d->sf, buf, (sf_count_t)n);
+        if (sf_error(d->sf) != SF_ERR_NO_ERROR)
+            snprintf(why, sizeof why, "%s", sf_strerror(d->sf));
+    }
     if (got <= 0) {
         if (changed(d))
             snprintf(err, errlen, _("%s: the file was changed while playing"), d->path);
-        else if (e != SF_ERR_NO_ERROR)
-            snprintf(err, errlen, _("%s: decoding failed: %s"), d->path, sf_strerror(d->sf));
+        else if (why[0])
+            snprintf(err, errlen, _("%s: decoding failed: %s"), d->path, why);
         else if (d->frames - d->pos < d->info.samplerate / 2) {
             /* compressed formats estimate their length; half a second
              * short of the header's figure is a normal end */

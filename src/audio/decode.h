@@ -1,6 +1,7 @@
-/* Opening and reading one recording with libsndfile, with the checks that
- * keep a broken file from reaching the speaker: a directory, an empty or
- * unreadable file, absurd headers, and a file changed while it plays. */
+/* Opening and reading one recording with libsndfile (an MP3: libmpg123),
+ * with the checks that keep a broken file from reaching the speaker: a
+ * directory, an empty or unreadable file, absurd headers, and a file
+ * changed while it plays. */
 #ifndef LOAXA_DECODE_H
 #define LOAXA_DECODE_H
 
@@ -14,7 +15,7 @@ int decoder_open(const char *path, struct decoder **out, char *err, size_t errle
 void decoder_free(struct decoder *d);
 int decoder_rate(const struct decoder *d);
 int decoder_channels(const struct decoder *d);
-/* Frames that decode: the header's, or an MP3's counted length (probe.h). */
+/* Frames that decode: the header's, or an MP3's exact length (probe.h). */
 int64_t decoder_frames(const struct decoder *d);
 /* Seeks to a source frame; returns 0 or negative. */
 int decoder_seek(struct decoder *d, int64_t frame, char *err, size_t errlen);

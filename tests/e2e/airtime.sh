@@ -20,8 +20,8 @@ mk() { # NAME SECONDS RATE LAME-ARGS
 }
 mk notag.mp3 20 22050 "-t -b 32"
 mk tag.mp3 7.3 44100 "-b 128"
-# decoded_ms FILE: floor(samples * 1000 / rate), samples from the frame headers
-decoded_ms() {
+# decoded FILE: "SAMPLES RATE", the samples from the frame headers
+decoded() {
     "$PY" - "$1" <<'PY'
 import sys
 b = open(sys.argv[1], "rb").read()
@@ -37,9 +37,11 @@ while pos + 4 <= len(b):
     spf = 1152 if ver == 3 else 576
     pos += spf // 8 * (br1 if ver == 3 else br2)[bri] * 1000 // rate + pad
     samples += spf
-print(samples * 1000 // rate)
+print(samples, rate)
 PY
 }
+# decoded_ms FILE: floor(samples * 1000 / rate)
+decoded_ms() { set -- $(decoded "$1") && echo $(( $1 * 1000 / $2 )); }
 want=$(decoded_ms "$T_TMP/audio/notag.mp3")
 [ -n "$want" ] || fail "no frame count"
 
@@ -72,6 +74,38 @@ LOAXA_CONFIG=$T_TMP/report.conf expect_rc 0 "$LOAXA" report --period 2026-03-10.
 total=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["total_ms"])' \
     "$T_TMP/out" 2>/dev/null)
 [ "$total" = $(( 3 * want + 7300 )) ] || fail "report total_ms ${total:-none}, want $(( 3 * want + 7300 ))"
+
+# Untagged VBR and ABR files (phones, apps): libsndfile estimated their
+# length from the first frame and stopped decoding there, 4.5 and 21.3 of
+# 30 s. libmpg123 decodes them: `loaxa play` to a file writes all of it
+# (the source's frames at the output's 48 kHz, within the resampler's one
+# frame), and `loaxa check` says nothing of a truncated file.
+mk vbr.mp3 30 44100 "-t -V 4"
+mk abr.mp3 30 44100 "-t --abr 96"
+for n in vbr abr; do
+    "$LOAXA" play --no-tune --device "file:$T_TMP/$n.wav" "$T_TMP/audio/$n.mp3" \
+        >"$T_TMP/$n.out" 2>&1 &  # in real time: both at once
+done
+wait
+for n in vbr abr; do
+    set -- $(decoded "$T_TMP/audio/$n.mp3")
+    want48=$(( $1 * 48000 / $2 ))
+    got=$(soxi -s "$T_TMP/$n.wav" 2>/dev/null)
+    echo "  untagged $n 30 s MP3: $1 frames at $2 Hz in the file, played $got at 48 kHz (want $want48)"
+    d=$(( ${got:-0} - want48 ))
+    [ "${d#-}" -le 1 ] || { fail "play $n.mp3: ${got:-no} frames, the file holds $want48"; cat "$T_TMP/$n.out" >&2; }
+done
+f=$T_TMP/vbr.ics
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//e2e//EN\r\n' >"$f"
+for ev in "v1 T030000Z vbr.mp3" "a1 T050000Z abr.mp3"; do
+    set -- $ev
+    printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260310%s\r\nDURATION:PT5M\r\nSUMMARY:Item %s\r\nATTACH:%s\r\nEND:VEVENT\r\n' \
+        "$1" "$2" "$1" "$3" >>"$f"
+done
+printf 'END:VCALENDAR\r\n' >>"$f"
+expect_rc 0 "$LOAXA" check --audio-root "$T_TMP/audio" --from 2026-03-10 --commune X "$f" &&
+    ok "check: untagged VBR and ABR"
+grep -i "shorter\|truncated" "$T_TMP/out" "$T_TMP/err" && fail "check warns of a truncated VBR/ABR MP3"
 
 # loaxad: a fully aired untagged MP3 logs what it played, the decoded length
 # (counted in output blocks: within 20 ms of it; the header's estimate is

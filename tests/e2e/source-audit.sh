@@ -30,6 +30,7 @@ grep -rlE 'sqlite3_(prepare|exec)' --include='*.c' . | sort >"$T_TMP/users"
 declare -A OWNER=(
     ['libical/']='plan/'
     ['sndfile.h']='audio/'
+    ['mpg123.h']='audio/mp3.c'
     ['soxr.h']='audio/'
     ['ebur128.h']='audio/'
     ['portaudio.h']='audio/out_portaudio.c'
@@ -122,7 +123,7 @@ done
 # its meson.build takes exactly the modules USES gives it (those ALLOW names
 # for its files may be there or not), and
 # only external libraries it owns (meson variable -> header as in OWNER).
-declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [soxr]='soxr.h'
+declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [mpg123]='mpg123.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
     [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
     [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h')

@@ -1,11 +1,14 @@
 /* An MP3's length is what decodes (issue 11): libsndfile estimates one
- * without a Xing/LAME tag from its size, 0.47 % long at 32 kbit/s. The
- * probe and the decoder both give the decoded length, which this test
- * computes on its own by walking the file's MPEG frames; the decoder
- * reads such a file to its end without an "ends early" error. Fixtures
- * are made with sox and lame (tools/deps.sh) at test time. */
+ * without a Xing/LAME tag from its size, 0.47 % long at 32 kbit/s, and
+ * for a variable bitrate from the first frame, where its own decoding
+ * stopped. MP3s are decoded by libmpg123 (src/audio/mp3.c): the probe and
+ * the decoder both give the whole file's length, which this test computes
+ * on its own by walking the file's MPEG frames; the decoder reads such a
+ * file to its end without an "ends early" error, and seeks to the sample.
+ * Fixtures are made with sox and lame (tools/deps.sh) at test time. */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +122,8 @@ START_TEST(untagged_mp3_is_counted)
 }
 END_TEST
 
-/* With its LAME tag libsndfile's length is exact (delay and padding
- * removed): the count agrees with the source's length. */
+/* With its LAME tag the length is exact (delay and padding removed): the
+ * count agrees with the source's length. */
 START_TEST(tagged_mp3_is_exact)
 {
     const char *p = make_mp3("tag.mp3", 7.3, 44100, "-b 128");
@@ -135,29 +138,149 @@ START_TEST(tagged_mp3_is_exact)
 }
 END_TEST
 
-/* Variable bitrate without a Xing tag: libsndfile estimates the length
- * from the first frame's bitrate and stops decoding there, a fraction of
- * the file. The probe gives what plays, and probe_short_ms what the file
- * holds beyond it, so check and loaxad can warn. */
-START_TEST(untagged_vbr_says_what_is_left)
+/* Variable and average bitrate without a Xing tag: libsndfile estimated
+ * the length from the first frame's bitrate and stopped decoding there
+ * (4.5 of 30 s for -V 4, 21.3 for --abr 96). All of it plays now, and
+ * nothing is "shorter than its header" (no truncation warning). */
+static void plays_whole(const char *name, double seconds, const char *args)
 {
-    const char *p = make_mp3("vbr.mp3", 30, 44100, "-t -V 4");
+    const char *p = make_mp3(name, seconds, 44100, args);
     int rate = 0;
-    int64_t held = mpeg_samples(p, &rate);
+    int64_t want = mpeg_samples(p, &rate);
+    ck_assert_int_ge(want, (int64_t)(seconds * rate)); /* no tag: nothing trimmed */
+    struct probe_info pi;
+    char err[1024];
+    /* quick, before anything measured it: libsndfile's estimate */
+    ck_assert_msg(probe_recording_quick(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, pi.estimate_frames);
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.rate, rate);
+    ck_assert_int_eq(pi.frames, want);
+    ck_assert_int_eq(pi.header_frames, want);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), want);
+    ck_assert_int_eq(said, want);
+    /* measured once: the quick probe has it from then on */
+    ck_assert_msg(probe_recording_quick(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, want);
+}
+
+START_TEST(untagged_vbr_plays_whole)
+{
+    plays_whole("vbr.mp3", 30, "-t -V 4");
+}
+END_TEST
+
+START_TEST(untagged_abr_plays_whole)
+{
+    plays_whole("abr.mp3", 30, "-t --abr 96");
+}
+END_TEST
+
+/* Five minutes of -V 5 without a tag used to air 78.4 s. */
+START_TEST(long_untagged_vbr_plays_whole)
+{
+    plays_whole("long.mp3", 300, "-t -V 5");
+}
+END_TEST
+
+/* A tagged VBR file: the LAME tag's delay and padding are trimmed
+ * (gapless), so it is the source's length to the sample. */
+START_TEST(tagged_vbr_is_exact)
+{
+    const char *p = make_mp3("vbrtag.mp3", 30, 44100, "-V 4");
     struct probe_info pi;
     char err[1024];
     ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(pi.frames, 30 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    int64_t said;
+    ck_assert_int_eq(decode_all(p, &said), 30 * 44100);
+}
+END_TEST
+
+/* Resume and skip: after a seek to frame k the decoder gives exactly the
+ * frames a straight decode gives from k, and frames - k of them. */
+static void seek_matches(const char *p, int64_t k)
+{
+    char err[1024] = "";
+    struct decoder *a = NULL, *b = NULL;
+    ck_assert_msg(decoder_open(p, &a, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(decoder_open(p, &b, err, sizeof err) == 0, "%s", err);
+    int ch = decoder_channels(a);
+    int64_t total = decoder_frames(a);
+    static float fa[4096], fb[4096];
+    size_t per = sizeof fa / sizeof fa[0] / (size_t)ch;
+    int64_t pos = 0;
+    while (pos < k) { /* a: straight to k */
+        size_t want = (size_t)(k - pos) < per ? (size_t)(k - pos) : per;
+        long got = decoder_read(a, fa, want, err, sizeof err);
+        ck_assert_msg(got > 0, "%s", err);
+        pos += got;
+    }
+    ck_assert_msg(decoder_seek(b, k, err, sizeof err) == 0, "%s", err);
+    long ga = decoder_read(a, fa, per, err, sizeof err);
+    long gb = decoder_read(b, fb, per, err, sizeof err);
+    ck_assert_int_gt(ga, 0);
+    ck_assert_int_eq(ga, gb);
+    for (long i = 0; i < ga * ch; i++)
+        ck_assert_msg(fabsf(fa[i] - fb[i]) < 1e-6f, "%s: sample %ld after a seek to %lld differs",
+                      p, i, (long long)k);
+    int64_t rest = gb;
+    long got;
+    while ((got = decoder_read(b, fb, per, err, sizeof err)) > 0)
+        rest += got;
+    ck_assert_msg(got == 0, "%s", err);
+    ck_assert_int_eq(rest, total - k);
+    decoder_free(a);
+    decoder_free(b);
+}
+
+START_TEST(mp3_seeks_to_the_sample)
+{
+    const char *p = make_mp3("seekvbr.mp3", 12, 44100, "-t -V 4");
+    seek_matches(p, 0);
+    seek_matches(p, 1);
+    seek_matches(p, 44100 * 5 + 377);
+    seek_matches(p, 44100 * 11);
+    p = make_mp3("seektag.mp3", 12, 22050, "-b 32");
+    seek_matches(p, 22050 * 7 + 1151);
+    /* MPEG-2 at a low VBR bitrate: the farthest back a frame's data lies */
+    p = make_mp3("seeklsf.mp3", 12, 16000, "-t -V 9");
+    seek_matches(p, 16000 * 3 + 5);
+    seek_matches(p, 16000 * 9 + 1);
+}
+END_TEST
+
+/* A file cut short (a copy that stopped) is walked to where its frames
+ * end: it plays what is there, as long as the probe says. */
+START_TEST(cut_mp3_plays_what_is_there)
+{
+    const char *p = make_mp3("cut.mp3", 20, 44100, "-t -V 4");
+    struct stat st;
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(truncate(p, st.st_size / 2 + 17), 0); /* half way into a frame */
+    struct probe_info pi;
+    char err[1024];
+    ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_gt(pi.frames, 5 * 44100);
+    ck_assert_int_lt(pi.frames, 15 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), 0); /* no tag: nothing claims more */
     int64_t said;
     ck_assert_int_eq(decode_all(p, &said), pi.frames);
     ck_assert_int_eq(said, pi.frames);
-    ck_assert_int_lt(pi.frames, held - rate); /* the estimate is short of the file */
-    ck_assert_int_eq(pi.header_frames, held);
-    ck_assert_int_eq(probe_short_ms(&pi), (held - pi.frames) * 1000 / rate);
-    /* a tagged VBR file plays whole: nothing left over */
-    p = make_mp3("vbrtag.mp3", 30, 44100, "-V 4");
+    /* with a LAME tag the file says what it should hold: check and loaxad
+     * warn that it is short, as for a WAV cut short */
+    p = make_mp3("tagcut.mp3", 20, 44100, "-V 4");
+    ck_assert_int_eq(stat(p, &st), 0);
+    ck_assert_int_eq(truncate(p, st.st_size / 2 + 17), 0);
     ck_assert_msg(probe_recording(p, &pi, err, sizeof err) == 0, "%s", err);
-    ck_assert_int_eq(pi.frames, 30 * 44100);
-    ck_assert_int_eq(probe_short_ms(&pi), 0);
+    ck_assert_int_lt(pi.frames, 15 * 44100);
+    ck_assert_int_eq(pi.header_frames, 20 * 44100);
+    ck_assert_int_eq(probe_short_ms(&pi), (20 * 44100 - pi.frames) * 1000 / 44100);
+    ck_assert_int_eq(decode_all(p, &said), pi.frames);
+    ck_assert_int_eq(said, pi.frames);
 }
 END_TEST
 
@@ -221,7 +344,12 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, untagged_mp3_is_counted);
     tcase_add_test(tc, tagged_mp3_is_exact);
-    tcase_add_test(tc, untagged_vbr_says_what_is_left);
+    tcase_add_test(tc, untagged_vbr_plays_whole);
+    tcase_add_test(tc, untagged_abr_plays_whole);
+    tcase_add_test(tc, long_untagged_vbr_plays_whole);
+    tcase_add_test(tc, tagged_vbr_is_exact);
+    tcase_add_test(tc, mp3_seeks_to_the_sample);
+    tcase_add_test(tc, cut_mp3_plays_what_is_there);
     tcase_add_test(tc, count_follows_the_file);
     tcase_add_test(tc, exact_formats_keep_their_header);
     suite_add_tcase(s, tc);
