@@ -33,8 +33,14 @@ export REC=$R
 umask 077
 python3 "$SRCDIR/tests/e2e/web-upload.py" || fail "web-upload.py (above)"
 # the audit trail from the shell, and the CLI's own rows
+for v in add passwd; do
+    printf 'password-eve1\npassword-eve1\n' |
+        "$LOAXA" user $v eve $([ $v = add ] && echo --role viewer) --set "web.db=$WEB_DB" \
+        || fail "loaxa user $v eve"
+done
+"$LOAXA" user remove eve --set "web.db=$WEB_DB" || fail "loaxa user remove eve"
 "$LOAXA" audit --set "web.db=$WEB_DB" >"$T_TMP/audit.txt" || fail "loaxa audit"
-for a in user-add login login-failed plan-upload install rollback recording-upload \
+for a in user-add user-passwd user-remove login login-failed plan-upload install rollback recording-upload \
          recording-delete emergency stop; do
     grep -qE "  $a( |\$)" "$T_TMP/audit.txt" && ok "loaxa audit shows $a" \
         || fail "loaxa audit lacks $a"
