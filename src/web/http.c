@@ -107,7 +107,7 @@ static MHD_Result_ send_response(struct MHD_Connection *conn, struct http_respon
     struct MHD_Response *r;
     if (rs->use_fd) {
         /* a file (a recording to play): sent from the fd as the client reads */
-        r = MHD_create_response_from_fd64(rs->fd_size, rs->body_fd);
+        r = MHD_create_response_from_fd_at_offset64(rs->fd_size, rs->body_fd, rs->fd_offset);
         if (!r)
             close(rs->body_fd);
     } else {

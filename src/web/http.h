@@ -49,10 +49,10 @@ struct http_response {
     size_t n_headers;
     char *headers[HTTP_MAX_HEADERS][2];
     /* a file's content instead of body: body_fd >= 0 with use_fd (taken:
-     * closed by the server), fd_size bytes from its start */
+     * closed by the server), fd_size bytes from fd_offset */
     bool use_fd;
     int body_fd;
-    unsigned long long fd_size;
+    unsigned long long fd_size, fd_offset;
 };
 
 /* Adds a header (copied); past HTTP_MAX_HEADERS it is dropped. */

@@ -546,7 +546,45 @@ static const char *audio_type(const char *name)
     return "application/octet-stream";
 }
 
-static void play(struct api *a, const char *name, struct http_response *rs)
+/* "bytes=A-B", "bytes=A-", "bytes=-N" (one range) within size; false for
+ * anything else (then the whole file is sent). */
+static bool parse_range(const char *h, unsigned long long size, unsigned long long *from,
+                        unsigned long long *to)
+{
+    if (!h || strncmp(h, "bytes=", 6) != 0 || size == 0)
+        return false;
+    const char *p = h + 6;
+    char *end;
+    if (*p == '-') {
+        unsigned long long n = strtoull(p + 1, &end, 10);
+        if (end == p + 1 || *end || n == 0)
+            return false;
+        *from = n >= size ? 0 : size - n;
+        *to = size - 1;
+        return true;
+    }
+    if (*p < '0' || *p > '9')
+        return false;
+    *from = strtoull(p, &end, 10);
+    if (*end != '-')
+        return false;
+    p = end + 1;
+    if (*p == '\0') {
+        *to = size - 1;
+    } else {
+        if (*p < '0' || *p > '9')
+            return false;
+        *to = strtoull(p, &end, 10);
+        if (*end)
+            return false;
+        if (*to >= size)
+            *to = size - 1;
+    }
+    return *from <= *to && *from < size;
+}
+
+static void play(struct api *a, const struct http_request *rq, const char *name,
+                 struct http_response *rs)
 {
     char *real = NULL;
     if (api_recording_path(a, name, &real) < 0) {
@@ -567,6 +605,17 @@ static void play(struct api *a, const char *name, struct http_response *rs)
     rs->body_fd = fd;
     rs->fd_size = (unsigned long long)st.st_size;
     rs->content_type = audio_type(real);
+    /* a seek in <audio> asks for a range */
+    unsigned long long from, to;
+    http_add_header(rs, "Accept-Ranges", "bytes");
+    if (parse_range(http_header(rq, "Range"), rs->fd_size, &from, &to)) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", from, to, rs->fd_size);
+        http_add_header(rs, "Content-Range", cr);
+        rs->status = 206;
+        rs->fd_offset = from;
+        rs->fd_size = to - from + 1;
+    }
     rs->no_store = true;
     free(real);
 }
@@ -678,7 +727,7 @@ void api_recordings_item(struct api *a, const struct acct_session_info *si,
         delete_rec(a, si, rq, rs, rest);
     } else if (n > 6 && strcmp(rest + n - 6, "/audio") == 0 && strcmp(rq->method, "POST") != 0) {
         snprintf(name, sizeof name, "%.*s", (int)(n - 6), rest);
-        play(a, name, rs);
+        play(a, rq, name, rs);
     } else if (n > 7 && strcmp(rest + n - 7, "/rename") == 0 && strcmp(rq->method, "POST") == 0) {
         snprintf(name, sizeof name, "%.*s", (int)(n - 7), rest);
         rename_rec(a, si, rq, rs, name);

@@ -281,6 +281,15 @@ check(by.get("ban-tin-tone.flac", {}).get("used_by") == [] and
       isinstance(by.get("ban-tin-tone.flac", {}).get("lufs"), float), "list: the FLAC with its LUFS")
 r = req("alice", "GET", "/api/v1/recordings/ban-tin-tone.flac/audio", status=200)
 check(r.data == rec("tone.flac") and r.getheader("Content-Type") == "audio/flac", "play: the bytes")
+sid, _t = sess["alice"]
+r = w.request("GET", "/api/v1/recordings/ban-tin-tone.flac/audio", cookie=sid,
+              headers={"Range": "bytes=100-199"})
+check(r.status == 206 and r.data == rec("tone.flac")[100:200] and
+      r.getheader("Content-Range") == "bytes 100-199/%d" % len(rec("tone.flac")),
+      "play: a range (206)")
+r = w.request("GET", "/api/v1/recordings/ban-tin-tone.flac/audio", cookie=sid,
+              headers={"Range": "bytes=-10"})
+check(r.status == 206 and r.data == rec("tone.flac")[-10:], "play: the last bytes")
 for bad in ("../secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt", "tone.wav%00.txt", "nope.wav"):
     req("alice", "GET", "/api/v1/recordings/%s/audio" % bad, status=404)
 r = req("carol", "DELETE", "/api/v1/recordings/tone.wav", status=409)
