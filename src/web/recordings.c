@@ -313,14 +313,17 @@ void api_recordings_list(struct api *a, const struct acct_session_info *si,
 {
     api_text_enter(a, si->lang);
     struct uses u;
-    uses_load(a, &u);
+    uses_load(a, &u); /* libical: under text_lock */
+    /* measuring a recording not measured yet decodes it (a second or so):
+     * the other routes go on meanwhile */
+    api_text_leave(a);
     json_object *arr = json_object_new_array();
     char *root = realpath(a->cfg->audio_root, NULL);
     /* the used_by comparison is between real paths: walk the real root */
-    struct uses *up = &u;
     if (root)
-        walk(a, root, "", 0, up, arr);
+        walk(a, root, "", 0, &u, arr);
     free(root);
+    api_text_enter(a, si->lang);
     uses_free(&u);
     json_object *doc = json_object_new_object();
     json_object_object_add(doc, "recordings", arr);

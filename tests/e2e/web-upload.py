@@ -446,6 +446,15 @@ d = follow_doc(lambda d: d.get("installed_version"))
 check(d["ok"] is True and d.get("installed_version"), "follow: the clean calendar installed")
 check(list(plan_bytes().values()) == [good], "follow: the plan folder holds the calendar")
 w3.stop()
+with open(os.path.join(srv_dir, "big.ics"), "wb") as f:
+    f.write(b"X" * (4 * 1024 * 1024 + 1))
+w4 = Web("web.plan_url=http://127.0.0.1:%d/big.ics" % port, "web.plan_url_minutes=60")
+r0, sid3 = w4.login("alice", "password-alice")
+w3 = w4
+d = follow_doc(lambda d: d.get("last_fetch"))
+check(d["ok"] is False and "4 MiB" in (d.get("error") or ""),
+      "follow: a calendar over 4 MiB is refused (%s)" % d.get("error"))
+w4.stop()
 w4 = Web("web.plan_url=http://127.0.0.1:%d/redirect" % port, "web.plan_url_minutes=60")
 r0, sid3 = w4.login("alice", "password-alice")
 w3 = w4
