@@ -13,7 +13,7 @@ pkgs=(
   python3 python3-dateutil python3-openpyxl libfaketime
   libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev libcurl4-gnutls-dev libmpg123-dev
   chromium chromium-driver python3-selenium python3-requests poppler-utils fonts-liberation2
-  libreoffice-writer-nogui libreoffice-calc-nogui
+  libreoffice-writer-nogui libreoffice-calc-nogui postgresql libpq-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

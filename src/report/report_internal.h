@@ -326,6 +326,6 @@ struct report_format_def {
 };
 
 report_renderer report_render_text, report_render_csv, report_render_json,
-    report_render_html, report_render_xlsx;
+    report_render_html, report_render_xlsx, report_render_docx, report_render_odt;
 
 #endif

@@ -39,6 +39,7 @@ declare -A OWNER=(
     ['microhttpd.h']='web/http.c'
     ['curl/']='web/plans.c'
     ['xlsxwriter.h']='report/render_xlsx.c'
+    ['zip.h']='report/docpkg.c'
     ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'

@@ -79,7 +79,7 @@ printf 'mat-khau-canbo\nmat-khau-canbo\n' | "$LOAXA" user add canbo --role offic
 W_PID=$!
 PORT=
 for i in $(seq 200); do
-    PORT=$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$T_TMP/web.log" | head -1)
+    PORT=$(sed -n 's/.*(\(port\|cổng\) \([0-9][0-9]*\)).*/\2/p' "$T_TMP/web.log" | head -1)
     [ -n "$PORT" ] && break
     kill -0 "$W_PID" 2>/dev/null || break
     sleep 0.05
