@@ -1,15 +1,15 @@
 /* The daemon's verbs for the console: emergency airing (AIR emergency,
- * once per repeat: the daemon queues an emergency behind the one on air)
- * and STOP; approvals (PENDING, APPROVE, REJECT: sent as "AS web:<user>
- * VERB ..." so that the daemon records the console account that acted,
- * never a name the client chose). Each is written to the audit trail. */
+ * once per repeat: the daemon queues an emergency behind the one on air,
+ * never cutting it), STOP (of the one on air, then of each repeat of the
+ * same emergency as it comes on air), approvals (PENDING, APPROVE,
+ * REJECT). Every request goes "AS web:<account>": the daemon records the
+ * console account of the session, never a name the client chose. Each
+ * action is written to the audit trail. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audio/probe.h"
@@ -20,78 +20,6 @@
 
 #define EMERGENCY_MAX_REPEATS 5
 #define CALL_TIMEOUT_MS 5000
-#define COMMENT_MAX 1000
-
-/* One request line to the daemon, its answer line: the verbs ctl.h has no
- * struct for yet (the approvals). 0 and *ok, *text, or negative with err. */
-static int raw_call(const char *path, const char *line, bool *ok, char **text, char *err,
-                    size_t errlen)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof sa.sun_path) {
-        snprintf(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
-        return -ENAMETOOLONG;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc = 0;
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        rc = -errno;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    size_t n = strlen(line);
-    char *req = xasprintf("%s\n", line);
-    if (send(fd, req, n + 1, MSG_NOSIGNAL) != (ssize_t)(n + 1)) {
-        rc = -EIO;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    }
-    free(req);
-    size_t len = 0, cap = 4096;
-    char *buf = xcalloc(1, cap);
-    while (rc == 0) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int pr = poll(&p, 1, CALL_TIMEOUT_MS);
-        if (pr <= 0) {
-            rc = -ETIMEDOUT;
-            snprintf(err, errlen, "%s: %s", path, strerror(ETIMEDOUT));
-            break;
-        }
-        if (len + 1 >= cap) {
-            if (cap >= CTL_MAX_REPLY) {
-                rc = -E2BIG;
-                snprintf(err, errlen, "%s: answer too long", path);
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r <= 0) {
-            if (len && memchr(buf, '\n', len))
-                break;
-            rc = -EIO;
-            snprintf(err, errlen, "%s: the daemon closed without an answer", path);
-            break;
-        }
-        len += (size_t)r;
-        buf[len] = '\0';
-        if (memchr(buf, '\n', len))
-            break;
-    }
-    close(fd);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    buf[strcspn(buf, "\n")] = '\0';
-    *ok = strncmp(buf, "OK", 2) == 0 && (buf[2] == '\0' || buf[2] == ' ');
-    const char *t = *ok ? buf + 2 : strncmp(buf, "ERR", 3) == 0 ? buf + 3 : buf;
-    *text = xstrdup(*t == ' ' ? t + 1 : t);
-    free(buf);
-    return 0;
-}
 
 static void daemon_error(struct http_response *rs, int rc, bool ok, const char *ans,
                          const char *err)
@@ -107,7 +35,7 @@ static void daemon_error(struct http_response *rs, int rc, bool ok, const char *
 /* A comment for the daemon's one-line protocol: no control characters. */
 static bool comment_ok(const char *s)
 {
-    if (strlen(s) > COMMENT_MAX)
+    if (strlen(s) > CTL_MAX_COMMENT)
         return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
@@ -115,13 +43,12 @@ static bool comment_ok(const char *s)
     return true;
 }
 
-static bool token_ok(const char *s, size_t max)
+static bool hash_ok(const char *s)
 {
-    size_t n = strlen(s);
-    if (!n || n > max)
+    if (strlen(s) != 64) /* SHA-256, hex */
         return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f)
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
             return false;
     return true;
 }
@@ -130,24 +57,23 @@ void api_approvals(struct api *a, const struct acct_session_info *si,
                    const struct http_request *rq, struct http_response *rs)
 {
     bool ok = false;
-    char *ans = NULL, err[1024], line[CTL_MAX_LINE];
+    char *ans = NULL, err[1024];
     json_object *o = NULL;
+    struct ctl_request req = {.verb = CTL_PENDING};
+    util_strlcpy(req.as, si->user, sizeof req.as);
     api_text_enter(a, si->lang);
     if (strcmp(rq->method, "POST") != 0) {
         api_text_leave(a);
-        snprintf(line, sizeof line, "AS web:%s PENDING", si->user);
-        int rc = raw_call(a->cfg->socket_path, line, &ok, &ans, err, sizeof err);
+        int rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
         api_text_enter(a, si->lang);
         json_object *doc = rc == 0 && ok ? json_tokener_parse(ans) : NULL;
-        if (!doc) {
-            daemon_error(rs, rc, ok && rc == 0 ? false : ok, ans, err);
-        } else {
-            if (!json_object_is_type(doc, json_type_object)) {
-                json_object *w = json_object_new_object();
-                json_object_object_add(w, "pending", doc);
-                doc = w;
-            }
+        if (doc && json_object_is_type(doc, json_type_object))
             api_json(rs, 200, doc);
+        else if (rc < 0 || !ok)
+            daemon_error(rs, rc, ok, ans, err);
+        else {
+            json_object_put(doc);
+            api_error(rs, 502, _("the daemon's answer is not a list of pending items"));
         }
         goto out;
     }
@@ -158,8 +84,8 @@ void api_approvals(struct api *a, const struct acct_session_info *si,
     if (!comment)
         comment = "";
     bool approve = dec && strcmp(dec, "approve") == 0, reject = dec && strcmp(dec, "reject") == 0;
-    if (!uid || !hash || !token_ok(uid, 1000) || !token_ok(hash, 128) || (!approve && !reject) ||
-        !comment_ok(comment)) {
+    if (!uid || !*uid || strlen(uid) >= 1000 || !comment_ok(uid) || !hash || !hash_ok(hash) ||
+        (!approve && !reject) || !comment_ok(comment)) {
         api_error(rs, 400, _("give \"uid\", \"hash\", \"decision\": \"approve\" or \"reject\", "
                              "and a one-line \"comment\""));
         goto out;
@@ -168,14 +94,16 @@ void api_approvals(struct api *a, const struct acct_session_info *si,
         api_error(rs, 400, _("a rejection needs a comment"));
         goto out;
     }
-    snprintf(line, sizeof line, "AS web:%s %s %s %s%s%s", si->user, approve ? "APPROVE" : "REJECT",
-             uid, hash, *comment ? " " : "", comment);
+    req.verb = approve ? CTL_APPROVE : CTL_REJECT;
+    util_strlcpy(req.target, uid, sizeof req.target);
+    util_strlcpy(req.hash, hash, sizeof req.hash);
+    util_strlcpy(req.comment, comment, sizeof req.comment);
     api_text_leave(a);
-    int rc = raw_call(a->cfg->socket_path, line, &ok, &ans, err, sizeof err);
+    int rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
     api_text_enter(a, si->lang);
     api_audit(a, si->user, rq->peer, approve ? "approve" : "reject", "%s %s: %s%s%s", uid, hash,
-              rc < 0 ? "daemon unreachable" : ok ? "done" : "refused", *comment ? "; " : "",
-              comment);
+              rc < 0 ? "daemon unreachable" : ok ? "done" : ans ? ans : "refused",
+              *comment ? "; " : "", comment);
     if (rc < 0 || !ok) {
         daemon_error(rs, rc, ok, ans, err);
     } else {
@@ -240,6 +168,7 @@ void api_emergency(struct api *a, const struct acct_session_info *si,
     api_text_leave(a);
     struct ctl_request req = {.verb = CTL_AIR, .level = PLAN_LEVEL_EMERGENCY};
     util_strlcpy(req.target, rec, sizeof req.target);
+    util_strlcpy(req.as, si->user, sizeof req.as);
     int rc = 0;
     bool ok = true;
     char *ans = NULL;
@@ -252,6 +181,13 @@ void api_emergency(struct api *a, const struct acct_session_info *si,
     }
     api_text_enter(a, si->lang);
     size_t aired = json_object_array_length(keys);
+    pthread_mutex_lock(&a->emergency_lock);
+    a->n_emergency_keys = 0;
+    for (size_t i = 0; i < aired && i < ARRAY_SIZE(a->emergency_keys); i++)
+        util_strlcpy(a->emergency_keys[a->n_emergency_keys++],
+                     json_object_get_string(json_object_array_get_idx(keys, i)),
+                     sizeof a->emergency_keys[0]);
+    pthread_mutex_unlock(&a->emergency_lock);
     api_audit(a, si->user, rq->peer, "emergency", "%s x%d: %zu queued%s%s", rec, repeats, aired,
               rc < 0 || !ok ? "; " : "", rc < 0 ? err : !ok ? (ans ? ans : "") : "");
     if (aired == 0) {
@@ -273,20 +209,84 @@ out:
     api_text_leave(a);
 }
 
+/* The key on air now ("" when none), from the daemon's STATUS. */
+static void on_air_key(struct api *a, char *key, size_t n)
+{
+    struct ctl_request req = {.verb = CTL_STATUS};
+    bool ok = false;
+    char *ans = NULL, err[256];
+    key[0] = '\0';
+    if (ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err) == 0 &&
+        ok) {
+        json_object *doc = json_tokener_parse(ans), *oa, *k;
+        if (doc && json_object_object_get_ex(doc, "on_air", &oa) &&
+            json_object_object_get_ex(oa, "key", &k))
+            util_strlcpy(key, json_object_get_string(k), n);
+        json_object_put(doc);
+    }
+    free(ans);
+}
+
+/* After the STOP of one repeat of the last emergency, the next one starts
+ * (they queue back to back): each is stopped as it comes on air, for as
+ * long as a fade and a start take. Returns how many more were stopped. */
+static int stop_repeats(struct api *a, const char *user, const char *stopped)
+{
+    char left[8][64];
+    int n = 0, more = 0;
+    pthread_mutex_lock(&a->emergency_lock);
+    for (int i = 0; i < a->n_emergency_keys; i++)
+        if (strcmp(a->emergency_keys[i], stopped) == 0) {
+            for (int j = i + 1; j < a->n_emergency_keys; j++)
+                util_strlcpy(left[n++], a->emergency_keys[j], sizeof left[0]);
+            a->n_emergency_keys = 0;
+            break;
+        }
+    pthread_mutex_unlock(&a->emergency_lock);
+    int64_t until = lclock_mono_ms(a->clock) + a->cfg->fade_ms + 3000;
+    while (n > 0 && lclock_mono_ms(a->clock) < until) {
+        char key[64];
+        on_air_key(a, key, sizeof key);
+        for (int i = 0; i < n; i++) {
+            if (strcmp(key, left[i]) != 0)
+                continue;
+            struct ctl_request req = {.verb = CTL_STOP};
+            util_strlcpy(req.as, user, sizeof req.as);
+            bool ok = false;
+            char *ans = NULL, err[256];
+            if (ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err,
+                         sizeof err) == 0 && ok && ans && strcmp(ans, key) == 0)
+                more++;
+            free(ans);
+            memmove(left[i], left[i + 1], (size_t)(n - i - 1) * sizeof left[0]);
+            n--;
+            until = lclock_mono_ms(a->clock) + a->cfg->fade_ms + 3000;
+            break;
+        }
+        struct timespec ts = {0, 100 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return more;
+}
+
 void api_emergency_stop(struct api *a, const struct acct_session_info *si,
                         const struct http_request *rq, struct http_response *rs)
 {
     struct ctl_request req = {.verb = CTL_STOP};
+    util_strlcpy(req.as, si->user, sizeof req.as);
     bool ok = false;
     char *ans = NULL, err[1024];
     int rc = ctl_call(a->cfg->socket_path, &req, CALL_TIMEOUT_MS, &ok, &ans, err, sizeof err);
+    int more = rc == 0 && ok && ans ? stop_repeats(a, si->user, ans) : 0;
     api_text_enter(a, si->lang);
-    api_audit(a, si->user, rq->peer, "stop", "%s", rc < 0 ? err : ans ? ans : "");
+    api_audit(a, si->user, rq->peer, "stop", "%s%s", rc < 0 ? err : ans ? ans : "",
+              more ? " and the repeats after it" : "");
     if (rc < 0 || !ok) {
         daemon_error(rs, rc, ok, ans, err);
     } else {
         json_object *d = json_object_new_object();
         json_object_object_add(d, "stopped", json_object_new_string(ans ? ans : ""));
+        json_object_object_add(d, "repeats_stopped", json_object_new_int(more));
         api_json(rs, 200, d);
     }
     free(ans);

@@ -35,6 +35,7 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     pthread_mutex_init(&a->text_lock, NULL);
     pthread_mutex_init(&a->status_lock, NULL);
     pthread_mutex_init(&a->install_lock, NULL);
+    pthread_mutex_init(&a->emergency_lock, NULL);
     /* LANGUAGE is set once before the request threads run: later switches
      * only replace its value (glibc reuses the environment slot) */
     i18n_set_lang("vi");
@@ -63,6 +64,7 @@ void api_free(struct api *a)
     pthread_mutex_destroy(&a->text_lock);
     pthread_mutex_destroy(&a->status_lock);
     pthread_mutex_destroy(&a->install_lock);
+    pthread_mutex_destroy(&a->emergency_lock);
     free(a->versions_dir);
     free(a->uploads_dir);
     free(a->incoming_dir);
@@ -565,16 +567,16 @@ static void handle_api(struct api *a, const struct http_request *rq, struct http
     }
 }
 
-unsigned long long api_upload_limit(const struct http_request *rq, void *ud)
+unsigned long long api_upload_limit(const struct http_request *rq, struct http_response *refusal,
+                                    void *ud)
 {
     struct api *a = ud;
     struct acct_session_info si;
-    struct http_response rs = {0};
-    const struct route *r = authorise(a, rq, &rs, &si);
-    free(rs.body);
-    for (size_t i = 0; i < rs.n_headers; i++) {
-        free(rs.headers[i][0]);
-        free(rs.headers[i][1]);
+    const struct route *r = authorise(a, rq, refusal, &si);
+    if (!r) {
+        if (!refusal->status)
+            refusal->status = 403;
+        return 0;
     }
     /* the multipart framing beside the files: a little room */
     if (r && r->id == R_PLANS_CHECK)

@@ -35,6 +35,10 @@ struct api {
     char *incoming_dir;        /* the HTTP edge's temporary files */
     pthread_mutex_t install_lock;
     struct follow *follow;     /* web.plan_url's thread, NULL: none */
+    /* the repeats of the last emergency (actions.c): a stop stops them all */
+    pthread_mutex_t emergency_lock;
+    char emergency_keys[8][64];
+    int n_emergency_keys;
 };
 
 #define API_STATUS_TTL_MS 1000

@@ -36,7 +36,8 @@ struct http_server {
     http_handler handler;
     void *ud;
     bool tls;
-    unsigned long long (*upload_limit)(const struct http_request *rq, void *ud);
+    unsigned long long (*upload_limit)(const struct http_request *rq,
+                                       struct http_response *refusal, void *ud);
     char *upload_dir;
 };
 
@@ -106,7 +107,7 @@ static MHD_Result_ send_response(struct MHD_Connection *conn, struct http_respon
     struct MHD_Response *r;
     if (rs->use_fd) {
         /* a file (a recording to play): sent from the fd as the client reads */
-        r = MHD_create_response_from_fd64(rs->fd_size, rs->body_fd);
+        r = MHD_create_response_from_fd_at_offset64(rs->fd_size, rs->body_fd, rs->fd_offset);
         if (!r)
             close(rs->body_fd);
     } else {
@@ -245,7 +246,14 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *conn, const char
         if (s->upload_limit && s->upload_dir && strcmp(method, "POST") == 0 &&
             is_multipart(conn)) {
             peer_text(conn, pre.peer, sizeof pre.peer);
-            ctx->limit = s->upload_limit(&pre, s->ud);
+            struct http_response refusal = {0};
+            ctx->limit = s->upload_limit(&pre, &refusal, s->ud);
+            if (!ctx->limit && refusal.status) {
+                ctx->too_large = true; /* what comes of the body is dropped */
+                http_add_header(&refusal, "Connection", "close");
+                return send_response(conn, &refusal);
+            }
+            response_clear(&refusal);
         }
         if (ctx->limit > 0) {
             max = ctx->limit;

@@ -49,10 +49,10 @@ struct http_response {
     size_t n_headers;
     char *headers[HTTP_MAX_HEADERS][2];
     /* a file's content instead of body: body_fd >= 0 with use_fd (taken:
-     * closed by the server), fd_size bytes from its start */
+     * closed by the server), fd_size bytes from fd_offset */
     bool use_fd;
     int body_fd;
-    unsigned long long fd_size;
+    unsigned long long fd_size, fd_offset;
 };
 
 /* Adds a header (copied); past HTTP_MAX_HEADERS it is dropped. */
@@ -74,10 +74,12 @@ struct http_options {
      * bytes the request's body may have (0: this path takes no upload; the
      * body is then bounded by HTTP_MAX_BODY as any other; rq has no body nor
  * files yet, its headers and cookies are there: a client that may not
- * upload is never given the room); its file parts
+ * upload is never given the room: 0 with refusal->status set answers
+ * that at once, the body unread); its file parts
      * go to temporary files in upload_dir (a private folder). Larger: 413,
      * the body is not kept (a Content-Length over the limit: not read). */
-    unsigned long long (*upload_limit)(const struct http_request *rq, void *ud);
+    unsigned long long (*upload_limit)(const struct http_request *rq,
+                                       struct http_response *refusal, void *ud);
     const char *upload_dir;
 };
 

@@ -60,13 +60,15 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-/* Writes data to path (created exclusively, mode 0644) and fsyncs it. */
+/* Writes data to path (created exclusively) and fsyncs it. Mode 0644
+ * whatever the umask (the unit's is 0077): the daemon, another user, reads
+ * the plan; a plan is no secret (what it airs is public). */
 static int write_new(const char *path, const char *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return -errno;
-    int rc = 0;
+    int rc = fchmod(fd, 0644) < 0 ? -errno : 0;
     for (size_t done = 0; done < len;) {
         ssize_t w = write(fd, data + done, len - done);
         if (w < 0 && errno == EINTR)
@@ -705,9 +707,11 @@ static void keep_first_plan(struct api *a)
 }
 
 /* The daemon's answer to RELOAD: {"ok", "message"} or {"ok": false, "error"}. */
-static json_object *daemon_reload(struct api *a)
+static json_object *daemon_reload(struct api *a, const char *user)
 {
     struct ctl_request req = {.verb = CTL_RELOAD};
+    if (user)
+        util_strlcpy(req.as, user, sizeof req.as);
     bool ok = false;
     char *ans = NULL, err[1024];
     int rc = ctl_call(a->cfg->socket_path, &req, RELOAD_TIMEOUT_MS, &ok, &ans, err, sizeof err);
@@ -823,7 +827,7 @@ void api_plans_install(struct api *a, const struct acct_session_info *si,
         goto out;
     }
     api_text_leave(a);
-    json_object *reload = daemon_reload(a);
+    json_object *reload = daemon_reload(a, si->user);
     api_text_enter(a, si->lang);
     json_object *ans = json_object_new_object();
     json_object_object_add(ans, "version", json_object_new_int(version));
@@ -1110,7 +1114,7 @@ static void follow_once(struct api *a, struct follow *f)
         free(dir);
     }
     if (installed > 0) {
-        json_object *reload = daemon_reload(a);
+        json_object *reload = daemon_reload(a, NULL);
         api_audit(a, "follow", "", "install", "version %d from the followed calendar (%s); "
                   "reload %s", installed, f->shown,
                   json_object_get_boolean(json_object_object_get(reload, "ok")) ? "ok"

@@ -313,14 +313,17 @@ void api_recordings_list(struct api *a, const struct acct_session_info *si,
 {
     api_text_enter(a, si->lang);
     struct uses u;
-    uses_load(a, &u);
+    uses_load(a, &u); /* libical: under text_lock */
+    /* measuring a recording not measured yet decodes it (a second or so):
+     * the other routes go on meanwhile */
+    api_text_leave(a);
     json_object *arr = json_object_new_array();
     char *root = realpath(a->cfg->audio_root, NULL);
     /* the used_by comparison is between real paths: walk the real root */
-    struct uses *up = &u;
     if (root)
-        walk(a, root, "", 0, up, arr);
+        walk(a, root, "", 0, &u, arr);
     free(root);
+    api_text_enter(a, si->lang);
     uses_free(&u);
     json_object *doc = json_object_new_object();
     json_object_object_add(doc, "recordings", arr);
@@ -357,6 +360,7 @@ static int copy_file(const char *src, const char *dst)
         close(in);
         return rc;
     }
+    fchmod(out, 0644); /* the daemon reads it: whatever the umask */
     char buf[64 * 1024];
     ssize_t r;
     while ((r = read(in, buf, sizeof buf)) > 0) {
@@ -488,12 +492,19 @@ void api_recordings_upload(struct api *a, const struct acct_session_info *si,
         api_audit(a, si->user, rq->peer, "recording-refused", "wrong type: %.200s", err);
         goto out;
     }
+    if (rc2 == 0 && probe_short_ms(&pi) > 0) {
+        snprintf(err, sizeof err, _("it ends %lld ms before its header says (cut short?)"),
+                 (long long)probe_short_ms(&pi));
+        rc2 = -EIO;
+    }
     if (rc2 < 0) {
         snprintf(msg, sizeof msg, _("the recording does not decode to its end: %s"), err);
         api_error(rs, 422, msg);
         api_audit(a, si->user, rq->peer, "recording-refused", "corrupt: %.200s", err);
         goto out;
     }
+    /* the temporary file is 0600: the daemon (another user) must read it */
+    chmod(tmp, 0644);
     char base[NAME_MAX_SAFE + 1], name[NAME_MAX_SAFE + 32];
     char stem[256];
     util_strlcpy(stem, f->filename, sizeof stem);
@@ -538,7 +549,45 @@ static const char *audio_type(const char *name)
     return "application/octet-stream";
 }
 
-static void play(struct api *a, const char *name, struct http_response *rs)
+/* "bytes=A-B", "bytes=A-", "bytes=-N" (one range) within size; false for
+ * anything else (then the whole file is sent). */
+static bool parse_range(const char *h, unsigned long long size, unsigned long long *from,
+                        unsigned long long *to)
+{
+    if (!h || strncmp(h, "bytes=", 6) != 0 || size == 0)
+        return false;
+    const char *p = h + 6;
+    char *end;
+    if (*p == '-') {
+        unsigned long long n = strtoull(p + 1, &end, 10);
+        if (end == p + 1 || *end || n == 0)
+            return false;
+        *from = n >= size ? 0 : size - n;
+        *to = size - 1;
+        return true;
+    }
+    if (*p < '0' || *p > '9')
+        return false;
+    *from = strtoull(p, &end, 10);
+    if (*end != '-')
+        return false;
+    p = end + 1;
+    if (*p == '\0') {
+        *to = size - 1;
+    } else {
+        if (*p < '0' || *p > '9')
+            return false;
+        *to = strtoull(p, &end, 10);
+        if (*end)
+            return false;
+        if (*to >= size)
+            *to = size - 1;
+    }
+    return *from <= *to && *from < size;
+}
+
+static void play(struct api *a, const struct http_request *rq, const char *name,
+                 struct http_response *rs)
 {
     char *real = NULL;
     if (api_recording_path(a, name, &real) < 0) {
@@ -559,6 +608,17 @@ static void play(struct api *a, const char *name, struct http_response *rs)
     rs->body_fd = fd;
     rs->fd_size = (unsigned long long)st.st_size;
     rs->content_type = audio_type(real);
+    /* a seek in <audio> asks for a range */
+    unsigned long long from, to;
+    http_add_header(rs, "Accept-Ranges", "bytes");
+    if (parse_range(http_header(rq, "Range"), rs->fd_size, &from, &to)) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", from, to, rs->fd_size);
+        http_add_header(rs, "Content-Range", cr);
+        rs->status = 206;
+        rs->fd_offset = from;
+        rs->fd_size = to - from + 1;
+    }
     rs->no_store = true;
     free(real);
 }
@@ -595,8 +655,9 @@ static void rename_rec(struct api *a, const struct acct_session_info *si,
     util_strlcpy(stem, to, sizeof stem);
     const char *ext = strrchr(real, '.');
     char *sd = strrchr(stem, '.');
-    if (sd && ext && strcasecmp(sd, ext) == 0)
-        *sd = '\0';
+    for (size_t i = 0; sd && i < ARRAY_SIZE(known_ext); i++)
+        if (strcasecmp(sd + 1, known_ext[i]) == 0)
+            *sd = '\0'; /* the recording keeps its own type's extension */
     api_safe_name(stem, base, sizeof base);
     /* the same folder as before */
     const char *slash = strrchr(name, '/');
@@ -669,7 +730,7 @@ void api_recordings_item(struct api *a, const struct acct_session_info *si,
         delete_rec(a, si, rq, rs, rest);
     } else if (n > 6 && strcmp(rest + n - 6, "/audio") == 0 && strcmp(rq->method, "POST") != 0) {
         snprintf(name, sizeof name, "%.*s", (int)(n - 6), rest);
-        play(a, name, rs);
+        play(a, rq, name, rs);
     } else if (n > 7 && strcmp(rest + n - 7, "/rename") == 0 && strcmp(rq->method, "POST") == 0) {
         snprintf(name, sizeof name, "%.*s", (int)(n - 7), rest);
         rename_rec(a, si, rq, rs, name);
