@@ -660,7 +660,8 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     /* Every table but the detail (items, incidents: the appendix) and the
      * incident summary (section II); a table added later lands here. */
     for (int t = 0; t < REPORT_TABLE_COUNT; t++) {
-        if (!g[t] || t == REPORT_TABLE_ITEMS || t == REPORT_TABLE_INCIDENTS || g[t] == groups)
+        if (!g[t] || t == REPORT_TABLE_ITEMS || t == REPORT_TABLE_INCIDENTS ||
+            t == REPORT_TABLE_APPROVALS || g[t] == groups)
             continue;
         table(d, g[t], false);
     }
@@ -696,6 +697,12 @@ int report_doc_build(const struct report *r, struct report_doc **out)
         table(d, inc, true);
     else
         para(d, xstrdup(report_label(RL_NO_INCIDENTS)));
+    /* station.approval = signed: who approved which item, when */
+    struct report_grid *ap = g[REPORT_TABLE_APPROVALS];
+    if (ap && ap->n_rows) {
+        block(d, RB_HEADING2, numbered(d, 4, report_table_title(REPORT_TABLE_APPROVALS)));
+        table(d, ap, true);
+    }
 
     *out = d;
     return 0;
