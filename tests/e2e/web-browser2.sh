@@ -93,7 +93,7 @@ done
 W_PID=$!
 PORT=
 for i in $(seq 200); do
-    PORT=$(sed -n 's/.*(port \([0-9][0-9]*\)).*/\1/p' "$T_TMP/web.log" | head -1)
+    PORT=$(sed -n 's/.*(\(port\|cổng\) \([0-9][0-9]*\)).*/\2/p' "$T_TMP/web.log" | head -1)
     [ -n "$PORT" ] && break
     kill -0 "$W_PID" 2>/dev/null || break
     sleep 0.05
