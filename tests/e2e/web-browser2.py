@@ -671,6 +671,15 @@ def phase_signed(b, args, have):
     b.shot("approvals")
     c = cards().get("duyet1@google.com")
     if c:
+        recs = c.find_elements(By.CSS_SELECTOR, ".recs li")
+        rt = recs[0].text.split() if recs else []
+        check(rt[-1:] == ["tone.wav"], "the item's recording by its name", repr(rt))
+        if recs:
+            recs[0].find_element(By.TAG_NAME, "button").click()
+            dur = wait(lambda: b.d.execute_script(
+                "var p = document.getElementById('player');"
+                "return p.readyState >= 1 && isFinite(p.duration) ? p.duration : 0"), 20)
+            check(bool(dur) and 0.5 < dur < 1.5, "the approver can play it in the page", str(dur))
         c.find_element(By.CSS_SELECTOR, "button.reject").click()
         check(wait(lambda: "bad" in (c.find_element(By.CSS_SELECTOR, ".decision")
                                      .get_attribute("class")), 5) is not None,

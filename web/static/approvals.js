@@ -84,7 +84,8 @@
             var ul = el("ul", "plain recs");
             recs.forEach(function (r) {
                 /* an ATTACH path as written: the recording is its last segment */
-                var name = String(typeof r === "string" ? r : r.name).split("?")[0];
+                var name = String(typeof r === "string" ? r : r.name).split("?")[0]
+                    .replace(/^file:(\/\/)?/, "");
                 name = name.slice(name.lastIndexOf("/") + 1);
                 var li = el("li");
                 var b = el("button", "secondary", _("Play"));
