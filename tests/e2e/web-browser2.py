@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import requests
 from selenium.common.exceptions import WebDriverException, NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 _spec = importlib.util.spec_from_file_location(
@@ -407,9 +408,11 @@ def phase_status(b, args, have):
             b.css("#recs-body tr[data-name='%s'] button" % good_name)[1].click()
             check(wait(lambda: b.id("rename-dialog").is_displayed(), 5) is not None,
                   "rename opens a dialog")
+            check(d.switch_to.active_element.get_attribute("id") == "rename-to",
+                  "the dialog takes the keyboard focus")
             b.id("rename-to").clear()
-            b.id("rename-to").send_keys("ban-tin-moi.wav")
-            b.id("rename-ok").click()
+            # Enter in the field submits it (no mouse)
+            b.id("rename-to").send_keys("ban-tin-moi.wav" + Keys.ENTER)
             got = wait(lambda: "ban-tin-moi.wav" in names() and good_name not in names(), 15)
             check(bool(got) and "ban-tin-moi.wav" in os.listdir(args.audio_dir),
                   "renamed, in the list and on disk", repr(names()))
@@ -445,6 +448,9 @@ def phase_status(b, args, have):
         b.id("prep-next").click()
         check(wait(lambda: b.id("confirm").is_displayed(), 5) is not None,
               "the first confirmation leads to the second step")
+        check(d.switch_to.active_element.get_attribute("id") == "em-confirm",
+              "the keyboard focus moves to the second step's field",
+              str(d.switch_to.active_element.get_attribute("id")))
         check(not b.id("air").is_enabled(), "Air stays disabled until the name is typed again")
         b.id("em-confirm").send_keys("long.wa")
         check(not b.id("air").is_enabled(), "a wrong name does not enable it")
