@@ -45,7 +45,7 @@ class Web:
             args += ["--set", s]
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=self.log, text=True)
         line = self.proc.stderr.readline()
-        m = re.search(r"port (\d+)", line)
+        m = re.search(r"(?:port|cổng) (\d+)", line)  # the message may be in Vietnamese
         if not m:
             raise SystemExit("loaxa-web did not start: " + line + self.proc.stderr.read())
         self.port = int(m.group(1))
