@@ -39,6 +39,10 @@ struct approvals {
     size_t n;
     bool dirty;                   /* hashes or decisions to look up again */
     bool waiting;                 /* a recording's hash is still being computed */
+    int64_t retry_mono;           /* ... looked for again from then on */
+    bool relook;                  /* the log failed a lookup: all decisions again */
+    int64_t reval_mono;           /* the recordings are looked at again from then on */
+    size_t n_waits;               /* entries that wait for an approval */
 };
 
 static void entries_free(struct approvals *a)
@@ -109,57 +113,79 @@ static int latest_cb(const struct aslog_approval *r, void *ud)
     return 0;
 }
 
-/* Its content hash, when all its recordings' hashes are known: 0, -EAGAIN
- * (being hashed) or another negative code (cannot be read). */
-static int entry_hash(struct daemon *d, struct appr_entry *e)
+/* Its content hash into out, when all its recordings' hashes are known:
+ * 0, -EAGAIN (being hashed) or another negative code (cannot be read).
+ * Every recording is looked up, so the hasher queues them all at once. */
+static int entry_hash(struct daemon *d, const struct appr_entry *e, char out[65])
 {
     const struct plan_item *it = e->it;
     char (*hex)[65] = xcalloc(it->n_audio ? it->n_audio : 1, sizeof *hex);
     const char **sums = xcalloc(it->n_audio ? it->n_audio : 1, sizeof *sums);
-    int rc = 0;
-    for (size_t i = 0; i < it->n_audio && rc == 0; i++) {
+    int rc = it->n_audio ? 0 : -ENOENT;
+    for (size_t i = 0; i < it->n_audio; i++) {
         char *abs = NULL, err[256];
-        rc = paths_resolve_audio(d->cfg->audio_root, it->audio[i], &abs, err, sizeof err);
-        if (rc == 0)
-            rc = hasher_lookup(d->hasher, abs, hex[i]);
+        int r = paths_resolve_audio(d->cfg->audio_root, it->audio[i], &abs, err, sizeof err);
+        if (r == 0)
+            r = hasher_lookup(d->hasher, abs, hex[i]);
         free(abs);
         sums[i] = hex[i];
+        if (r < 0 && rc == 0)
+            rc = r;
     }
-    if (rc == 0 && it->n_audio == 0)
-        rc = -ENOENT;
-    if (rc == 0) {
-        programme_content_hash(it, sums, e->hash);
-        e->hashed = true;
-    }
+    if (rc == 0)
+        programme_content_hash(it, sums, out);
     free(sums);
     free(hex);
     return rc;
 }
 
+#define RETRY_MS 500       /* a hash being computed: looked for again this often */
+/* The recordings are looked at again this often (a stat each; the hasher
+ * hashes a file again when its size or time changed): a recording replaced
+ * after its approval makes it lapse within this time, and a programme
+ * prepared with it is then discarded (sched). */
+#define REVALIDATE_MS 3000
+
 bool approvals_refresh(struct daemon *d)
 {
     struct approvals *a = d->appr;
-    if (!a->dirty && !a->waiting)
-        return false;
-    a->dirty = a->waiting = false;
+    int64_t mono = lclock_mono_ms(d->clk);
+    bool reval = mono >= a->reval_mono;
+    if (!a->dirty && !reval && (!a->waiting || mono < a->retry_mono))
+        return a->n_waits > 0;
+    bool all = a->dirty || a->relook;
+    a->dirty = a->waiting = a->relook = false;
+    if (reval)
+        a->reval_mono = mono + REVALIDATE_MS;
+    a->n_waits = 0;
     for (size_t i = 0; i < a->n; i++) {
         struct appr_entry *e = &a->v[i];
         if (!e->waits)
             continue;
-        if (!e->hashed) {
-            int rc = entry_hash(d, e);
-            if (rc < 0) {
-                /* -EAGAIN: soon; a missing file cannot air anyway, but may come */
+        a->n_waits++;
+        bool fresh = false;
+        if (!e->hashed || reval) {
+            char h[65];
+            /* -EAGAIN: soon; a missing file cannot air anyway, but may come */
+            if (entry_hash(d, e, h) < 0) {
+                e->hashed = false;
                 a->waiting = true;
                 continue;
             }
+            if (!e->hashed || strcmp(h, e->hash) != 0) {
+                memcpy(e->hash, h, sizeof e->hash);
+                e->hashed = fresh = true;
+            }
         }
+        if (!all && !fresh)
+            continue;
         int dec = aslog_approval_latest(d->log, e->it->uid, e->hash, latest_cb, e);
         e->decision = dec >= 0 ? dec : -1;
         if (dec < 0 && dec != -ENOENT)
-            a->dirty = true; /* the log is busy or failing: looked at again */
+            a->relook = a->waiting = true; /* the log is busy or failing: again soon */
     }
-    return a->waiting || a->dirty;
+    a->retry_mono = mono + RETRY_MS;
+    return a->n_waits > 0; /* the loop wakes within a second to look again */
 }
 
 static struct appr_entry *find(const struct approvals *a, const struct plan_item *it)
@@ -281,15 +307,22 @@ void approvals_decide(struct daemon *d, struct ctl_conn *c, const struct ctl_req
     struct approvals *a = d->appr;
     approvals_refresh(d);
     const struct appr_entry *e = NULL;
-    bool uid_known = false;
+    bool uid_known = false, uid_waits = false;
     for (size_t i = 0; i < a->n; i++) {
         if (strcmp(a->v[i].it->uid, req->target) != 0)
             continue;
         uid_known = true;
-        if (a->v[i].hashed && strcmp(a->v[i].hash, req->hash) == 0)
+        uid_waits |= a->v[i].waits;
+        if (a->v[i].waits && a->v[i].hashed && strcmp(a->v[i].hash, req->hash) == 0)
             e = &a->v[i];
     }
     char msg[CTL_MAX_LINE + 256];
+    if (!e && uid_known && !uid_waits) {
+        snprintf(msg, sizeof msg, _("the item %s airs without an approval (station.approval = "
+                                    "status, not STATUS:TENTATIVE)"), req->target);
+        ctl_conn_reply(c, false, msg);
+        return;
+    }
     if (!e) {
         /* only what the approver has seen: the item as it is now */
         snprintf(msg, sizeof msg,

@@ -660,7 +660,8 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     /* Every table but the detail (items, incidents: the appendix) and the
      * incident summary (section II); a table added later lands here. */
     for (int t = 0; t < REPORT_TABLE_COUNT; t++) {
-        if (!g[t] || t == REPORT_TABLE_ITEMS || t == REPORT_TABLE_INCIDENTS || g[t] == groups)
+        if (!g[t] || t == REPORT_TABLE_ITEMS || t == REPORT_TABLE_INCIDENTS ||
+            t == REPORT_TABLE_APPROVALS || g[t] == groups)
             continue;
         table(d, g[t], false);
     }
@@ -682,10 +683,26 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     block(d, RB_HEADING2, numbered(d, 2, report_table_title(REPORT_TABLE_ITEMS)));
     table(d, g[REPORT_TABLE_ITEMS], true);
     block(d, RB_HEADING2, numbered(d, 3, report_table_title(REPORT_TABLE_INCIDENTS)));
-    if (inc && inc->n_rows)
+    if (inc && inc->n_rows > REPORT_DOC_MAX_INCIDENTS) {
+        /* A year of a troubled station has thousands: a document of hundreds of
+         * pages no word processor opens in time. The grouped table (II) counts
+         * them all; the machine formats list every one. */
+        para(d, xasprintf(_("The first %d of the %zu incidents, in order of their planned "
+                            "start; the xlsx, csv and json formats of this report list "
+                            "every one."),
+                          REPORT_DOC_MAX_INCIDENTS, inc->n_rows));
+        inc->n_rows = REPORT_DOC_MAX_INCIDENTS; /* the document owns this grid */
+        table(d, inc, true);
+    } else if (inc && inc->n_rows)
         table(d, inc, true);
     else
         para(d, xstrdup(report_label(RL_NO_INCIDENTS)));
+    /* station.approval = signed: who approved which item, when */
+    struct report_grid *ap = g[REPORT_TABLE_APPROVALS];
+    if (ap && ap->n_rows) {
+        block(d, RB_HEADING2, numbered(d, 4, report_table_title(REPORT_TABLE_APPROVALS)));
+        table(d, ap, true);
+    }
 
     *out = d;
     return 0;

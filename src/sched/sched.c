@@ -429,6 +429,15 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         finish(s, prep, true);
         return;
     }
+    /* an approval withdrawn or lapsed (a rejection, an edit) while it was
+     * prepared: it waits again, and is missed at its start if still so */
+    if (prep && !prep->cancelled && !approved(s, prep)) {
+        act->kind = SCHED_DISCARD;
+        act->entry = prep;
+        act->reason = N_("no longer approved");
+        prep->state = SCHED_PENDING;
+        return;
+    }
 
     int64_t at = INT64_MAX;
     /* The slot's end (opts.slot_cut): faded out so the sound ends there,

@@ -116,12 +116,39 @@ d_wait_sql "select who like 'uid:%(%) for web:chutich' from approvals where cont
 d_wait_sql "select status from airing where occ_key = 'a/$(d_time 36)'" "aired" 20 && ok "a/+36 aired"
 d_wait_sql "select count(*) from airing where uid = 'b' and status in ('aired','on_air')" "0" 1
 
+# the approval binds to the recording's content too: replaced, it lapses
+# (within the daemon's look again, a few seconds); put back, it holds again
+pending_a() { "$LOAXA" pending --json 2>/dev/null | grep -oE '"uid":"a","title":"[^"]*","level":"[a-z]+","first_start":"[^"]*","hash":"[0-9a-f]*"' | sed 's/.*"hash":"//; s/"$//'; }
+cp "$T_TMP/audio/jingle.wav" "$T_TMP/audio/tone.wav"
+for i in $(seq 150); do H=$(pending_a); [ -n "$H" ] && [ "$H" != "$HASH_A2" ] && break; sleep 0.1; done
+[ -n "$H" ] && [ "$H" != "$HASH_A2" ] && ok "a recording replaced: the approval lapsed" ||
+    fail "a replaced recording did not make a wait again ($H)"
+cp "$FIXTURES/audio/test/tone.wav" "$T_TMP/audio/tone.wav"
+for i in $(seq 150); do H=$(pending_a); [ -z "$H" ] && break; sleep 0.1; done
+[ -z "$H" ] && ok "the same content again: approved again" || fail "a still waits after the restore ($H)"
+
 d_stop
 [ "$D_RC" = 0 ] || fail "loaxad exit $D_RC after SIGTERM"
 
 # the decisions are append-only
 sqlite3 "$T_TMP/log.db" "delete from approvals" 2>/dev/null && fail "approvals deleted"
 d_wait_sql "select count(*) from approvals" "3" 1
+
+# the report's appendix: who approved or rejected which item when, and the
+# items missed for want of an approval counted as not approved
+DAY=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m-%d) # the station's zone (station.timezone)
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format text --lang en
+grep_in "$T_TMP/out" "^Approvals" "report:"
+grep_in "$T_TMP/out" "Tin sáng \(sửa\) +approved +uid:[0-9]+\([^)]*\) for web:chutich +duyệt lại" "report:"
+grep_in "$T_TMP/out" "Item b +rejected +uid:[0-9]+\([^)]*\) +Sai giờ phát" "report:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format json
+grep_in "$T_TMP/out" '"decision": "approved"' "report json:"
+grep_in "$T_TMP/out" "\"content_hash\": \"$HASH_A2\"" "report json:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv
+grep_in "$T_TMP/out" "^approval,3,by,uid:[0-9]+\([^)]*\) for web:chutich" "report csv:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format html --lang en -o "$T_TMP/r.html"
+grep_in "$T_TMP/r.html" "4\. Approvals" "report html (the document's appendix):"
+grep_in "$T_TMP/r.html" "for web:chutich" "report html:"
 
 # simulate: the same rule, from the station's approvals (read-only). The
 # edited plan: a (approved as it is now) airs, b (rejected) does not.

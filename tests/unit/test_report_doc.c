@@ -346,6 +346,47 @@ START_TEST(test_partial_and_no_commune)
 }
 END_TEST
 
+/* A year of a troubled station: the appendix lists the first ones, says
+ * how many there are, and section II still counts them all. */
+START_TEST(test_many_incidents)
+{
+    static struct plan_occurrence many[24 * 12];
+    size_t n = 0;
+    for (int d = 1; d <= 24; d++)
+        for (int h = 6; h < 18; h++) {
+            many[n] = occ(d, h);
+            row(&many[n++], ASLOG_FAILED, "no output device");
+        }
+    char err[256];
+    struct report_input in = {.commune = "Xã Tân Phú", .as_of_ms = t("2026-06-01T00:00"),
+                              .generated_at_ms = t("2026-04-02T08:00"), .occ = many,
+                              .n_occ = n};
+    ck_assert_int_eq(period_parse("2026-Q1", CONFIG_CUTOFF_CALENDAR, &in.period, err,
+                                  sizeof err), 0);
+    struct report *r = NULL;
+    ck_assert_int_eq(report_build(&in, log_, &r, err, sizeof err), 0);
+    ck_assert_uint_eq(r->n_incidents, 288);
+    struct report_doc *doc = NULL;
+    ck_assert_int_eq(report_doc_build(r, &doc), 0);
+    const struct report_block *b;
+    size_t nb = report_doc_blocks(doc, &b), appx = 0;
+    ck_assert_ptr_nonnull(find(b, nb, RB_APPENDIX, NULL, &appx));
+    ck_assert_ptr_nonnull(find(b, nb, RB_PARAGRAPH, "The first 200 of the 288 incidents", NULL));
+    const struct report_grid *last = NULL, *groups = NULL;
+    for (size_t i = 0; i < nb; i++)
+        if (b[i].kind == RB_TABLE && i > appx)
+            last = b[i].grid;
+        else if (b[i].kind == RB_TABLE && !groups && b[i].grid->has_total &&
+                 b[i].grid->n_rows == 1 && report_grid_cell(b[i].grid, 0, 2)->n == 288)
+            groups = b[i].grid;
+    ck_assert_ptr_nonnull(last);
+    ck_assert_uint_eq(last->n_rows, REPORT_DOC_MAX_INCIDENTS);
+    ck_assert_ptr_nonnull(groups); /* section II: one group of all 288 */
+    report_doc_free(doc);
+    report_free(r);
+}
+END_TEST
+
 Suite *unit_suite(struct unit_opts *opts)
 {
     (void)opts;
@@ -357,6 +398,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_heading_and_signature);
     tcase_add_test(tc, test_body);
     tcase_add_test(tc, test_partial_and_no_commune);
+    tcase_add_test(tc, test_many_incidents);
     suite_add_tcase(s, tc);
     return s;
 }
