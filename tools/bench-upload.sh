@@ -29,7 +29,7 @@ sox -n -r 48000 -c 2 -b 16 "$T/big.wav" synth 270 sine 440 vol 0.3
 "$B/src/loaxa-web" --config "$T/loaxa.conf" 2>"$T/web.log" &
 WPID=$!
 sleep 0.5
-PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/web.log" | head -1)
+PORT=$(sed -n 's/.*\(port\|cổng\) \([0-9]*\).*/\2/p' "$T/web.log" | head -1)
 python3 - "$PORT" "$WPID" "$T/big.wav" "$N" <<'PY'
 import http.client, json, os, sys, threading, time
 port, pid, path, n = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
