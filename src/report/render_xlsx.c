@@ -408,6 +408,10 @@ static int table_sheet(lxw_workbook *wb, const struct report *r, const struct fm
     char name[128];
     if (report_grid_build(r, t, &g) < 0)
         return -EINVAL;
+    if (t == REPORT_TABLE_APPROVALS && g.n_rows == 0) { /* station.approval = signed only */
+        report_grid_free(&g);
+        return 0;
+    }
     layout(&g, &L);
     lxw_worksheet *ws = sheet(wb, g.title, name);
     if (!ws) /* two titles the same in 31 characters: the key is unique */
@@ -566,26 +570,6 @@ int report_render_xlsx(const struct report *r, const struct report_render_ctx *c
     int rc = 0;
     for (int t = 0; t < REPORT_TABLE_COUNT && rc == 0; t++)
         rc = table_sheet(wb, r, &fm, (enum report_table)t);
-
-    if (r->n_approvals) { /* station.approval = signed */
-        ws = table_sheet(wb, &fm, REPORT_TABLE_APPROVALS);
-        worksheet_set_column(ws, 0, 0, 20, NULL);
-        worksheet_set_column(ws, 1, 1, 36, NULL);
-        worksheet_set_column(ws, 3, 4, 36, NULL);
-        for (size_t i = 0; i < r->n_approvals; i++) {
-            const struct report_approval *a = &r->approvals[i];
-            lxw_row_t row = (lxw_row_t)(i + 1);
-            lxw_datetime d = local_dt(a->at_ms);
-            worksheet_write_datetime(ws, row, 0, &d, fm.datetime);
-            worksheet_write_string(ws, row, 1, report_title_or_uid(a->title, a->uid), NULL);
-            worksheet_write_string(ws, row, 2, strcmp(a->decision, "approved") == 0
-                                                   ? _("approved") : _("rejected"), NULL);
-            worksheet_write_string(ws, row, 3, a->who, NULL);
-            worksheet_write_string(ws, row, 4, a->comment, NULL);
-            worksheet_write_string(ws, row, 5, a->uid, NULL);
-            worksheet_write_string(ws, row, 6, a->hash, NULL);
-        }
-    }
 
     lxw_error e = workbook_close(wb);
     if (rc < 0) {

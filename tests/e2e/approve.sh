@@ -144,7 +144,7 @@ grep_in "$T_TMP/out" "Item b +rejected +uid:[0-9]+\([^)]*\) +Sai giờ phát" "r
 expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format json
 grep_in "$T_TMP/out" '"decision": "approved"' "report json:"
 grep_in "$T_TMP/out" "\"content_hash\": \"$HASH_A2\"" "report json:"
-expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv --table all
 grep_in "$T_TMP/out" "^approval,3,by,uid:[0-9]+\([^)]*\) for web:chutich" "report csv:"
 expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format html --lang en -o "$T_TMP/r.html"
 grep_in "$T_TMP/r.html" "4\. Approvals" "report html (the document's appendix):"
