@@ -119,6 +119,15 @@ static const struct setting settings[] = {
      4096, N_("most connections the web console serves at once")},
     {"web", "max_connections_per_ip", "web-max-per-ip", T_INT, O(web_max_per_ip), "16", 1,
      4096, N_("most connections from one address to the web console")},
+    {"web", "max_upload_mb", "web-max-upload-mb", T_INT, O(web_max_upload_mb), "100", 1, 4096,
+     N_("largest recording the web console accepts, in MiB")},
+    {"web", "versions_dir", "web-versions-dir", T_PATH, O(web_versions_dir),
+     "loaxa-web.versions", 0, 0,
+     N_("folder where the web console keeps every plan it installed, and its uploads")},
+    {"web", "plan_url", "web-plan-url", T_STR, O(web_plan_url), "", 0, 0,
+     N_("published calendar (http/https iCalendar address) the console follows; empty: none")},
+    {"web", "plan_url_minutes", "web-plan-url-minutes", T_DBL, O(web_plan_url_min), "15", 0,
+     1440, N_("how often the console fetches web.plan_url, in minutes")},
 };
 #undef O
 
