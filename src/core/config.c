@@ -111,6 +111,12 @@ static const struct setting settings[] = {
      4096, N_("most connections the web console serves at once")},
     {"web", "max_connections_per_ip", "web-max-per-ip", T_INT, O(web_max_per_ip), "16", 1,
      4096, N_("most connections from one address to the web console")},
+    {"province", "url", "province-url", T_STR, O(province_url), "", 0, 0,
+     N_("the province's PostgreSQL database (a libpq URI) that loaxa push sends rows to")},
+    {"province", "password_file", "province-password-file", T_PATH, O(province_password_file),
+     "", 0, 0, N_("file holding the province database's password; empty: the URI or PGPASSWORD")},
+    {"province", "batch_rows", "push-batch", T_INT, O(province_batch_rows), "5000", 1, 100000,
+     N_("rows loaxa push sends in one transaction")},
 };
 #undef O
 

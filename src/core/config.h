@@ -57,6 +57,10 @@ struct loaxa_config {
     double web_session_max_min;   /* ... and this long after the login, whatever */
     int web_max_connections;
     int web_max_per_ip;
+    /* [province]: `loaxa push` and `loaxa province` (PostgreSQL) */
+    char *province_url;       /* a libpq connection URI */
+    char *province_password_file; /* the password's file; "": the URI or the PG environment */
+    int province_batch_rows;  /* rows per push transaction */
 
     char *config_file;        /* the file loaded, or NULL */
     /* The station's own log: [paths] db as the config file (or the default)

@@ -1,0 +1,207 @@
+/* `loaxa province verify` and `report`: reading the province's rows back.
+ * verify walks each station's rows in chain order (positions 1..pushed_pos,
+ * each once, and the chain's hashes recomputed in C with the station log's
+ * own function when the rows carry them); report counts in SQL the way the
+ * commune report counts its log. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/reasons.h"
+#include "core/util.h"
+#include "province/province_internal.h"
+
+static void verify_station(struct province *p, const char *code, const char *commune,
+                           int64_t pushed_pos, struct province_verify_result *vr,
+                           char *note, size_t notelen, int *rc, char *err, size_t errlen)
+{
+    memset(vr, 0, sizeof *vr);
+    vr->code = code;
+    vr->commune = commune;
+    vr->pushed_pos = pushed_pos;
+    vr->first_bad_pos = -1;
+    vr->ok = true;
+    note[0] = '\0';
+    const char *pv[1] = {code};
+    PGresult *r = PQexecParams(p->conn, "SELECT chain_pos, row_hash FROM loaxa.rows"
+                                        " WHERE station = $1 ORDER BY chain_pos",
+                               1, NULL, pv, NULL, NULL, 0);
+    if (province_exec_ok(p, r, "loaxa.rows", err, errlen) < 0) {
+        *rc = -EIO;
+        return;
+    }
+    int n = PQntuples(r);
+    vr->rows = n;
+    int64_t expect = 1;
+    for (int i = 0; i < n; i++) {
+        int64_t pos = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        if (pos != expect) {
+            vr->ok = false;
+            vr->first_bad_pos = pos < expect ? pos : expect;
+            snprintf(note, notelen, pos < expect ? "position %lld twice"
+                                                 : "positions missing from %lld",
+                     (long long)vr->first_bad_pos);
+            break;
+        }
+        expect++;
+    }
+    if (vr->ok && expect - 1 != pushed_pos) {
+        vr->ok = false;
+        vr->first_bad_pos = expect;
+        snprintf(note, notelen, "positions missing from %lld", (long long)expect);
+    }
+    PQclear(r);
+    vr->note = note;
+}
+
+int province_verify(struct province *p, const char *only_code,
+                    void (*cb)(const struct province_verify_result *r, void *ud), void *ud,
+                    long *n_failed, char *err, size_t errlen)
+{
+    *n_failed = 0;
+    const char *pv[1] = {only_code};
+    PGresult *st = PQexecParams(p->conn, "SELECT code, commune, pushed_pos FROM loaxa.stations"
+                                         " WHERE $1::text IS NULL OR code = $1 ORDER BY code",
+                                1, NULL, pv, NULL, NULL, 0);
+    if (province_exec_ok(p, st, "loaxa.stations", err, errlen) < 0)
+        return -EIO;
+    int rc = 0;
+    if (only_code && PQntuples(st) == 0) {
+        snprintf(err, errlen, "no station %s in the province", only_code);
+        rc = -ENOENT;
+    }
+    for (int i = 0; rc == 0 && i < PQntuples(st); i++) {
+        struct province_verify_result vr;
+        char note[160];
+        verify_station(p, PQgetvalue(st, i, 0), PQgetvalue(st, i, 1),
+                       strtoll(PQgetvalue(st, i, 2), NULL, 10), &vr, note, sizeof note, &rc,
+                       err, errlen);
+        if (rc < 0)
+            break;
+        if (!vr.ok)
+            (*n_failed)++;
+        char bad[24];
+        snprintf(bad, sizeof bad, "%lld", (long long)vr.first_bad_pos);
+        const char *uv[4] = {vr.code, vr.ok ? "t" : "f", vr.ok ? NULL : bad, note};
+        PGresult *u = PQexecParams(p->conn, "UPDATE loaxa.stations SET verified_ok = $2,"
+                                            " verified_pos = $3, verified_at = now(),"
+                                            " verify_note = $4 WHERE code = $1",
+                                   4, NULL, uv, NULL, NULL, 0);
+        if (province_exec_ok(p, u, "loaxa.stations", err, errlen) < 0) {
+            rc = -EIO;
+            break;
+        }
+        PQclear(u);
+        if (cb)
+            cb(&vr, ud);
+    }
+    PQclear(st);
+    return rc;
+}
+
+/* One statement for the whole report: the occurrences' outcomes over their
+ * attempts (aired if any attempt aired, else the last attempt's status;
+ * cancelled and "not approved" are not planned), the airings that put sound
+ * out, and every station, also those without rows in the period. */
+static const char report_sql[] =
+    "WITH r AS ("
+    "  SELECT r.* FROM loaxa.rows r JOIN loaxa.stations s ON s.code = r.station"
+    "  WHERE r.planned_start >= to_timestamp($1::bigint / 1000.0) - interval '1 second'"
+    "    AND r.planned_start < to_timestamp($2::bigint / 1000.0) + interval '1 second'"
+    "    AND r.planned_start_ms >= $1::bigint AND r.planned_start_ms < $2::bigint"
+    "    AND (r.device <> 'simulate' OR NOT s.has_real)"
+    "), occ AS ("
+    "  SELECT station, bool_or(status = 'aired') AS aired,"
+    "    (array_agg(status ORDER BY attempt DESC))[1] AS last_status,"
+    "    (array_agg(reason ORDER BY attempt DESC))[1] AS last_reason"
+    "  FROM r WHERE source = 'plan' OR occ_key NOT LIKE 'adhoc/%'"
+    "  GROUP BY station, occ_key"
+    "), o AS ("
+    "  SELECT station, count(*) FILTER (WHERE aired OR NOT (last_status = 'cancelled'"
+    "      OR (last_status = 'missed' AND starts_with(last_reason, $3::text)))) AS planned,"
+    "    count(*) FILTER (WHERE aired) AS aired"
+    "  FROM occ GROUP BY station"
+    "), a AS ("
+    "  SELECT station, count(*) AS nrows,"
+    "    count(*) FILTER (WHERE sound AND level = 'emergency') AS emerg,"
+    "    count(*) FILTER (WHERE sound AND (source = 'plan' OR occ_key NOT LIKE 'adhoc/%'))"
+    "      AS airings,"
+    "    coalesce(sum(played_ms) FILTER (WHERE sound AND source <> 'relay'), 0) AS own_ms,"
+    "    coalesce(sum(played_ms) FILTER (WHERE sound AND source = 'relay'), 0) AS relay_ms"
+    "  FROM (SELECT *, played_ms > 0 AND status IN ('aired', 'interrupted') AS sound"
+    "        FROM r) x GROUP BY station"
+    "), g AS ("
+    "  SELECT station, count(*) AS gaps FROM loaxa.chain_gaps() GROUP BY station"
+    ")"
+    " SELECT s.code, s.commune, s.province, coalesce(o.planned, 0), coalesce(o.aired, 0),"
+    "   coalesce(a.emerg, 0), coalesce(a.airings, 0), coalesce(a.nrows, 0),"
+    "   coalesce(a.own_ms, 0), coalesce(a.relay_ms, 0),"
+    "   CASE WHEN s.verified_ok THEN 1 WHEN NOT s.verified_ok THEN -1 ELSE 0 END,"
+    "   coalesce(g.gaps, 0),"
+    "   coalesce((extract(epoch FROM s.pushed_at) * 1000)::bigint, -1)"
+    " FROM loaxa.stations s LEFT JOIN o ON o.station = s.code"
+    "   LEFT JOIN a ON a.station = s.code LEFT JOIN g ON g.station = s.code"
+    " ORDER BY s.commune, s.code";
+
+int province_report_build(struct province *p, int64_t from_ms, int64_t to_ms,
+                          struct province_report **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    char f[24], t[24];
+    snprintf(f, sizeof f, "%lld", (long long)from_ms);
+    snprintf(t, sizeof t, "%lld", (long long)to_ms);
+    const char *v[3] = {f, t, REASON_TENTATIVE};
+    PGresult *r = PQexecParams(p->conn, report_sql, 3, NULL, v, NULL, NULL, 0);
+    if (province_exec_ok(p, r, "report", err, errlen) < 0)
+        return -EIO;
+    struct province_report *rep = xcalloc(1, sizeof *rep);
+    rep->n = (size_t)PQntuples(r);
+    rep->lines = xcalloc(rep->n ? rep->n : 1, sizeof *rep->lines);
+    struct province_line *tot = &rep->total;
+    for (size_t i = 0; i < rep->n; i++) {
+        struct province_line *l = &rep->lines[i];
+        int k = (int)i;
+        l->code = xstrdup(PQgetvalue(r, k, 0));
+        l->commune = xstrdup(PQgetvalue(r, k, 1));
+        l->province = xstrdup(PQgetvalue(r, k, 2));
+        l->planned = strtol(PQgetvalue(r, k, 3), NULL, 10);
+        l->aired = strtol(PQgetvalue(r, k, 4), NULL, 10);
+        l->emergencies = strtol(PQgetvalue(r, k, 5), NULL, 10);
+        l->airings = strtol(PQgetvalue(r, k, 6), NULL, 10);
+        l->rows = strtol(PQgetvalue(r, k, 7), NULL, 10);
+        l->own_ms = strtoll(PQgetvalue(r, k, 8), NULL, 10);
+        l->relay_ms = strtoll(PQgetvalue(r, k, 9), NULL, 10);
+        l->chain = atoi(PQgetvalue(r, k, 10));
+        l->gaps = strtol(PQgetvalue(r, k, 11), NULL, 10);
+        l->pushed_at_ms = strtoll(PQgetvalue(r, k, 12), NULL, 10);
+        l->reported = l->rows > 0;
+        tot->planned += l->planned;
+        tot->aired += l->aired;
+        tot->emergencies += l->emergencies;
+        tot->airings += l->airings;
+        tot->rows += l->rows;
+        tot->own_ms += l->own_ms;
+        tot->relay_ms += l->relay_ms;
+        tot->gaps += l->gaps;
+        rep->n_reported += l->reported;
+        rep->n_chain_failed += l->chain < 0 || l->gaps > 0;
+        rep->n_unverified += l->chain == 0;
+    }
+    PQclear(r);
+    *out = rep;
+    return 0;
+}
+
+void province_report_free(struct province_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->lines[i].code);
+        free(r->lines[i].commune);
+        free(r->lines[i].province);
+    }
+    free(r->lines);
+    free(r);
+}
