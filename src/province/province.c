@@ -299,8 +299,11 @@ int province_push(struct province *p, struct aslog *log, const struct province_s
     const char *sv[3] = {st->code, st->commune, st->province};
     PGresult *r = PQexecParams(c, "INSERT INTO loaxa.stations (code, commune, province)"
                                   " VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE"
-                                  " SET commune = EXCLUDED.commune,"
-                                  " province = EXCLUDED.province RETURNING pushed_pos",
+                                  " SET commune = CASE WHEN EXCLUDED.commune = ''"
+                                  " THEN stations.commune ELSE EXCLUDED.commune END,"
+                                  " province = CASE WHEN EXCLUDED.province = ''"
+                                  " THEN stations.province ELSE EXCLUDED.province END"
+                                  " RETURNING pushed_pos",
                                3, NULL, sv, NULL, NULL, 0);
     if (province_exec_ok(p, r, "loaxa.stations", err, errlen) < 0)
         return -EIO;
