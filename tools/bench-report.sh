@@ -77,6 +77,7 @@ for f in text csv json html; do
 done
 run "report 2026 xlsx" "$LOAXA" report "${C[@]}" --period 2026 --format xlsx -o "$WORK/r.xlsx"
 echo "  (xlsx file: $(stat -c %s "$WORK/r.xlsx") B)"
+for f in docx odt; do run "report 2026 $f" "$LOAXA" report "${C[@]}" --period 2026 --format "$f"; done
 run "report 2026 text, 2007 plan" "$LOAXA" report "${C[@]}" --plan "$PLAN" --period 2026
 run "report 2026 text, no plan" "$LOAXA" report "${C[@]}" --plan "$EMPTY" --period 2026
 run "report 2026 nd09 text" "$LOAXA" report "${C[@]}" --period 2026 --cutoff nd09

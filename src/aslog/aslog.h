@@ -50,6 +50,11 @@ struct aslog_row {
     const char *reason;          /* "" when aired fully */
     enum aslog_source source;
     const char *operator_name;   /* "uid:1000(name)" for manual actions, "" otherwise */
+    /* Set by the log, ignored on input: the row's place in the hash chain
+     * (1, 2, ...; 0 while on air) and its link (64 hex digits, "" while on
+     * air). Queries fill them except with counts_only. */
+    int64_t seq;
+    const char *hash;
 };
 
 /* Opens (creating and migrating) the log. err gets the path and SQLite's
@@ -119,6 +124,9 @@ struct aslog_filter {
     bool counts_only;
     /* Leave out the rows `loaxa simulate` wrote (device ASLOG_DEVICE_SIMULATE). */
     bool real_only;
+    /* Only chained rows with seq > after_seq, in chain order (export, push). */
+    bool chain_order;
+    int64_t after_seq;
 };
 int aslog_query(struct aslog *log, const struct aslog_filter *f,
                 int (*cb)(const struct aslog_row *row, void *ud), void *ud);
@@ -137,6 +145,77 @@ int aslog_has_real_rows(struct aslog *log);
  * simulated into it): their occurrence keys get the prefix "simulate:", so
  * the daemon airs those occurrences. *n: how many. 0 or negative. */
 int aslog_set_aside_simulated(struct aslog *log, int *n);
+
+/* Approvals (station.approval = signed; doc/admin.md). A decision binds to
+ * an item's content hash (programme_content_hash): rows are only added,
+ * never changed, and the latest row of a (uid, content_hash) decides. */
+enum aslog_decision { ASLOG_APPROVED, ASLOG_REJECTED };
+const char *aslog_decision_name(enum aslog_decision d); /* "approved", "rejected" */
+
+struct aslog_approval {
+    const char *uid;
+    const char *content_hash;     /* 64 hex digits */
+    enum aslog_decision decision;
+    const char *who;              /* "uid:1000(name)", "uid:998(loaxa-web) for web:NAME" */
+    int64_t at_ms;
+    const char *comment;          /* "" when none */
+    const char *title;            /* the item's title when decided (for reports) */
+};
+
+/* Appends a decision; -EINVAL when a field is missing or the hash is not
+ * 64 characters. */
+int aslog_approval_add(struct aslog *log, const struct aslog_approval *a);
+/* The latest decision of (uid, content_hash): returns it (ASLOG_APPROVED
+ * or ASLOG_REJECTED, >= 0) after calling cb with the row (cb may be NULL;
+ * its strings live during the call; a negative return of cb is returned),
+ * -ENOENT when there is none, or another negative code. */
+int aslog_approval_latest(struct aslog *log, const char *uid, const char *content_hash,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud);
+/* Decisions made in [from_ms, to_ms) (-1: open), oldest first; cb returns
+ * non-zero to stop (returned). */
+int aslog_approvals_query(struct aslog *log, int64_t from_ms, int64_t to_ms,
+                          int (*cb)(const struct aslog_approval *a, void *ud), void *ud);
+
+/* The tamper-evident chain (doc/export.md, "The chain"). Every row that is
+ * final (not on air) gets, in the order it became final, a place seq
+ * (1, 2, ...) and hash = SHA-256 of ASLOG_CHAIN_TAG "\n" followed by
+ * netstrings ("<bytes>:<bytes>,") of: the previous row's hash (seq 1:
+ * ASLOG_CHAIN_GENESIS), seq, occ_key, attempt, uid, plan_file, title,
+ * categories, unit, priority, recordings, planned_start_ms,
+ * planned_end_ms, actual_start_ms, actual_end_ms ("" for none), played_ms,
+ * underruns, device, status, reason, source, operator; numbers in decimal.
+ * The log links rows itself on every write that makes one final. */
+#define ASLOG_CHAIN_TAG "loaxa-chain-1"
+#define ASLOG_CHAIN_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* The link of row r at place seq after prev (NULL or "": the first); out
+ * gets 64 lowercase hex digits. The province checks pushed rows with it. */
+void aslog_chain_hash(const struct aslog_row *r, int64_t seq, const char *prev, char out[65]);
+
+/* The head: *count rows in the chain and the last one's hash ("" when
+ * empty). */
+int aslog_chain_head(struct aslog *log, int64_t *count, char head[65]);
+
+enum aslog_chain_fault {
+    ASLOG_CHAIN_OK,
+    ASLOG_CHAIN_MISMATCH,   /* the row's content or its place changed */
+    ASLOG_CHAIN_GAP,        /* seq skips expected_seq: rows were deleted */
+    ASLOG_CHAIN_UNCHAINED,  /* a final row outside the chain (written around loaxa) */
+};
+
+struct aslog_chain_check {
+    enum aslog_chain_fault fault;
+    int64_t rows;           /* rows that matched, in order */
+    char head[65];          /* the hash of the last row that matched */
+    /* the first row that does not match */
+    int64_t id, seq, expected_seq;
+    int attempt;
+    char occ_key[256];      /* cut when longer */
+};
+
+/* Walks the chain in seq order; 0 with c->fault telling what it found, or
+ * a negative code when the log cannot be read. */
+int aslog_chain_verify(struct aslog *log, struct aslog_chain_check *c);
 
 /* Last SQLite error text, for messages. */
 const char *aslog_errmsg(struct aslog *log);

@@ -1,5 +1,6 @@
 /* `loaxa log`: the rows of the as-run log, for checking a day or an
- * incident, as a table, CSV or JSON. */
+ * incident, as a table, CSV or JSON; `loaxa log verify` checks its hash
+ * chain. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ enum fmt { F_TEXT, F_CSV, F_JSON };
 static void usage(FILE *f)
 {
     fputs(_("Usage: loaxa log [--from D] [--to D] [--status S] [--format text|csv|json]\n"
+            "       loaxa log verify [--db FILE]\n"
             "D is YYYY-MM-DD or DD/MM/YYYY (local; --to includes that whole day) or YYYY-MM-DDTHH:MM[:SS]\n"
             "with an optional Z or +HH:MM. Rows are selected by their planned start.\n"
             "S is one of on_air, aired, interrupted, failed, missed, cancelled.\n"), f);
@@ -167,6 +169,61 @@ static void print_text(struct state *st)
     }
 }
 
+/* `loaxa log verify`: walks the chain; 0 when every final row matches,
+ * 1 naming the first that does not. */
+static int log_verify(int argc, char **argv, struct loaxa_config *cfg)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        usage(stderr);
+        return 2;
+    }
+    char err[1024];
+    struct aslog *log = NULL;
+    if (aslog_open_readonly(cfg->db_path, &log, err, sizeof err) < 0) {
+        fprintf(stderr, "loaxa log verify: %s\n", err);
+        return 1;
+    }
+    struct aslog_chain_check c;
+    int rc = aslog_chain_verify(log, &c);
+    if (rc < 0) {
+        fprintf(stderr, _("loaxa log: cannot read the as-run log: %s\n"), aslog_errmsg(log));
+        aslog_close(log);
+        return 1;
+    }
+    aslog_close(log);
+    long long id = c.id, rows = c.rows;
+    switch (c.fault) {
+    case ASLOG_CHAIN_OK:
+        printf(ngettext("OK: %lld row in the chain, head %s\n",
+                        "OK: %lld rows in the chain, head %s\n", (unsigned long)c.rows),
+               rows, c.rows ? c.head : "-");
+        return fflush(stdout) == 0 ? 0 : 1;
+    case ASLOG_CHAIN_MISMATCH:
+        printf(_("FAILED: row %lld (occurrence %s, attempt %d, seq %lld): hash mismatch: "
+                 "its content or its place in the chain changed after it was written\n"),
+               id, c.occ_key, c.attempt, (long long)c.seq);
+        break;
+    case ASLOG_CHAIN_GAP:
+        printf(_("FAILED: row %lld (occurrence %s, attempt %d): gap in seq: %lld where %lld "
+                 "was expected; a row was deleted before it\n"),
+               id, c.occ_key, c.attempt, (long long)c.seq, (long long)c.expected_seq);
+        break;
+    case ASLOG_CHAIN_UNCHAINED:
+        printf(_("FAILED: row %lld (occurrence %s, attempt %d): a final row outside the chain "
+                 "(not written by loaxa)\n"), id, c.occ_key, c.attempt);
+        break;
+    }
+    printf(ngettext("The chain holds up to there: %lld row, head %s\n",
+                    "The chain holds up to there: %lld rows, head %s\n", (unsigned long)c.rows),
+           rows, c.rows ? c.head : "-");
+    fflush(stdout);
+    return 1;
+}
+
 int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
 {
     static const struct option opts[] = {
@@ -181,6 +238,8 @@ int cmd_log(int argc, char **argv, struct loaxa_config *cfg)
     struct state st = {.fmt = F_TEXT};
     const char *to_s = NULL;
     int c;
+    if (argc > 1 && strcmp(argv[1], "verify") == 0)
+        return log_verify(argc - 1, argv + 1, cfg);
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
         switch (c) {

@@ -17,7 +17,8 @@
 #include "core/util.h"
 
 enum type {
-    T_STR, T_PATH, T_INT, T_BOOL, T_DBL, T_LOUD, T_HOURS, T_PREEMPT, T_OVERRUN, T_CUTOFF, T_LANG
+    T_STR, T_PATH, T_INT, T_BOOL, T_DBL, T_LOUD, T_HOURS, T_PREEMPT, T_OVERRUN, T_CUTOFF, T_LANG,
+    T_APPROVAL
 };
 
 struct setting {
@@ -41,6 +42,9 @@ static const struct setting settings[] = {
      N_("longest allowed broadcast session in minutes")},
     {"station", "require_approval", "require-approval", T_BOOL, O(require_approval), "yes", 0, 0,
      N_("air only approved items (not STATUS:TENTATIVE)")},
+    {"station", "approval", "approval", T_APPROVAL, O(approval), "status", 0, 0,
+     N_("status: only STATUS:TENTATIVE items wait for an approval; signed: every item waits "
+        "until an approver approves it (loaxa approve)")},
     {"station", "emergency_from_priority", "emergency-from-priority", T_BOOL,
      O(emergency_from_priority), "yes", 0, 0,
      N_("PRIORITY:1 makes an item an emergency that cuts in (no: it is a priority item)")},
@@ -250,6 +254,14 @@ static int set_value(struct loaxa_config *cfg, const struct setting *s, const ch
         else
             goto bad;
         return 0;
+    case T_APPROVAL:
+        if (strcmp(v, "status") == 0)
+            cfg->approval = CONFIG_APPROVAL_STATUS;
+        else if (strcmp(v, "signed") == 0)
+            cfg->approval = CONFIG_APPROVAL_SIGNED;
+        else
+            goto bad;
+        return 0;
     case T_OVERRUN:
         if (strcmp(v, "cut") == 0)
             cfg->overrun = CONFIG_OVERRUN_CUT;
@@ -403,6 +415,8 @@ char *config_get_text(const struct loaxa_config *cfg, const char *key)
         return xstrdup(cfg->preempt == CONFIG_PREEMPT_DROP      ? "drop"
                        : cfg->preempt == CONFIG_PREEMPT_RESTART ? "restart"
                                                                 : "resume");
+    case T_APPROVAL:
+        return xstrdup(cfg->approval == CONFIG_APPROVAL_SIGNED ? "signed" : "status");
     case T_OVERRUN:
         return xstrdup(cfg->overrun == CONFIG_OVERRUN_RUN ? "run" : "cut");
     case T_CUTOFF:

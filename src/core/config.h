@@ -11,6 +11,9 @@ enum config_cutoff { CONFIG_CUTOFF_CALENDAR, CONFIG_CUTOFF_ND09 };
 /* A programme longer than its slot (DTEND/DURATION): faded out at the slot's
  * end, or left to run to its end. */
 enum config_overrun { CONFIG_OVERRUN_CUT, CONFIG_OVERRUN_RUN };
+/* station.approval: status (STATUS:TENTATIVE items wait, with
+ * require_approval), signed (every plan item waits for an APPROVE) */
+enum config_approval { CONFIG_APPROVAL_STATUS, CONFIG_APPROVAL_SIGNED };
 
 struct loaxa_config {
     /* [station] */
@@ -20,6 +23,7 @@ struct loaxa_config {
     int hours_end_min;
     int max_session_min;      /* longest allowed session */
     bool require_approval;    /* only STATUS:CONFIRMED (or no STATUS) items air */
+    enum config_approval approval;
     bool emergency_from_priority; /* PRIORITY:1 = emergency; no: priority (Outlook's
                                    * "high importance" is PRIORITY:1) */
     /* [paths]; relative paths in a file are taken from the file's folder */

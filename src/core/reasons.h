@@ -36,6 +36,9 @@
 #define REASON_ABSORBED N_("moved in the plan into its own airing, which is on air")
 /* cancelled: STATUS:TENTATIVE in the plan (STATUS:CANCELLED stores "") */
 #define REASON_TENTATIVE N_("not approved (STATUS:TENTATIVE)")
+/* missed: station.approval = signed and no approval of the item as it is
+ * now (its content hash) when its start came; counted like REASON_TENTATIVE */
+#define REASON_NOT_APPROVED N_("not approved (no approval of its current content)")
 /* missed: its start lies outside station.broadcast_hours (the core) */
 #define REASON_HOURS N_("outside the broadcast hours")
 /* aired: faded out at its slot's end, longer than its slot (daemon.overrun

@@ -54,12 +54,106 @@ static int parse_offset(const char *s, size_t n, unsigned *out)
     return 0;
 }
 
+static bool account_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > CTL_MAX_ACCOUNT)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A %-escaped UID token into out (NUL-terminated); no control bytes */
+static int uid_unescape(const char *s, size_t n, char *out, size_t outlen)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ch = (unsigned char)s[i];
+        if (ch == '%') {
+            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+                return -EINVAL;
+            ch = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+            i += 2;
+        }
+        if (ch < 0x20 || ch == 0x7f || o + 1 >= outlen)
+            return -EINVAL;
+        out[o++] = (char)ch;
+    }
+    if (o == 0)
+        return -EINVAL;
+    out[o] = '\0';
+    return 0;
+}
+
+static bool hash_ok(const char *s, size_t n)
+{
+    if (n != 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+/* APPROVE/REJECT UID HASH [COMMENT]: the comment is the rest of the line */
+static int parse_decision(const char *rest, size_t rest_len, struct ctl_request *req)
+{
+    size_t u = strcspn(rest, " ");
+    if (u == 0 || u >= rest_len)
+        return -EINVAL;
+    if (uid_unescape(rest, u, req->target, sizeof req->target) < 0)
+        return -EINVAL;
+    const char *h = rest + u + 1;
+    size_t hl = rest_len - u - 1;
+    size_t hn = strcspn(h, " ");
+    if (hn > hl)
+        hn = hl;
+    if (!hash_ok(h, hn))
+        return -EINVAL;
+    memcpy(req->hash, h, 64);
+    req->hash[64] = '\0';
+    if (hn < hl) {
+        const char *c = h + hn + 1;
+        size_t cl = hl - hn - 1;
+        if (cl > CTL_MAX_COMMENT)
+            return -EINVAL;
+        for (size_t i = 0; i < cl; i++)
+            if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
+                return -EINVAL;
+        memcpy(req->comment, c, cl);
+        req->comment[cl] = '\0';
+    }
+    return 0;
+}
+
 int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errlen)
 {
     memset(req, 0, sizeof *req);
+    const char *whole = line;
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\r' || line[n - 1] == '\n'))
         n--;
+    if (n > 3 && strncmp(line, "AS ", 3) == 0) {
+        /* AS web:NAME VERB ...: the console acts for one of its accounts */
+        const char *a = line + 3;
+        size_t al = strcspn(a, " ");
+        if (al + 3 >= n || al <= 4 || strncmp(a, "web:", 4) != 0 || !account_ok(a + 4, al - 4))
+            goto bad;
+        memcpy(req->as, a + 4, al - 4);
+        req->as[al - 4] = '\0';
+        line = a + al + 1;
+        n -= 3 + al + 1;
+    }
     char verb[16];
     size_t v = strcspn(line, " \r\n");
     if (v >= sizeof verb || v > n)
@@ -97,18 +191,57 @@ int ctl_parse(const char *line, struct ctl_request *req, char *err, size_t errle
         memcpy(req->target, rest + l + 1, tl);
         req->target[tl] = '\0';
         req->verb = CTL_AIR;
+    } else if (strcmp(verb, "PENDING") == 0 && rest_len == 0) {
+        req->verb = CTL_PENDING;
+    } else if (strcmp(verb, "APPROVE") == 0 || strcmp(verb, "REJECT") == 0) {
+        if (memchr(rest, '\n', rest_len) || parse_decision(rest, rest_len, req) < 0)
+            goto bad;
+        req->verb = verb[0] == 'A' ? CTL_APPROVE : CTL_REJECT;
     } else {
         goto bad;
     }
     return 0;
-bad:
-    snprintf(err, errlen, _("bad request: \"%.*s\""), (int)(n > 200 ? 200 : n), line);
+bad:;
+    memset(req, 0, sizeof *req);
+    size_t wn = strlen(whole);
+    while (wn && (whole[wn - 1] == '\r' || whole[wn - 1] == '\n'))
+        wn--;
+    snprintf(err, errlen, _("bad request: \"%.*s\""), (int)(wn > 200 ? 200 : wn), whole);
     return -EINVAL;
+}
+
+/* The UID as one token: %, space and control bytes %-escaped */
+static int uid_escape(const char *uid, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (!*uid)
+        return -EINVAL;
+    for (const unsigned char *p = (const unsigned char *)uid; *p; p++) {
+        if (o + 4 > outlen)
+            return -ENAMETOOLONG;
+        if (*p <= 0x20 || *p == '%' || *p == 0x7f)
+            o += (size_t)snprintf(out + o, outlen - o, "%%%02X", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+    return 0;
 }
 
 int ctl_format(const struct ctl_request *req, char *buf, size_t len)
 {
     int n;
+    size_t pre = 0;
+    if (req->as[0]) {
+        if (!account_ok(req->as, strlen(req->as)))
+            return -EINVAL;
+        n = snprintf(buf, len, "AS web:%s ", req->as);
+        if (n < 0 || (size_t)n >= len)
+            return -ENAMETOOLONG;
+        pre = (size_t)n;
+        buf += pre;
+        len -= pre;
+    }
     switch (req->verb) {
     case CTL_STATUS: n = snprintf(buf, len, "STATUS"); break;
     case CTL_STOP: n = snprintf(buf, len, "STOP"); break;
@@ -123,9 +256,25 @@ int ctl_format(const struct ctl_request *req, char *buf, size_t len)
             return -EINVAL;
         n = snprintf(buf, len, "AIR %s %s", ctl_level_name(req->level), req->target);
         break;
+    case CTL_PENDING: n = snprintf(buf, len, "PENDING"); break;
+    case CTL_APPROVE:
+    case CTL_REJECT: {
+        char uid[CTL_MAX_LINE];
+        if (uid_escape(req->target, uid, sizeof uid) < 0 || !hash_ok(req->hash, strlen(req->hash)))
+            return -EINVAL;
+        size_t cl = strlen(req->comment);
+        if (cl > CTL_MAX_COMMENT)
+            return -EINVAL;
+        for (size_t i = 0; i < cl; i++)
+            if ((unsigned char)req->comment[i] < 0x20 || req->comment[i] == 0x7f)
+                return -EINVAL;
+        n = snprintf(buf, len, "%s %s %s%s%s", req->verb == CTL_APPROVE ? "APPROVE" : "REJECT",
+                     uid, req->hash, cl ? " " : "", req->comment);
+        break;
+    }
     default: return -EINVAL;
     }
-    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+    return n < 0 || (size_t)n >= len || pre + (size_t)n >= CTL_MAX_LINE ? -ENAMETOOLONG : 0;
 }
 
 /* ---- daemon side ---- */
@@ -253,6 +402,16 @@ int ctl_conn_fd(const struct ctl_conn *c)
 const char *ctl_conn_operator(const struct ctl_conn *c)
 {
     return c->op;
+}
+
+const char *ctl_conn_who(const struct ctl_conn *c, const struct ctl_request *req, char *buf,
+                         size_t len)
+{
+    if (req->as[0])
+        snprintf(buf, len, "%s for web:%s", c->op, req->as);
+    else
+        snprintf(buf, len, "%s", c->op);
+    return buf;
 }
 
 int ctl_conn_read(struct ctl_conn *c, const char **line)

@@ -19,13 +19,28 @@
 /* The largest ERRORS offset a request may carry */
 #define CTL_MAX_OFFSET 999999999u
 
-enum ctl_verb { CTL_STATUS, CTL_AIR, CTL_STOP, CTL_RELOAD, CTL_ERRORS };
+/* The longest approval comment (bytes), and a console account's name */
+#define CTL_MAX_COMMENT 1000
+#define CTL_MAX_ACCOUNT 64
+
+enum ctl_verb {
+    CTL_STATUS, CTL_AIR, CTL_STOP, CTL_RELOAD, CTL_ERRORS,
+    CTL_APPROVE, CTL_REJECT, CTL_PENDING,
+};
 
 struct ctl_request {
     enum ctl_verb verb;
     enum plan_level level;        /* AIR */
     unsigned offset;              /* ERRORS: the first plan error wanted (from 0) */
-    char target[CTL_MAX_LINE];    /* AIR: a file under the audio root, or a UID */
+    /* AIR: a file under the audio root, or a UID; APPROVE/REJECT: the UID
+     * (sent %-escaped: a UID may hold spaces) */
+    char target[CTL_MAX_LINE];
+    char hash[65];                /* APPROVE/REJECT: the content hash decided on */
+    char comment[CTL_MAX_COMMENT + 1]; /* APPROVE/REJECT: one line, "" when none */
+    /* "AS web:NAME " before the verb: the console acts for its account NAME
+     * (1-64 of [A-Za-z0-9._-]); "" when the peer acts for itself. The daemon
+     * records "uid:NNN(user) for web:NAME" (doc/control-protocol.md). */
+    char as[CTL_MAX_ACCOUNT + 1];
 };
 
 /* Text of a request line (no newline); returns 0 or -EINVAL with err. */
@@ -52,6 +67,11 @@ struct ctl_conn *ctl_accept(int lfd, const char *group, bool *refused, char *err
 int ctl_conn_fd(const struct ctl_conn *c);
 /* The peer, "uid:1000(name)". */
 const char *ctl_conn_operator(const struct ctl_conn *c);
+/* Who acts: the peer, or "uid:998(loaxa-web) for web:NAME" when the
+ * request came AS web:NAME, into buf (at least 160 + CTL_MAX_ACCOUNT + 16). */
+const char *ctl_conn_who(const struct ctl_conn *c, const struct ctl_request *req, char *buf,
+                         size_t len);
+#define CTL_WHO_MAX (160 + CTL_MAX_ACCOUNT + 16)
 /* Reads what is available: 1 when a whole line is in (*line points to it),
  * 0 when more is needed, negative on error or EOF before a line. */
 int ctl_conn_read(struct ctl_conn *c, const char **line);

@@ -103,6 +103,8 @@ char *ctl_status_encode(const struct ctl_status *st)
         json_object_object_add(o, "clock", ck);
     }
     json_object_object_add(o, "log_backlog", json_object_new_int64(st->log_backlog));
+    json_object_object_add(o, "pending_approvals",
+                           json_object_new_int64(st->pending_approvals));
     json_object *fl = json_object_new_array();
     for (size_t i = 0; i < st->n_failures; i++)
         json_object_array_add(fl, jstr(st->failures[i]));
@@ -276,6 +278,7 @@ int ctl_status_decode(const char *text, struct ctl_status *st, char *err, size_t
         st->clock_est_error_us = dnum(v, "est_error_us", 0);
     }
     st->log_backlog = dnum(o, "log_backlog", 0);
+    st->pending_approvals = dnum(o, "pending_approvals", 0);
     d->failures = dstrings(member(o, "last_failures", json_type_array), &st->n_failures);
     st->failures = d->failures;
     return 0;
@@ -326,4 +329,98 @@ void ctl_errors_free(struct ctl_errors_page *pg)
 {
     doc_free(pg->doc_);
     memset(pg, 0, sizeof *pg);
+}
+
+/* ---- PENDING ---- */
+
+char *ctl_pending_encode(const struct ctl_pending *p)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "mode", jstr(p->mode));
+    json_object_object_add(o, "count", json_object_new_int64(p->count));
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < p->n_items; i++) {
+        const struct ctl_pending_item *it = &p->items[i];
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "uid", jstr(it->uid));
+        json_object_object_add(e, "title", jstr(it->title));
+        json_object_object_add(e, "level", jstr(it->level));
+        json_object_object_add(e, "first_start", jtime(it->first_start));
+        json_object_object_add(e, "hash", jstr(it->hash));
+        json_object_object_add(e, "state", jstr(it->state));
+        json_object *r = json_object_new_array();
+        for (size_t k = 0; k < it->n_recordings; k++)
+            json_object_array_add(r, jstr(it->recordings[k]));
+        json_object_object_add(e, "recordings", r);
+        if (it->who) {
+            json_object_object_add(e, "by", jstr(it->who));
+            json_object_object_add(e, "at", jtime(it->at));
+            json_object_object_add(e, "comment", jstr(it->comment));
+        }
+        json_object_array_add(a, e);
+    }
+    json_object_object_add(o, "items", a);
+    return to_string(o);
+}
+
+struct pending_doc {
+    json_object *root;
+    struct ctl_pending_item *items;
+    const char ***recs;
+    size_t n;
+};
+
+int ctl_pending_decode(const char *text, struct ctl_pending *p, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    json_object *o = parse_object(text, err, errlen);
+    json_object *a = o ? member(o, "items", json_type_array) : NULL;
+    if (!a) {
+        json_object_put(o);
+        snprintf(err, errlen, "%s", _("the daemon's answer is not a list of pending items"));
+        return -EINVAL;
+    }
+    struct pending_doc *d = xcalloc(1, sizeof *d);
+    d->root = o;
+    p->doc_ = d;
+    p->mode = dstr(o, "mode");
+    p->count = dnum(o, "count", 0);
+    size_t len = json_object_array_length(a);
+    d->items = xcalloc(len ? len : 1, sizeof *d->items);
+    d->recs = xcalloc(len ? len : 1, sizeof *d->recs);
+    for (size_t i = 0; i < len; i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+        if (!e || !json_object_is_type(e, json_type_object))
+            continue;
+        struct ctl_pending_item *it = &d->items[d->n];
+        it->uid = dstr(e, "uid");
+        it->title = dstr(e, "title");
+        it->level = dstr(e, "level");
+        it->first_start = dstr(e, "first_start");
+        it->hash = dstr(e, "hash");
+        it->state = dstr(e, "state");
+        it->who = dstr(e, "by");
+        it->at = dstr(e, "at");
+        it->comment = dstr(e, "comment");
+        d->recs[d->n] = dstrings(member(e, "recordings", json_type_array), &it->n_recordings);
+        it->recordings = d->recs[d->n];
+        d->n++;
+    }
+    p->items = d->items;
+    p->n_items = d->n;
+    return 0;
+}
+
+void ctl_pending_free(struct ctl_pending *p)
+{
+    struct pending_doc *d = p->doc_;
+    if (d) {
+        json_object_put(d->root);
+        for (size_t i = 0; i < d->n; i++)
+            free(d->recs[i]);
+        free(d->recs);
+        free(d->items);
+        free(d);
+    }
+    memset(p, 0, sizeof *p);
 }

@@ -53,6 +53,7 @@ struct ctl_status {
     bool clock_synchronised;
     int64_t clock_est_error_us;
     int64_t log_backlog;          /* rows waiting for the log to be writable */
+    int64_t pending_approvals;    /* plan items waiting for approval (PENDING lists them) */
     const char *const *failures;
     size_t n_failures;
     void *doc_;                   /* decoded: what the strings point into */
@@ -69,6 +70,29 @@ struct ctl_errors_page {
     int64_t next;                 /* the following page's offset; -1: the last page */
     void *doc_;
 };
+
+/* PENDING: the plan items that wait for an approval, or were rejected. */
+struct ctl_pending_item {
+    const char *uid, *title, *level;
+    const char *first_start;      /* the next occurrence in the loaded window; NULL: none */
+    const char *hash;             /* the content hash an APPROVE must name */
+    const char *state;            /* "pending", "rejected" */
+    const char *who, *at, *comment; /* the rejection (state rejected); NULL otherwise */
+    const char *const *recordings; /* ATTACH paths as written */
+    size_t n_recordings;
+};
+
+struct ctl_pending {
+    const char *mode;             /* station.approval: "status", "signed" */
+    int64_t count;                /* all that wait (items may hold fewer: the answer's cap) */
+    const struct ctl_pending_item *items;
+    size_t n_items;
+    void *doc_;
+};
+
+char *ctl_pending_encode(const struct ctl_pending *p);
+int ctl_pending_decode(const char *text, struct ctl_pending *p, char *err, size_t errlen);
+void ctl_pending_free(struct ctl_pending *p);
 
 /* The document as one line of JSON (malloc'd). */
 char *ctl_status_encode(const struct ctl_status *st);

@@ -1,6 +1,7 @@
 /* What loaxad answers on its control socket: STATUS (one JSON object),
  * ERRORS (the plan's errors, a page at a time), AIR (an ad-hoc airing,
- * phát đột xuất), STOP and RELOAD. The operator is the peer's
+ * phát đột xuất), STOP, RELOAD, and PENDING, APPROVE and REJECT (the
+ * approvals, approval.c). The operator is the peer's
  * credentials, recorded in the log for manual actions. Every answer is
  * bounded: STATUS names the plan's first errors and their count, ERRORS
  * pages through the rest. */
@@ -176,6 +177,7 @@ static char *status_json(struct daemon *d)
     st.clock_est_error_us = est;
     /* rows waiting for the log to be writable again (a full disk) */
     st.log_backlog = (int64_t)d->n_backlog;
+    st.pending_approvals = (int64_t)approvals_pending_count(d);
     const char *fl[DAEMON_MAX_FAILURES];
     for (int i = 0; i < d->n_failures; i++)
         fl[i] = d->failures[i];
@@ -243,10 +245,11 @@ static void do_air(struct daemon *d, struct ctl_conn *c, const struct ctl_reques
     }
     d->adhoc = xrealloc(d->adhoc, (d->n_adhoc + 1) * sizeof *d->adhoc);
     util_strlcpy(d->adhoc[d->n_adhoc].key, e->key, sizeof d->adhoc[0].key);
-    util_strlcpy(d->adhoc[d->n_adhoc].operator_name, ctl_conn_operator(c),
-                 sizeof d->adhoc[0].operator_name);
+    char who[CTL_WHO_MAX];
+    ctl_conn_who(c, req, who, sizeof who);
+    util_strlcpy(d->adhoc[d->n_adhoc].operator_name, who, sizeof d->adhoc[0].operator_name);
     d->n_adhoc++;
-    dlog(LOG_NOTICE, _("%s asks to air %s (%s) now"), ctl_conn_operator(c), req->target,
+    dlog(LOG_NOTICE, _("%s asks to air %s (%s) now"), who, req->target,
          i18n_keyword(ctl_level_name(req->level)));
     ctl_conn_reply(c, true, e->key);
 out:
@@ -287,14 +290,27 @@ bool control_handle(struct daemon *d, struct ctl_conn *c, const char *line)
             ctl_conn_reply(c, false, _("nothing is on air"));
             break;
         }
-        util_strlcpy(a->operator_name, ctl_conn_operator(c), sizeof a->operator_name);
+        char who[CTL_WHO_MAX];
+        ctl_conn_who(c, &req, who, sizeof who);
+        util_strlcpy(a->operator_name, who, sizeof a->operator_name);
         a->stop_by_operator = true;
         player_stop(a->p, PLAYER_STOPPED);
-        dlog(LOG_NOTICE, _("%s stops %s (%s)"), ctl_conn_operator(c), a->e->item->summary,
+        dlog(LOG_NOTICE, _("%s stops %s (%s)"), who, a->e->item->summary,
              a->e->key);
         ctl_conn_reply(c, true, a->e->key);
         break;
     }
+    case CTL_PENDING: {
+        approvals_refresh(d);
+        char *s = approvals_pending_json(d);
+        ctl_conn_reply(c, true, s);
+        free(s);
+        break;
+    }
+    case CTL_APPROVE:
+    case CTL_REJECT:
+        approvals_decide(d, c, &req);
+        break;
     case CTL_RELOAD: /* answered when the planner is done: see daemon_reload_wait */
         return daemon_reload_wait(d, c);
     }

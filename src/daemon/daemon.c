@@ -164,6 +164,8 @@ static void window_apply(struct daemon *d, struct planner_job *j)
     j->occ = NULL;
     d->win_from = j->from_ms;
     d->win_to = j->to_ms;
+    approvals_reset(d);
+    approvals_refresh(d);
     daemon_next_check(d);
 }
 
@@ -701,6 +703,9 @@ int daemon_run(struct daemon *d)
         /* rows written before their hashes were known: completed as soon
          * as the hasher has them (looked at each second meanwhile) */
         size_t hash_wait = airlog_fill_hashes(d->al);
+        /* the approvals before the core decides (a content hash, a decision) */
+        if (approvals_refresh(d))
+            hash_wait++;
         drive(d);
         if (d->quit) {
             if (!airings_left(d))
@@ -812,6 +817,7 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, struct lclock *clk, 
              n);
     d->al = airlog_new(d->log, cfg->audio_root);
     d->hasher = hasher_new();
+    d->appr = approvals_new();
     airlog_set_hasher(d->al, hasher_lookup_fn, d->hasher);
     struct sched_opts so = {
         .grace_ms = (int64_t)cfg->grace_min * 60000,
@@ -819,6 +825,9 @@ int daemon_init(struct daemon *d, struct loaxa_config *cfg, struct lclock *clk, 
         .fade_ms = cfg->fade_ms,
         .preempt = airlog_cut_policy(cfg->preempt),
         .require_approval = cfg->require_approval,
+        /* the approvals decide (approval.c): signed, or a TENTATIVE item approved */
+        .approved = approvals_ok,
+        .approved_ud = d,
         .boot_ms = d->started_ms,
         /* watchdog: the defaults (30 s or 10% over, then 5 s) */
         /* the row is written and the player armed this long before the
@@ -912,6 +921,7 @@ void daemon_fini(struct daemon *d)
     journal_close(d->jn);
     airlog_free(d->al);
     hasher_free(d->hasher);
+    approvals_free(d->appr);
     aslog_close(d->log);
     free(d->plan_errors);
     free(d->plan_own_errors);

@@ -66,6 +66,7 @@ struct backlog_op {
 
 struct journal;
 struct hasher;
+struct approvals;
 
 struct adhoc_op {                 /* who asked for an ad-hoc airing */
     char key[160];
@@ -78,6 +79,7 @@ struct daemon {
     struct aslog *log;
     struct airlog *al;
     struct hasher *hasher;        /* recordings' hashes, off the loop */
+    struct approvals *appr;       /* which items may air (approval.c) */
     struct sched *s;
     struct planner *planner;      /* loads and expands off the loop */
     unsigned long load_asked, load_done; /* the last load asked for, the last one done */
@@ -223,6 +225,20 @@ void conns_handle(struct daemon *d, const struct pollfd *pfd, bool listen_ready)
 /* A client control_handle kept (RELOAD) has its answer queued now: it is
  * written out like any other (and the client closed after it). */
 void conns_answered(struct daemon *d, struct ctl_conn *c);
+
+/* approval.c: station.approval, the decisions in the log (doc/admin.md) */
+struct approvals *approvals_new(void);
+void approvals_free(struct approvals *a);
+/* The window's occurrences changed (d->occ): its items, looked up again. */
+void approvals_reset(struct daemon *d);
+/* Computes what is due (content hashes, decisions); true while something
+ * is awaited (a recording being hashed): call again within a second. */
+bool approvals_refresh(struct daemon *d);
+/* sched_opts.approved (ud: the daemon). */
+bool approvals_ok(void *ud, const struct plan_item *it);
+size_t approvals_pending_count(const struct daemon *d);
+char *approvals_pending_json(struct daemon *d);        /* PENDING's answer */
+void approvals_decide(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req);
 
 /* control.c */
 /* true: c was kept, to be answered later (the caller must not free it) */

@@ -635,6 +635,7 @@ void plan_free_item(struct plan_item_full *it)
     free((char *)it->pub.description);
     free((char *)it->pub.unit);
     free((char *)it->pub.signature_tune);
+    free((char *)it->pub.times);
     for (size_t i = 0; i < it->pub.n_categories; i++)
         free((char *)it->pub.categories[i]);
     free((void *)it->pub.categories);
@@ -761,6 +762,18 @@ void plan_load_event(struct cal_ctx *cx, icalcomponent *comp)
         it->cancelled = s == ICAL_STATUS_CANCELLED;
         it->pub.approved = s != ICAL_STATUS_TENTATIVE;
     }
+    /* the time properties as written: an approval binds to them (plan.h) */
+    struct strbuf tb = {0};
+    icalproperty *tp[] = {e.dtstart, e.dtend, e.duration, e.rid};
+    for (size_t i = 0; i < ARRAY_SIZE(tp); i++)
+        if (tp[i])
+            strbuf_puts(&tb, icalproperty_as_ical_string(tp[i]));
+    icalproperty **lists[] = {e.rrules, e.rdates, e.exdates};
+    size_t nl[] = {e.n_rrules, e.n_rdates, e.n_exdates};
+    for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+        for (size_t i = 0; i < nl[l]; i++)
+            strbuf_puts(&tb, icalproperty_as_ical_string(lists[l][i]));
+    it->pub.times = tb.s ? tb.s : xstrdup("");
     if (!it->pub.uid || !*it->pub.uid) {
         plan_add_diag(cx->plan, cx->fi, it->pub.line, PLAN_ERROR,
                       _("VEVENT without UID: every item needs a unique UID"));

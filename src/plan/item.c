@@ -46,6 +46,7 @@ struct plan_item *plan_item_dup(const struct plan_item *it)
     c->approved = it->approved;
     c->sequence = it->sequence;
     c->signature_tune = dup_opt(it->signature_tune);
+    c->times = dup_opt(it->times);
     return c;
 }
 
@@ -61,6 +62,7 @@ void plan_item_free(struct plan_item *it)
     free_strv(it->categories, it->n_categories);
     free_strv(it->audio, it->n_audio);
     free((char *)it->signature_tune);
+    free((char *)it->times);
     free(it);
 }
 

@@ -35,6 +35,10 @@ struct plan_item {
     bool approved;                /* false for STATUS:TENTATIVE */
     int sequence;
     const char *signature_tune;   /* X-LOAXA-SIGNATURE: path, "none", or NULL for the setting */
+    /* Its time properties as written (DTSTART, DTEND, DURATION,
+     * RECURRENCE-ID, RRULE, RDATE, EXDATE, unfolded): part of the content
+     * hash an approval binds to (programme_content_hash). NULL: unknown. */
+    const char *times;
 };
 
 /* A deep copy of an item that outlives its plan (ad hoc airings, prepared

@@ -107,3 +107,31 @@ const char *programme_tune_path(const struct programme *p)
             return p->src[i].path;
     return NULL;
 }
+
+/* Each field as "name length:value\n", so no two items' fields can run
+ * together into the same text. */
+static void field(struct strbuf *b, const char *name, const char *v)
+{
+    v = v ? v : "";
+    strbuf_printf(b, "%s %zu:%s\n", name, strlen(v), v);
+}
+
+void programme_content_hash(const struct plan_item *it, const char *const *rec_sha256,
+                            char out[65])
+{
+    struct strbuf b = {0};
+    char num[32];
+    strbuf_puts(&b, "loaxa-content-1\n");
+    field(&b, "uid", it->uid);
+    field(&b, "title", it->summary);
+    snprintf(num, sizeof num, "%d %d", (int)it->level, it->priority);
+    field(&b, "level", num);
+    field(&b, "times", it->times);
+    field(&b, "tune", it->signature_tune ? it->signature_tune : "(station)");
+    for (size_t i = 0; i < it->n_audio; i++) {
+        field(&b, "recording", it->audio[i]);
+        field(&b, "sha256", rec_sha256 ? rec_sha256[i] : "");
+    }
+    hash_mem_sha256(b.s, strlen(b.s), out);
+    free(b.s);
+}

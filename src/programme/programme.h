@@ -84,6 +84,16 @@ int programme_build(const struct plan_item *it, const struct programme_settings 
                     char *err, size_t errlen);
 void programme_clear(struct programme *p);
 
+/* The content hash an approval binds to (station.approval = signed;
+ * doc/admin.md): SHA-256 over the item's UID, title, level and PRIORITY,
+ * its times as written (plan_item.times: start, slot, recurrence and
+ * exceptions), its signature tune as written, and each recording's path
+ * and SHA-256 (rec_sha256[i] is it->audio[i]'s, 64 hex digits). Any change
+ * to one of them gives another hash. Unlike programme.hash it reads no
+ * file: the caller hashes the recordings (the daemon's hasher thread). */
+void programme_content_hash(const struct plan_item *it, const char *const *rec_sha256,
+                            char out[65]);
+
 /* The tune's absolute path, or NULL (none, or left out). */
 const char *programme_tune_path(const struct programme *p);
 

@@ -32,6 +32,8 @@ struct report_block {
 
 #define REPORT_DOC_MAX_LINES 8
 #define REPORT_DOC_MAX_RECIPIENTS 16
+/* The incidents the appendix lists one by one; the rest are counted. */
+#define REPORT_DOC_MAX_INCIDENTS 200
 
 /* The parts around the body, each a line as printed. */
 struct report_doc_head {

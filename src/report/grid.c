@@ -19,6 +19,7 @@ static const char *const table_keys[REPORT_TABLE_COUNT] = {
     [REPORT_TABLE_LEVELS] = "levels",   [REPORT_TABLE_MONTHS] = "months",
     [REPORT_TABLE_INCIDENT_SUMMARY] = "incident_summary",
     [REPORT_TABLE_INCIDENTS] = "incidents",
+    [REPORT_TABLE_APPROVALS] = "approvals",
 };
 
 const char *report_table_key(enum report_table t)
@@ -300,6 +301,28 @@ static void incidents(struct gb *b, const struct report *r)
     }
 }
 
+/* Who approved or rejected which item when (station.approval) */
+static void approvals(struct gb *b, const struct report *r)
+{
+    col(b, "at", _("Decided at"), RC_TIME, false, false);
+    col(b, "title", _("Title"), RC_TEXT, false, false);
+    col(b, "decision", _("Decision"), RC_TEXT, false, false);
+    col(b, "by", _("By"), RC_TEXT, false, false);
+    col(b, "comment", _("Comment"), RC_TEXT, false, false);
+    col(b, "uid", _("UID"), RC_TEXT, true, false);
+    col(b, "content_hash", _("Content (SHA-256)"), RC_TEXT, true, false);
+    for (size_t i = 0; i < r->n_approvals; i++) {
+        const struct report_approval *a = &r->approvals[i];
+        num(b, RC_TIME, a->at_ms);
+        text(b, report_title_or_uid(a->title, a->uid));
+        text(b, strcmp(a->decision, "approved") == 0 ? _("approved") : _("rejected"));
+        text(b, a->who);
+        text(b, a->comment);
+        text(b, a->uid);
+        text(b, a->hash);
+    }
+}
+
 int report_grid_build(const struct report *r, enum report_table t, struct report_grid *g)
 {
     memset(g, 0, sizeof *g);
@@ -319,6 +342,7 @@ int report_grid_build(const struct report *r, enum report_table t, struct report
     case REPORT_TABLE_MONTHS: months(&b, r); break;
     case REPORT_TABLE_INCIDENT_SUMMARY: incident_summary(&b, r); break;
     case REPORT_TABLE_INCIDENTS: incidents(&b, r); break;
+    case REPORT_TABLE_APPROVALS: approvals(&b, r); break;
     default: break;
     }
     return 0;

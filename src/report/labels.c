@@ -106,6 +106,9 @@ static const struct {
                                 {N_("Planned start"), N_("Title"), N_("Source"), N_("Attempt"),
                                  N_("Status"), N_("Played (s)"), N_("Reason"),
                                  N_("Actual start"), N_("Occurrence")}, 7},
+    [REPORT_TABLE_APPROVALS] = {N_("Approvals"),
+                                {N_("Decided at"), N_("Title"), N_("Decision"), N_("By"),
+                                 N_("Comment"), N_("UID"), N_("Content (SHA-256)")}, 5},
 };
 
 const char *report_table_title(enum report_table t)

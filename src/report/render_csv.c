@@ -2,7 +2,8 @@
  *
  *   table,row,field,value
  *
- * table: header, plan_file, summary, item, topic, month, incident.
+ * table: header, plan_file, summary, item, topic, month, incident, approval
+ *        (station.approval = signed: only when the period has decisions).
  * row:   1, 2, ... within the table (header and summary: 1).
  * field: a fixed English key (below), never translated, so other programs
  *        and pivot tables can rely on it; value: the figure or text.
@@ -130,6 +131,16 @@ int report_render_csv(const struct report *r, const struct report_render_ctx *cx
         put(f, "incident", i + 1, "status", in->status);
         put(f, "incident", i + 1, "reason", in->reason);
         put_i(f, "incident", i + 1, "played_ms", in->played_ms);
+    }
+    for (size_t i = 0; i < r->n_approvals; i++) { /* station.approval = signed */
+        const struct report_approval *a = &r->approvals[i];
+        put(f, "approval", i + 1, "at", util_format_iso_local(a->at_ms, t));
+        put(f, "approval", i + 1, "uid", a->uid);
+        put(f, "approval", i + 1, "title", a->title);
+        put(f, "approval", i + 1, "decision", a->decision);
+        put(f, "approval", i + 1, "by", a->who);
+        put(f, "approval", i + 1, "comment", a->comment);
+        put(f, "approval", i + 1, "content_hash", a->hash);
     }
     return 0;
 }

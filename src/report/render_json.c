@@ -240,6 +240,23 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
     }
     add(root, "incident_summary", groups);
 
+    if (r->n_approvals) { /* station.approval = signed */
+        json_object *ap = json_object_new_array();
+        for (size_t i = 0; i < r->n_approvals; i++) {
+            const struct report_approval *a = &r->approvals[i];
+            json_object *o = json_object_new_object();
+            add(o, "at", jtime(a->at_ms));
+            add(o, "uid", jstr(a->uid));
+            add(o, "title", jstr(a->title));
+            add(o, "decision", jstr(a->decision));
+            add(o, "by", jstr(a->who));
+            add(o, "comment", jstr(a->comment));
+            add(o, "content_hash", jstr(a->hash));
+            json_object_array_add(ap, o);
+        }
+        add(root, "approvals", ap);
+    }
+
     const char *text = json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     int rc = fputs(text, cx->f) < 0 || fputc('\n', cx->f) == EOF ? -EIO : 0;

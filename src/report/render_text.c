@@ -201,6 +201,7 @@ int report_render_text(const struct report *r, const struct report_render_ctx *c
     }
     table_print(f, &t);
     for (int w = REPORT_TABLE_SUMMARY + 1; w < REPORT_TABLE_COUNT; w++)
-        grid_print(f, r, (enum report_table)w);
+        if (w != REPORT_TABLE_APPROVALS || r->n_approvals) /* signed stations only */
+            grid_print(f, r, (enum report_table)w);
     return 0;
 }

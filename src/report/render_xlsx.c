@@ -225,6 +225,26 @@ int report_render_xlsx(const struct report *r, const struct report_render_ctx *c
         worksheet_write_string(ws, row, 8, in->occ_key, NULL);
     }
 
+    if (r->n_approvals) { /* station.approval = signed */
+        ws = table_sheet(wb, &fm, REPORT_TABLE_APPROVALS);
+        worksheet_set_column(ws, 0, 0, 20, NULL);
+        worksheet_set_column(ws, 1, 1, 36, NULL);
+        worksheet_set_column(ws, 3, 4, 36, NULL);
+        for (size_t i = 0; i < r->n_approvals; i++) {
+            const struct report_approval *a = &r->approvals[i];
+            lxw_row_t row = (lxw_row_t)(i + 1);
+            lxw_datetime d = local_dt(a->at_ms);
+            worksheet_write_datetime(ws, row, 0, &d, fm.datetime);
+            worksheet_write_string(ws, row, 1, report_title_or_uid(a->title, a->uid), NULL);
+            worksheet_write_string(ws, row, 2, strcmp(a->decision, "approved") == 0
+                                                   ? _("approved") : _("rejected"), NULL);
+            worksheet_write_string(ws, row, 3, a->who, NULL);
+            worksheet_write_string(ws, row, 4, a->comment, NULL);
+            worksheet_write_string(ws, row, 5, a->uid, NULL);
+            worksheet_write_string(ws, row, 6, a->hash, NULL);
+        }
+    }
+
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         snprintf(cx->err, cx->errlen, _("cannot write the spreadsheet %s: %s"), path,

@@ -468,8 +468,27 @@ static enum plan_level row_level(const struct builder *b, const struct aslog_row
  * scheduler's reason; not a failure of the station. */
 static bool row_tentative(const struct aslog_row *row)
 {
+    /* station.approval = signed: no approval of its content (the same count) */
     return row->status == ASLOG_MISSED &&
-           strncmp(row->reason, REASON_TENTATIVE, sizeof REASON_TENTATIVE - 1) == 0;
+           (strncmp(row->reason, REASON_TENTATIVE, sizeof REASON_TENTATIVE - 1) == 0 ||
+            strncmp(row->reason, REASON_NOT_APPROVED, sizeof REASON_NOT_APPROVED - 1) == 0);
+}
+
+/* The period's approvals (report_approval), their strings in the pool */
+static int on_approval(const struct aslog_approval *a, void *ud)
+{
+    struct report *r = ud;
+    if (r->n_approvals % 64 == 0) /* a few per item and period */
+        r->approvals = xrealloc(r->approvals, (r->n_approvals + 64) * sizeof *r->approvals);
+    r->approvals[r->n_approvals++] = (struct report_approval){
+        .at_ms = a->at_ms, .uid = report_pool_strdup(r->pool, a->uid),
+        .title = report_pool_strdup(r->pool, a->title),
+        .who = report_pool_strdup(r->pool, a->who),
+        .comment = report_pool_strdup(r->pool, a->comment),
+        .hash = report_pool_strdup(r->pool, a->content_hash),
+        .decision = aslog_decision_name(a->decision),
+    };
+    return 0;
 }
 
 static int on_row(const struct aslog_row *row, void *ud)
@@ -870,6 +889,8 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     struct aslog_filter f = {.from_ms = r->period.from_ms, .to_ms = r->end_ms,
                              .counts_only = true, .real_only = real > 0};
     int rc = real < 0 ? real : aslog_query(log, &f, on_row, &b);
+    if (rc == 0)
+        rc = aslog_approvals_query(log, r->period.from_ms, r->end_ms, on_approval, r);
     if (rc < 0) {
         snprintf(err, errlen, _("cannot read the as-run log: %s"), aslog_errmsg(log));
         goto done;
@@ -1004,6 +1025,7 @@ void report_free(struct report *r)
     free(r->months);
     free(r->incidents);
     free(r->incident_groups);
+    free(r->approvals);
     report_pool_free(r->pool);
     free(r);
 }

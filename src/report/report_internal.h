@@ -103,6 +103,13 @@ struct report_incident_group {
     int64_t first_ms, last_ms;          /* planned starts */
 };
 
+/* A decision of station.approval made in the period (aslog approvals) */
+struct report_approval {
+    int64_t at_ms;
+    const char *uid, *title, *who, *comment, *hash; /* in the report's string pool */
+    const char *decision;               /* "approved", "rejected" (aslog) */
+};
+
 struct report {
     char *commune;
     struct report_doc_settings doc;     /* copies (report.c), NULL where unset */
@@ -125,6 +132,8 @@ struct report {
     size_t n_incidents;
     struct report_incident_group *incident_groups;
     size_t n_incident_groups;
+    struct report_approval *approvals;  /* oldest first; none in status-mode periods */
+    size_t n_approvals;
     struct report_pool *pool;           /* the incidents' strings (report.c) */
 };
 
@@ -161,7 +170,9 @@ const char *report_label(enum report_label l);
 enum report_table {
     REPORT_TABLE_SUMMARY, REPORT_TABLE_ITEMS, REPORT_TABLE_TOPICS, REPORT_TABLE_UNITS,
     REPORT_TABLE_LEVELS, REPORT_TABLE_MONTHS, REPORT_TABLE_INCIDENT_SUMMARY,
-    REPORT_TABLE_INCIDENTS, REPORT_TABLE_COUNT
+    REPORT_TABLE_INCIDENTS,
+    REPORT_TABLE_APPROVALS,  /* the appendix of approvals: shown when the period has any */
+    REPORT_TABLE_COUNT
 };
 #define REPORT_MAX_COLS 20
 struct report_columns {
@@ -326,6 +337,6 @@ struct report_format_def {
 };
 
 report_renderer report_render_text, report_render_csv, report_render_json,
-    report_render_html, report_render_xlsx;
+    report_render_html, report_render_xlsx, report_render_docx, report_render_odt;
 
 #endif

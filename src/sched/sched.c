@@ -287,10 +287,16 @@ struct sched_entry *sched_prepared(const struct sched *s)
     return find_state(s, SCHED_PREPARED);
 }
 
+static bool approved(const struct sched *s, const struct sched_entry *e)
+{
+    if (s->o.approved)
+        return s->o.approved(s->o.approved_ud, e->item);
+    return !s->o.require_approval || e->item->approved;
+}
+
 static bool airable(const struct sched *s, const struct sched_entry *e)
 {
-    return !e->cancelled && !e->out_of_hours &&
-           !(s->o.require_approval && !e->item->approved);
+    return !e->cancelled && !e->out_of_hours && approved(s, e);
 }
 
 /* Is a preferred over b for the next slot? Due entries (start <= now) by
@@ -369,9 +375,10 @@ static bool visit(struct sched *s, struct sched_entry *e, int64_t now, bool emer
     }
     if (e->start_ms <= now && e->state == SCHED_PENDING && !airable(s, e)) {
         act->kind = e->cancelled ? SCHED_CANCELLED : SCHED_MISSED;
-        act->reason = e->cancelled                                   ? ""
-                      : s->o.require_approval && !e->item->approved ? REASON_TENTATIVE
-                                                                     : REASON_HOURS;
+        act->reason = e->cancelled        ? ""
+                      : approved(s, e)    ? REASON_HOURS
+                      : e->item->approved ? REASON_NOT_APPROVED
+                                          : REASON_TENTATIVE;
         return true;
     }
     if (e->deadline_ms <= now && airable(s, e)) {
@@ -420,6 +427,15 @@ void sched_next(struct sched *s, int64_t now, struct sched_action *act)
         act->entry = prep;
         act->reason = prep->moved ? N_("moved in the plan") : N_("no longer in the plan");
         finish(s, prep, true);
+        return;
+    }
+    /* an approval withdrawn or lapsed (a rejection, an edit) while it was
+     * prepared: it waits again, and is missed at its start if still so */
+    if (prep && !prep->cancelled && !approved(s, prep)) {
+        act->kind = SCHED_DISCARD;
+        act->entry = prep;
+        act->reason = N_("no longer approved");
+        prep->state = SCHED_PENDING;
         return;
     }
 

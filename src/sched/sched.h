@@ -32,6 +32,12 @@ struct sched_opts {
     int64_t fade_ms;              /* an emergency's preemption begins this much early */
     enum sched_cut_policy preempt; /* fate of an item cut by an emergency */
     bool require_approval;        /* STATUS:TENTATIVE items do not air */
+    /* When set, decides instead of require_approval whether an entry's item
+     * may air (station.approval; the daemon's approvals): false, it is
+     * missed when due (REASON_TENTATIVE for a STATUS:TENTATIVE item, else
+     * REASON_NOT_APPROVED). Called often: it must be cheap. */
+    bool (*approved)(void *ud, const struct plan_item *it);
+    void *approved_ud;
     int64_t boot_ms;              /* when the daemon started: earlier deadlines were
                                    * missed because it was not running */
     /* The watchdog (0: the defaults). A programme whose length is known

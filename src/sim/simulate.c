@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "audio/probe.h"
+#include "core/hash.h"
 #include "core/i18n.h"
+#include "core/paths.h"
 #include "core/reasons.h"
 #include "core/util.h"
 #include "airlog/airlog.h"
@@ -25,8 +27,17 @@ struct dur_cache {
     char why[256];
 };
 
+/* One plan item's approval as the station's log has it (see sim_approved) */
+struct appr_cache {
+    const struct plan_item *it;
+    bool ok;
+};
+
 struct sim {
     const struct loaxa_config *cfg;
+    struct aslog *station;   /* the station's log, read-only, for its approvals; NULL */
+    struct appr_cache *ap;
+    size_t n_ap, cap_ap;
     struct aslog *log;
     struct airlog *al;
     struct simulate_summary *sum;
@@ -181,6 +192,47 @@ static void sim_failed(void *ud, const struct sched_entry *e, int64_t now, const
 static const struct simrun_ops sim_ops = {sim_duration, sim_action, sim_begin, sim_end,
                                           sim_failed, NULL};
 
+/* The daemon's rule (approval.c): an item that waits for an approval
+ * (signed: every one; status: STATUS:TENTATIVE with require_approval) airs
+ * only when the station's log holds an APPROVE of its content as it is now.
+ * The simulation reads those approvals (read-only: it never adds one) and
+ * hashes the recordings itself, once per item. */
+static bool sim_approved(void *ud, const struct plan_item *it)
+{
+    struct sim *sm = ud;
+    if (!it->uid || !*it->uid)
+        return true;
+    if (sm->cfg->approval != CONFIG_APPROVAL_SIGNED &&
+        !(sm->cfg->require_approval && !it->approved))
+        return true;
+    for (size_t i = 0; i < sm->n_ap; i++)
+        if (sm->ap[i].it == it)
+            return sm->ap[i].ok;
+    bool ok = sm->station != NULL && it->n_audio > 0;
+    char (*hex)[65] = xcalloc(it->n_audio ? it->n_audio : 1, sizeof *hex);
+    const char **sums = xcalloc(it->n_audio ? it->n_audio : 1, sizeof *sums);
+    for (size_t i = 0; ok && i < it->n_audio; i++) {
+        char *abs = NULL, err[256];
+        ok = paths_resolve_audio(sm->cfg->audio_root, it->audio[i], &abs, err, sizeof err) == 0 &&
+             hash_file_sha256(abs, hex[i]) == 0;
+        sums[i] = hex[i];
+        free(abs);
+    }
+    if (ok) {
+        char h[65];
+        programme_content_hash(it, sums, h);
+        ok = aslog_approval_latest(sm->station, it->uid, h, NULL, NULL) == ASLOG_APPROVED;
+    }
+    free(sums);
+    free(hex);
+    if (sm->n_ap == sm->cap_ap) {
+        sm->cap_ap = sm->cap_ap ? sm->cap_ap * 2 : 16;
+        sm->ap = xrealloc(sm->ap, sm->cap_ap * sizeof *sm->ap);
+    }
+    sm->ap[sm->n_ap++] = (struct appr_cache){it, ok};
+    return ok;
+}
+
 int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct aslog *log,
                  int64_t from_ms, int64_t to_ms, struct simulate_summary *sum, char *err,
                  size_t errlen)
@@ -207,6 +259,16 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
         .slot_cut = cfg->overrun == CONFIG_OVERRUN_CUT,
     };
     struct sim sm = {.cfg = cfg, .log = log, .sum = sum, .err = err, .errlen = errlen};
+    o.approved = sim_approved;
+    o.approved_ud = &sm;
+    if (cfg->approval == CONFIG_APPROVAL_SIGNED || cfg->require_approval) {
+        /* missing, unreadable or older: no approvals (what waits, waits) */
+        const char *station = cfg->station_db_path ? cfg->station_db_path : cfg->db_path;
+        char aerr[512];
+        if (station && *station && strcmp(station, ":memory:") != 0 &&
+            aslog_open_readonly(station, &sm.station, aerr, sizeof aerr) < 0)
+            sm.station = NULL;
+    }
     sm.al = airlog_new(log, cfg->audio_root);
     airlog_trust_cache(sm.al);
     struct sched *s = sched_new(&o);
@@ -228,6 +290,8 @@ int simulate_run(const struct loaxa_config *cfg, const struct plan *plan, struct
 out:
     sched_free(s);
     airlog_free(sm.al);
+    aslog_close(sm.station);
+    free(sm.ap);
     for (size_t i = 0; i < sm.n_d; i++)
         free(sm.d[i].abs);
     free(sm.d);

@@ -60,8 +60,9 @@ assert sum(g["count"] for g in r["incident_summary"]) == len(r["incidents"]) == 
 assert abs(s["compliance_pct"] - round(100 * s["aired"] / s["planned"], 1)) < 1e-9
 EOF
 
-# HTML: a parsed page with the administrative heading (Vietnamese in any
-# language), the tables and one SVG bar per month, agreeing with the JSON.
+# HTML: a parsed document with the administrative heading (Vietnamese in any
+# language; the body in the report's language), the tables (total rows
+# apart) and one SVG bar per month, agreeing with the JSON.
 expect_rc 0 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format html --lang en \
     -o "$T_TMP/q1.html"
 if "$PY" - "$T_TMP/q1.html" "$T_TMP/q1.json" <<'EOF'; then ok "html structure"; else fail "html"; fi
@@ -75,7 +76,8 @@ class P(HTMLParser):
         a = dict(attrs)
         if tag not in ("br", "meta", "line", "rect", "path"): self.stack.append(tag)
         if tag == "table" and a.get("id"): self.cur = a["id"]; self.tables[self.cur] = []
-        if tag == "tr" and self.cur: self.tables[self.cur].append([])
+        if tag == "tr" and self.cur and a.get("class") != "total": self.tables[self.cur].append([])
+        if tag == "tr" and a.get("class") == "total": self.cur_total = self.cur; self.cur = None
         if tag in ("td", "th") and self.cur: self.cell = ""
         if tag == "rect" and a.get("class") == "bar": self.bars.append(float(a["height"]))
     def handle_endtag(self, tag):
@@ -84,6 +86,7 @@ class P(HTMLParser):
         self.stack.pop()
         if tag in ("td", "th") and self.cur and self.cell is not None:
             self.tables[self.cur][-1].append(self.cell); self.cell = None
+        if tag == "tr" and getattr(self, "cur_total", None): self.cur = self.cur_total; self.cur_total = None
         if tag == "table": self.cur = None
     def handle_data(self, d):
         self.text.append(d)
@@ -92,7 +95,8 @@ p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read()); p.close()
 assert not p.stack, p.stack
 text = "".join(p.text)
 for s in ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-          "BÁO CÁO", "QUÝ I NĂM 2026", "Thị trấn Vĩnh Lộc, ngày 01 tháng 06 năm 2026"):
+          "THỊ TRẤN VĨNH LỘC", "Số: ......./BC-UBND", "REPORT", "quarter I of 2026",
+          "Vĩnh Lộc, ngày 01 tháng 6 năm 2026", "I. RESULTS", "Nơi nhận:", "PHỤ LỤC"):
     assert s in text, s
 r = json.load(open(sys.argv[2]))
 summ = {row[0]: row[1] for row in p.tables["summary"][1:]}
@@ -163,7 +167,7 @@ for f in text csv html xlsx json; do
     grep_in "$T_TMP/out" "^  $f +[a-z]" "usage lists $f" || break
 done && ok "usage lists the formats"
 expect_rc 2 "$LOAXA" report "${C[@]}" --period 2026 --format pdf --lang en \
-    && grep_in "$T_TMP/err" 'unknown format "pdf" \(text, csv, html, xlsx, json\)' && ok "bad format lists the formats"
+    && grep_in "$T_TMP/err" 'unknown format "pdf" \(text, csv, html, xlsx, docx, odt, json\)' && ok "bad format lists the formats"
 # An output that cannot be written is an error naming it, in every format.
 for f in text xlsx; do
     expect_rc 1 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --lang en \

@@ -38,6 +38,7 @@ declare -A OWNER=(
     ['sodium.h']='web/accounts.c'
     ['microhttpd.h']='web/http.c'
     ['xlsxwriter.h']='report/render_xlsx.c'
+    ['zip.h']='report/docpkg.c'
     ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'

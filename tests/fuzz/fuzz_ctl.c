@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ctl_parse(buf, &b, err, sizeof err) < 0)
             abort();
         if (a.verb != b.verb || a.level != b.level || a.offset != b.offset ||
-            strcmp(a.target, b.target) != 0)
+            strcmp(a.target, b.target) != 0 || strcmp(a.hash, b.hash) != 0 ||
+            strcmp(a.comment, b.comment) != 0 || strcmp(a.as, b.as) != 0)
             abort();
     }
     free(line);

@@ -369,6 +369,87 @@ static void sql(sqlite3 *db, const char *s)
     ck_assert_msg(sqlite3_exec(db, s, NULL, NULL, &e) == SQLITE_OK, "%s: %s", s, e);
 }
 
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static int keep_who(const struct aslog_approval *a, void *ud)
+{
+    snprintf(ud, 128, "%s|%s|%lld", a->who, a->comment, (long long)a->at_ms);
+    return 0;
+}
+
+struct appr_list {
+    int n;
+    char last[256];
+};
+
+static int list_cb(const struct aslog_approval *a, void *ud)
+{
+    struct appr_list *l = ud;
+    l->n++;
+    snprintf(l->last, sizeof l->last, "%s %s %s %s %s", a->uid, a->content_hash,
+             aslog_decision_name(a->decision), a->who, a->title);
+    return 0;
+}
+
+START_TEST(test_approvals)
+{
+    struct aslog *log = open_log();
+    char who[128] = "";
+    ck_assert_int_eq(aslog_approval_latest(log, "u1", HASH_A, keep_who, who), -ENOENT);
+    struct aslog_approval a = {.uid = "u1", .content_hash = HASH_A,
+                               .decision = ASLOG_REJECTED, .who = "uid:1000(an)",
+                               .at_ms = 100, .comment = "sai tên xã", .title = "Bản tin"};
+    ck_assert_int_eq(aslog_approval_add(log, &a), 0);
+    ck_assert_int_eq(aslog_approval_latest(log, "u1", HASH_A, keep_who, who), ASLOG_REJECTED);
+    ck_assert_str_eq(who, "uid:1000(an)|sai tên xã|100");
+    /* the latest row decides: approved after the rejection */
+    a.decision = ASLOG_APPROVED;
+    a.who = "uid:998(loaxa-web) for web:chutich";
+    a.at_ms = 200;
+    a.comment = "";
+    ck_assert_int_eq(aslog_approval_add(log, &a), 0);
+    ck_assert_int_eq(aslog_approval_latest(log, "u1", HASH_A, keep_who, who), ASLOG_APPROVED);
+    ck_assert_str_eq(who, "uid:998(loaxa-web) for web:chutich||200");
+    /* bound to the content: another hash of the same item, or another item, has none */
+    ck_assert_int_eq(aslog_approval_latest(log, "u1", HASH_B, NULL, NULL), -ENOENT);
+    ck_assert_int_eq(aslog_approval_latest(log, "u2", HASH_A, NULL, NULL), -ENOENT);
+    /* bad rows are refused */
+    struct aslog_approval bad = a;
+    bad.content_hash = "abc";
+    ck_assert_int_eq(aslog_approval_add(log, &bad), -EINVAL);
+    bad = a;
+    bad.who = "";
+    ck_assert_int_eq(aslog_approval_add(log, &bad), -EINVAL);
+    /* the period's decisions, oldest first */
+    struct appr_list l = {0};
+    ck_assert_int_eq(aslog_approvals_query(log, -1, -1, list_cb, &l), 0);
+    ck_assert_int_eq(l.n, 2);
+    ck_assert_str_eq(l.last, "u1 " HASH_A " approved uid:998(loaxa-web) for web:chutich Bản tin");
+    l.n = 0;
+    ck_assert_int_eq(aslog_approvals_query(log, 150, -1, list_cb, &l), 0);
+    ck_assert_int_eq(l.n, 1);
+    l.n = 0;
+    ck_assert_int_eq(aslog_approvals_query(log, 0, 150, list_cb, &l), 0);
+    ck_assert_int_eq(l.n, 1);
+    aslog_close(log);
+
+    /* append-only: the database itself refuses to change or drop a decision */
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE approvals SET decision = 'approved'", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM approvals", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    /* a reader sees them too */
+    char err[256];
+    ck_assert_int_eq(aslog_open_readonly(path, &log, err, sizeof err), 0);
+    ck_assert_int_eq(aslog_approval_latest(log, "u1", HASH_A, NULL, NULL), ASLOG_APPROVED);
+    ck_assert_int_eq(aslog_approval_add(log, &a), -EROFS);
+    aslog_close(log);
+}
+END_TEST
+
 START_TEST(test_migrations)
 {
     /* A version-1 log (as the first release wrote it) is migrated in place. */
@@ -376,7 +457,10 @@ START_TEST(test_migrations)
     aslog_close(log);
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    sql(db, "DROP INDEX airing_planned; DROP INDEX airing_on_air; PRAGMA user_version = 1;"
+    sql(db, "DROP INDEX airing_planned; DROP INDEX airing_on_air; DROP TABLE approvals;"
+            " DROP INDEX airing_seq; DROP INDEX airing_unchained;"
+            " ALTER TABLE airing DROP COLUMN seq; ALTER TABLE airing DROP COLUMN hash;"
+            " PRAGMA user_version = 1;"
             "INSERT INTO airing (occ_key, attempt, uid, planned_start_ms, planned_end_ms,"
             " status, source) VALUES ('old/1', 1, 'old', 10, 20, 'aired', 'plan')");
     sqlite3_close(db);
@@ -385,6 +469,9 @@ START_TEST(test_migrations)
     log = open_log();
     ck_assert_int_eq(aslog_schema_version(log), aslog_schema_latest());
     ck_assert_int_eq(aslog_occurrence_state(log, "old/1", NULL, NULL, NULL), 0);
+    ck_assert_int_eq(aslog_schema_latest(), 4);
+    /* the approvals table came with the migration (2 -> 3) */
+    ck_assert_int_eq(aslog_approval_latest(log, "old", HASH_A, NULL, NULL), -ENOENT);
     aslog_close(log);
 
     /* a log from a newer loaxa is refused, not damaged */
@@ -480,6 +567,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_simulated_rows);
     tcase_add_test(tc, test_readonly);
     tcase_add_test(tc, test_migrations);
+    tcase_add_test(tc, test_approvals);
     tcase_add_test(tc, test_read_while_writing);
     suite_add_tcase(s, tc);
     return s;

@@ -75,6 +75,71 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
+#define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+START_TEST(test_parse_approvals)
+{
+    struct ctl_request r, back;
+    char err[256], line[CTL_MAX_LINE];
+    ck_assert_int_eq(ctl_parse("PENDING", &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.verb, CTL_PENDING);
+    ck_assert_int_eq(ctl_parse("APPROVE u1@xa " H64, &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.verb, CTL_APPROVE);
+    ck_assert_str_eq(r.target, "u1@xa");
+    ck_assert_str_eq(r.hash, H64);
+    ck_assert_str_eq(r.comment, "");
+    ck_assert_str_eq(r.as, "");
+    ck_assert_int_eq(ctl_parse("AS web:chu.tich-2 REJECT u%201%25 " H64 " sai giờ, sửa lại",
+                               &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.verb, CTL_REJECT);
+    ck_assert_str_eq(r.as, "chu.tich-2");
+    ck_assert_str_eq(r.target, "u 1%");
+    ck_assert_str_eq(r.comment, "sai giờ, sửa lại");
+    ck_assert_int_eq(ctl_format(&r, line, sizeof line), 0);
+    ck_assert_str_eq(line, "AS web:chu.tich-2 REJECT u%201%25 " H64 " sai giờ, sửa lại");
+    ck_assert_int_eq(ctl_parse(line, &back, err, sizeof err), 0);
+    ck_assert_str_eq(back.target, "u 1%");
+    ck_assert_str_eq(back.as, "chu.tich-2");
+    /* AS before other verbs too: the console's emergency airs for its account */
+    ck_assert_int_eq(ctl_parse("AS web:an STOP", &r, err, sizeof err), 0);
+    ck_assert_int_eq(r.verb, CTL_STOP);
+    ck_assert_str_eq(r.as, "an");
+
+    const char *bad[] = {
+        "PENDING x", "APPROVE", "APPROVE u1", "APPROVE u1 " H64 "0", "APPROVE u1 abc",
+        "APPROVE u1 0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+        "APPROVE " H64, "APPROVE  u1 " H64, "APPROVE u%2 " H64, "APPROVE u%0a " H64,
+        "APPROVE u1 " H64 " a\tb", "AS web: APPROVE u1 " H64, "AS web:a/b PENDING",
+        "AS root PENDING", "AS web:x", "AS web:x ", "AS web:a AS web:b PENDING",
+        "AS web:01234567890123456789012345678901234567890123456789012345678901234 PENDING",
+        "approve u1 " H64,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        err[0] = '\0';
+        ck_assert_msg(ctl_parse(bad[i], &r, err, sizeof err) == -EINVAL, "%s", bad[i]);
+        ck_assert_ptr_nonnull(strstr(err, "bad request"));
+        ck_assert_str_eq(r.as, "");
+    }
+    /* a comment longer than CTL_MAX_COMMENT is refused both ways */
+    struct ctl_request big = {.verb = CTL_APPROVE};
+    strcpy(big.target, "u1");
+    strcpy(big.hash, H64);
+    memset(big.comment, 'x', CTL_MAX_COMMENT);
+    big.comment[CTL_MAX_COMMENT] = '\0';
+    ck_assert_int_eq(ctl_format(&big, line, sizeof line), 0);
+    ck_assert_int_eq(ctl_parse(line, &r, err, sizeof err), 0);
+    char over[CTL_MAX_LINE + 8];
+    snprintf(over, sizeof over, "%sx", line);
+    ck_assert_int_eq(ctl_parse(over, &r, err, sizeof err), -EINVAL);
+    struct ctl_request nl = big;
+    strcpy(nl.comment, "a\nSTOP");
+    ck_assert_int_eq(ctl_format(&nl, line, sizeof line), -EINVAL);
+    struct ctl_request badas = {.verb = CTL_PENDING};
+    strcpy(badas.as, "a b");
+    ck_assert_int_eq(ctl_format(&badas, line, sizeof line), -EINVAL);
+}
+END_TEST
+
 /* A listening socket, a client connected to it, and the daemon's side. */
 struct pair {
     char dir[32];
@@ -379,6 +444,7 @@ Suite *unit_suite(struct unit_opts *opts)
     TCase *tc = tcase_create("protocol");
     tcase_add_test(tc, test_parse_format);
     tcase_add_test(tc, test_parse_errors);
+    tcase_add_test(tc, test_parse_approvals);
     tcase_add_test(tc, test_reply_does_not_wait);
     tcase_add_test(tc, test_reply_bounded);
     tcase_add_test(tc, test_reply_peer_gone);

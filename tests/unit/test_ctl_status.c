@@ -2,6 +2,7 @@
  * client decodes, in the protocol's member order, and an answer of the
  * wrong shape is refused or read as absent, never trusted. */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,7 @@ START_TEST(test_status_roundtrip)
                  .files = files, .n_files = 2, .left_out = 1, .bad_recordings = 2,
                  .refused = true, .saved_copy = false, .errors = errs, .n_errors = 1},
         .has_clock = true, .clock_synchronised = true, .clock_est_error_us = 12,
-        .log_backlog = 1, .failures = fails, .n_failures = 1,
+        .log_backlog = 1, .pending_approvals = 4, .failures = fails, .n_failures = 1,
     };
     char *s = ctl_status_encode(&st);
     ck_assert_str_eq(s,
@@ -44,7 +45,7 @@ START_TEST(test_status_roundtrip)
         "\"left_out\":1,\"bad_recordings\":2,\"refused\":true,\"saved_copy\":false,"
         "\"errors\":[\"plan.ics:3: bad line\"]},"
         "\"clock\":{\"synchronised\":true,\"est_error_us\":12},\"log_backlog\":1,"
-        "\"last_failures\":[\"x.wav: gone\"]}");
+        "\"pending_approvals\":4,\"last_failures\":[\"x.wav: gone\"]}");
 
     struct ctl_status d;
     char err[256];
@@ -68,11 +69,50 @@ START_TEST(test_status_roundtrip)
     ck_assert_uint_eq(d.plan.errors[0].len, 20);
     ck_assert_str_eq(d.failures[0], "x.wav: gone");
     ck_assert(d.clock_synchronised);
+    ck_assert_int_eq(d.pending_approvals, 4);
     char *again = ctl_status_encode(&d);
     ck_assert_str_eq(again, s);
     free(again);
     ctl_status_free(&d);
     free(s);
+}
+END_TEST
+
+START_TEST(test_pending_roundtrip)
+{
+    const char *recs[] = {"tin/sang.wav", "nhac.mp3"};
+    struct ctl_pending_item items[] = {
+        {.uid = "u1", .title = "Tin sáng", .level = "normal",
+         .first_start = "2026-01-02T06:00:00+07:00", .hash = "ab", .state = "pending",
+         .recordings = recs, .n_recordings = 2},
+        {.uid = "u 2", .title = "Họp", .level = "priority", .first_start = NULL, .hash = "",
+         .state = "rejected", .who = "uid:998(loaxa-web) for web:chutich",
+         .at = "2026-01-01T08:00:00+07:00", .comment = "sai \"giờ\"", .recordings = recs,
+         .n_recordings = 1},
+    };
+    struct ctl_pending p = {.mode = "signed", .count = 3, .items = items, .n_items = 2};
+    char *s = ctl_pending_encode(&p);
+    struct ctl_pending d;
+    char err[256];
+    ck_assert_int_eq(ctl_pending_decode(s, &d, err, sizeof err), 0);
+    ck_assert_str_eq(d.mode, "signed");
+    ck_assert_int_eq(d.count, 3);
+    ck_assert_uint_eq(d.n_items, 2);
+    ck_assert_str_eq(d.items[0].title, "Tin sáng");
+    ck_assert_uint_eq(d.items[0].n_recordings, 2);
+    ck_assert_str_eq(d.items[0].recordings[1], "nhac.mp3");
+    ck_assert_ptr_null(d.items[0].who);
+    ck_assert_str_eq(d.items[1].uid, "u 2");
+    ck_assert_str_eq(d.items[1].state, "rejected");
+    ck_assert_str_eq(d.items[1].comment, "sai \"giờ\"");
+    ck_assert_ptr_null(d.items[1].first_start);
+    char *again = ctl_pending_encode(&d);
+    ck_assert_str_eq(again, s);
+    free(again);
+    ctl_pending_free(&d);
+    free(s);
+    ck_assert_int_eq(ctl_pending_decode("{\"mode\":1}", &d, err, sizeof err), -EINVAL);
+    ck_assert_int_eq(ctl_pending_decode("[", &d, err, sizeof err), -EINVAL);
 }
 END_TEST
 
@@ -135,6 +175,7 @@ int main(void)
     TCase *tc = tcase_create("documents");
     tcase_add_test(tc, test_status_roundtrip);
     tcase_add_test(tc, test_status_bad_shapes);
+    tcase_add_test(tc, test_pending_roundtrip);
     tcase_add_test(tc, test_errors_page);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);

@@ -42,12 +42,14 @@ START_TEST(test_dup_shares_no_pointer)
     it.approved = true;
     it.sequence = 2;
     it.signature_tune = "t.wav";
+    it.times = "DTSTART:20260101T060000Z";
     struct plan_item *c = plan_item_dup(&it);
     /* no pointer-sized word of the copy holds one of the original's
      * pointers, nor the fill pattern (a field nobody set, copied as is) */
     uintptr_t ours[] = {(uintptr_t)it.uid, (uintptr_t)it.file, (uintptr_t)it.summary,
                         (uintptr_t)it.description, (uintptr_t)it.unit, (uintptr_t)cats,
-                        (uintptr_t)audio, (uintptr_t)it.signature_tune};
+                        (uintptr_t)audio, (uintptr_t)it.signature_tune,
+                        (uintptr_t)it.times};
     uintptr_t fill;
     memset(&fill, 0xA5, sizeof fill);
     const unsigned char *b = (const unsigned char *)c;
@@ -70,6 +72,80 @@ START_TEST(test_dup_shares_no_pointer)
 }
 END_TEST
 
+static char *tmp_dir(void)
+{
+    char t[] = "/tmp/loaxa-prog-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(t));
+    return xstrdup(t);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The hash of the item in an .ics text (one VEVENT), its recording's sum "s" */
+static void hash_of_ics(const char *text, char out[65])
+{
+    char *dir = tmp_dir();
+    char *ics = xasprintf("%s/p.ics", dir);
+    write_file(ics, text);
+    const char *paths[] = {ics};
+    struct plan_options po = {.default_tz = "Asia/Ho_Chi_Minh"};
+    char *perr = NULL;
+    struct plan *plan = plan_load(paths, 1, &po, &perr);
+    ck_assert_msg(plan && plan_item_count(plan) == 1, "%s", perr ? perr : "");
+    const struct plan_item *it = plan_item_at(plan, 0);
+    ck_assert_ptr_nonnull(it->times);
+    ck_assert_ptr_nonnull(strstr(it->times, "DTSTART"));
+    const char *sums[] = {"1111111111111111111111111111111111111111111111111111111111111111"};
+    programme_content_hash(it, sums, out);
+    plan_free(plan);
+    unlink(ics);
+    rmdir(dir);
+    free(ics);
+    free(dir);
+}
+
+#define EV(dtstart, rrule, summary, prio, dur)                                              \
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:u1\r\n"     \
+    "DTSTAMP:20260101T000000Z\r\nDTSTART:" dtstart "\r\nDURATION:" dur "\r\n" rrule          \
+    "SUMMARY:" summary "\r\nPRIORITY:" prio "\r\nATTACH:a.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+START_TEST(test_content_hash)
+{
+    char base[65], h[65];
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=DAILY\r\n", "Tin sáng", "5", "PT10M"), base);
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=DAILY\r\n", "Tin sáng", "5", "PT10M"), h);
+    ck_assert_str_eq(base, h); /* the same item, read again */
+    /* each of the times, the recurrence, the title, the level, the slot */
+    hash_of_ics(EV("20260110T063000Z", "RRULE:FREQ=DAILY\r\n", "Tin sáng", "5", "PT10M"), h);
+    ck_assert_str_ne(base, h);
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=WEEKLY\r\n", "Tin sáng", "5", "PT10M"), h);
+    ck_assert_str_ne(base, h);
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=DAILY\r\n", "Tin chiều", "5", "PT10M"), h);
+    ck_assert_str_ne(base, h);
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=DAILY\r\n", "Tin sáng", "1", "PT10M"), h);
+    ck_assert_str_ne(base, h);
+    hash_of_ics(EV("20260110T060000Z", "RRULE:FREQ=DAILY\r\n", "Tin sáng", "5", "PT20M"), h);
+    ck_assert_str_ne(base, h);
+    /* and the recording's content */
+    struct plan_item it = {.uid = "u1", .summary = "t", .times = "x"};
+    const char *audio[] = {"a.wav"};
+    it.audio = audio;
+    it.n_audio = 1;
+    const char *s1[] = {"1111111111111111111111111111111111111111111111111111111111111111"};
+    const char *s2[] = {"2111111111111111111111111111111111111111111111111111111111111111"};
+    programme_content_hash(&it, s1, base);
+    programme_content_hash(&it, s2, h);
+    ck_assert_str_ne(base, h);
+    ck_assert_uint_eq(strlen(h), 64);
+}
+END_TEST
+
 START_TEST(test_length_rules)
 {
     ck_assert_int_eq(plan_level_priority(PLAN_LEVEL_EMERGENCY), 1);
@@ -86,21 +162,6 @@ START_TEST(test_length_rules)
     ck_assert_int_eq(programme_length(-1, 2000, 0), -1);
 }
 END_TEST
-
-static char *tmp_dir(void)
-{
-    char t[] = "/tmp/loaxa-prog-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(t));
-    return xstrdup(t);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int collect(const struct aslog_row *row, void *ud)
 {
@@ -200,6 +261,7 @@ Suite *unit_suite(struct unit_opts *opts)
     TCase *tc = tcase_create("programme");
     tcase_add_test(tc, test_dup_shares_no_pointer);
     tcase_add_test(tc, test_length_rules);
+    tcase_add_test(tc, test_content_hash);
     tcase_add_test(tc, test_check_simulate_model_agree);
     suite_add_tcase(su, tc);
     return su;

@@ -209,6 +209,41 @@ START_TEST(test_cancelled_and_unapproved)
 }
 END_TEST
 
+/* station.approval: the daemon's approvals decide through opts.approved */
+static bool approve_b(void *ud, const struct plan_item *it)
+{
+    (*(int *)ud)++;
+    return strcmp(it->uid, "b") == 0;
+}
+
+START_TEST(test_approved_callback)
+{
+    struct plan_item a = mkitem("a", PLAN_LEVEL_NORMAL, true);
+    struct plan_item b = mkitem("b", PLAN_LEVEL_NORMAL, true);
+    struct plan_item t = mkitem("t", PLAN_LEVEL_NORMAL, false);
+    struct plan_occurrence occ[] = {mkocc(&a, T0 + 10 * SEC, false),
+                                    mkocc(&b, T0 + 20 * SEC, false),
+                                    mkocc(&t, T0 + 30 * SEC, false)};
+    struct sched_opts o = opts();
+    int calls = 0;
+    o.approved = approve_b;
+    o.approved_ud = &calls;
+    /* a is confirmed but not approved: it waits like t, with its own reason */
+    char *tr = run(&o, occ, 3, T0, 5 * SEC);
+    ck_assert_str_eq(tr, "+10 missed a/10 (not approved (no approval of its current content))\n"
+                         "+15 prepare b/20\n+20 start b/20\n+25 end b/20\n"
+                         "+30 missed t/30 (not approved (STATUS:TENTATIVE))\n");
+    free(tr);
+    ck_assert_int_gt(calls, 0);
+    /* the callback decides even without require_approval (signed mode) */
+    o.require_approval = false;
+    tr = run(&o, occ, 3, T0, 5 * SEC);
+    ck_assert_ptr_nonnull(strstr(tr, "+10 missed a/10 (not approved (no approval"));
+    ck_assert_ptr_null(strstr(tr, "start t/30"));
+    free(tr);
+}
+END_TEST
+
 START_TEST(test_collision_back_to_back)
 {
     /* n1 starts first; p (priority) and n2 (normal, earlier) collide with it
@@ -1001,6 +1036,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_on_time_in_order);
     tcase_add_test(tc, test_late_within_grace_and_missed);
     tcase_add_test(tc, test_cancelled_and_unapproved);
+    tcase_add_test(tc, test_approved_callback);
     tcase_add_test(tc, test_collision_back_to_back);
     tcase_add_test(tc, test_emergency_policies);
     tcase_add_test(tc, test_emergency_does_not_cut_emergency);
