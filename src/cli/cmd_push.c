@@ -105,9 +105,6 @@ int cmd_push(int argc, char **argv, struct loaxa_config *cfg)
                  "position %lld -> %lld\n"),
                code, res.sent, res.added, res.batches, (long long)res.from_pos,
                (long long)res.to_pos);
-    if (res.held_back && !pr.quiet)
-        printf(_("loaxa push: %ld row(s) wait behind an airing still on air\n"),
-               res.held_back);
     ret = 0;
 done:
     province_close(p);

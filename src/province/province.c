@@ -105,27 +105,17 @@ bool province_code_ok(const char *s)
 struct rowvec {
     struct aslog_row **v;
     size_t n, cap;
-    int64_t after;
 };
 
 static int collect(const struct aslog_row *row, void *ud)
 {
     struct rowvec *rv = ud;
-    if (province_row_pos(row) <= rv->after)
-        return 0;
     if (rv->n == rv->cap) {
         rv->cap = rv->cap ? rv->cap * 2 : 1024;
         rv->v = xrealloc(rv->v, rv->cap * sizeof *rv->v);
     }
     rv->v[rv->n++] = aslog_row_dup(row);
     return 0;
-}
-
-static int cmp_pos(const void *a, const void *b)
-{
-    int64_t x = province_row_pos(*(struct aslog_row *const *)a);
-    int64_t y = province_row_pos(*(struct aslog_row *const *)b);
-    return x < y ? -1 : x > y;
 }
 
 /* ---- COPY text format ---- */
@@ -321,26 +311,26 @@ int province_push(struct province *p, struct aslog *log, const struct province_s
         return -EIO;
     PQclear(r);
 
-    rv.after = pos;
-    struct aslog_filter f = {.from_ms = -1, .to_ms = -1};
+    /* the chain holds final rows only (a row on air joins it when it ends),
+     * in the order they became final: what follows the province's place */
+    struct aslog_filter f = {.from_ms = -1, .to_ms = -1, .chain_order = true,
+                             .after_seq = pos};
     int qr = aslog_query(log, &f, collect, &rv);
     if (qr < 0) {
         snprintf(err, errlen, "the as-run log: %s", aslog_errmsg(log));
         rc = qr;
         goto done;
     }
-    if (rv.n)
-        qsort(rv.v, rv.n, sizeof *rv.v, cmp_pos);
-    /* a row still on air has no final content yet: it and what follows wait
-     * for the next push (the chain position is the row's order) */
     size_t upto = rv.n;
     for (size_t i = 0; i < rv.n; i++) {
-        if (rv.v[i]->status == ASLOG_ON_AIR) {
-            upto = i;
-            break;
+        /* the log's own order, checked: a hole would be a gap for good */
+        if (province_row_pos(rv.v[i]) != pos + 1 + (int64_t)i) {
+            snprintf(err, errlen, "the log's chain skips from %lld to %lld: run loaxa log verify",
+                     (long long)(pos + (int64_t)i), (long long)province_row_pos(rv.v[i]));
+            rc = -EBADMSG;
+            goto done;
         }
     }
-    res->held_back = (long)(rv.n - upto);
     for (size_t at = 0; at < upto; at += (size_t)batch) {
         size_t n = upto - at < (size_t)batch ? upto - at : (size_t)batch;
         long added = 0;

@@ -45,7 +45,6 @@ struct province_push_result {
     long sent;              /* rows sent */
     long added;             /* rows the province did not have */
     long batches;
-    long held_back;         /* rows after one still on air: next push */
 };
 
 /* Sends log's final rows after the province's position for st, in chain

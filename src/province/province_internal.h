@@ -15,16 +15,14 @@ int province_exec_ok(struct province *p, PGresult *r, const char *what, char *er
                      size_t errlen);
 bool province_code_ok(const char *s);
 
-/* A row's chain position and hash as the station's log has them. Until the
- * log carries a chain these are its row id (write order) and "". */
+/* A row's chain position and hash as the station's log has them. */
 static inline int64_t province_row_pos(const struct aslog_row *r)
 {
-    return r->id;
+    return r->seq;
 }
 static inline const char *province_row_hash(const struct aslog_row *r)
 {
-    (void)r;
-    return "";
+    return r->hash ? r->hash : "";
 }
 
 #endif

@@ -12,6 +12,33 @@
 #include "core/util.h"
 #include "province/province_internal.h"
 
+static int source_parse(const char *s, enum aslog_source *out)
+{
+    static const enum aslog_source all[] = {ASLOG_SOURCE_PLAN, ASLOG_SOURCE_ADHOC,
+                                            ASLOG_SOURCE_EMERGENCY};
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+        if (strcmp(s, aslog_source_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static int64_t opt_ms(PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? -1 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+#define VERIFY_COLS "chain_pos, row_hash, occ_key, attempt, uid, plan_file, title, categories," \
+                    " unit, priority, recordings, planned_start_ms, planned_end_ms," \
+                    " actual_start_ms, actual_end_ms, played_ms, underruns, device, status," \
+                    " reason, source, operator"
+
+/* The station's rows in chain order: positions 1, 2, ... each once, and
+ * each row's hash recomputed over its content and the previous hash with
+ * the station log's own function (aslog_chain_hash): an edited, deleted,
+ * inserted or reordered row fails at its position. */
 static void verify_station(struct province *p, const char *code, const char *commune,
                            int64_t pushed_pos, struct province_verify_result *vr,
                            char *note, size_t notelen, int *rc, char *err, size_t errlen)
@@ -22,10 +49,12 @@ static void verify_station(struct province *p, const char *code, const char *com
     vr->pushed_pos = pushed_pos;
     vr->first_bad_pos = -1;
     vr->ok = true;
+    vr->hashed = true;
     note[0] = '\0';
+    vr->note = note;
     const char *pv[1] = {code};
-    PGresult *r = PQexecParams(p->conn, "SELECT chain_pos, row_hash FROM loaxa.rows"
-                                        " WHERE station = $1 ORDER BY chain_pos",
+    PGresult *r = PQexecParams(p->conn, "SELECT " VERIFY_COLS " FROM loaxa.rows"
+                                        " WHERE station = $1 ORDER BY chain_pos, received_at",
                                1, NULL, pv, NULL, NULL, 0);
     if (province_exec_ok(p, r, "loaxa.rows", err, errlen) < 0) {
         *rc = -EIO;
@@ -33,26 +62,49 @@ static void verify_station(struct province *p, const char *code, const char *com
     }
     int n = PQntuples(r);
     vr->rows = n;
-    int64_t expect = 1;
+    char prev[65] = "", want[65];
     for (int i = 0; i < n; i++) {
         int64_t pos = strtoll(PQgetvalue(r, i, 0), NULL, 10);
-        if (pos != expect) {
+        if (pos != (int64_t)i + 1) {
             vr->ok = false;
-            vr->first_bad_pos = pos < expect ? pos : expect;
-            snprintf(note, notelen, pos < expect ? "position %lld twice"
-                                                 : "positions missing from %lld",
+            vr->first_bad_pos = pos < i + 1 ? pos : i + 1;
+            snprintf(note, notelen, pos < i + 1 ? "position %lld twice"
+                                                : "rows missing from position %lld",
                      (long long)vr->first_bad_pos);
             break;
         }
-        expect++;
+        struct aslog_row row = {
+            .occ_key = PQgetvalue(r, i, 2), .attempt = atoi(PQgetvalue(r, i, 3)),
+            .uid = PQgetvalue(r, i, 4), .plan_file = PQgetvalue(r, i, 5),
+            .title = PQgetvalue(r, i, 6), .categories = PQgetvalue(r, i, 7),
+            .unit = PQgetvalue(r, i, 8), .priority = atoi(PQgetvalue(r, i, 9)),
+            .recordings = PQgetvalue(r, i, 10),
+            .planned_start_ms = strtoll(PQgetvalue(r, i, 11), NULL, 10),
+            .planned_end_ms = strtoll(PQgetvalue(r, i, 12), NULL, 10),
+            .actual_start_ms = opt_ms(r, i, 13), .actual_end_ms = opt_ms(r, i, 14),
+            .played_ms = strtoll(PQgetvalue(r, i, 15), NULL, 10),
+            .underruns = atoi(PQgetvalue(r, i, 16)), .device = PQgetvalue(r, i, 17),
+            .reason = PQgetvalue(r, i, 19), .operator_name = PQgetvalue(r, i, 21),
+        };
+        bool parsed = aslog_status_parse(PQgetvalue(r, i, 18), &row.status) == 0 &&
+                      source_parse(PQgetvalue(r, i, 20), &row.source) == 0;
+        if (parsed)
+            aslog_chain_hash(&row, pos, prev, want);
+        if (!parsed || strcmp(want, PQgetvalue(r, i, 1)) != 0) {
+            vr->ok = false;
+            vr->first_bad_pos = pos;
+            snprintf(note, notelen, "row %lld (%.100s #%d) does not match its hash",
+                     (long long)pos, row.occ_key, row.attempt);
+            break;
+        }
+        memcpy(prev, want, sizeof prev);
     }
-    if (vr->ok && expect - 1 != pushed_pos) {
+    if (vr->ok && (int64_t)n != pushed_pos) {
         vr->ok = false;
-        vr->first_bad_pos = expect;
-        snprintf(note, notelen, "positions missing from %lld", (long long)expect);
+        vr->first_bad_pos = n + 1;
+        snprintf(note, notelen, "rows missing from position %lld", (long long)n + 1);
     }
     PQclear(r);
-    vr->note = note;
 }
 
 int province_verify(struct province *p, const char *only_code,
@@ -73,7 +125,7 @@ int province_verify(struct province *p, const char *only_code,
     }
     for (int i = 0; rc == 0 && i < PQntuples(st); i++) {
         struct province_verify_result vr;
-        char note[160];
+        char note[256];
         verify_station(p, PQgetvalue(st, i, 0), PQgetvalue(st, i, 1),
                        strtoll(PQgetvalue(st, i, 2), NULL, 10), &vr, note, sizeof note, &rc,
                        err, errlen);

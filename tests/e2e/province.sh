@@ -155,6 +155,25 @@ expect_rc 3 "$LOAXA" province verify --db "$PG_URI" && grep_in "$T_TMP/out" "XA0
 expect_rc 0 "$LOAXA" province report --db "$PG_URI" --period 2026-Q3 --format json \
     && python3 -c 'import json,sys; c={x["station"]:x for x in json.load(open(sys.argv[1]))["communes"]}; sys.exit(0 if c["XA03"]["state"]=="chain_fails" and c["XA01"]["state"]=="ok" else 1)' "$T_TMP/out" \
     && ok "the report marks the station whose chain fails" || fail "report chain state"
+# a row edited in a station's log before its push: `loaxa log verify` fails
+# there, and the province, recomputing the chain, flags the station
+mkplan 4 | sed 's/@p/@p6/' >"$T_TMP/plan6.ics"
+S[6]="--plan $T_TMP/plan6.ics --audio-root tests/fixtures/audio --db $T_TMP/st6.db"
+expect_rc 0 "$LOAXA" simulate ${S[6]} --from 2026-07-01 --to 2026-09-30 || fail "simulate 6"
+expect_rc 0 "$LOAXA" log verify ${S[6]} && ok "station 6's log verifies before the edit"
+sqlite3 "$T_TMP/st6.db" "UPDATE airing SET played_ms = played_ms + 60000 WHERE id = 5"
+expect_rc 1 "$LOAXA" log verify ${S[6]} && ok "loaxa log verify: the edited row fails locally" \
+    || sed 's/^/  | /' "$T_TMP/out" >&2
+COMMUNES[6]="Xã Sáu"
+push 6 >/dev/null 2>&1 || fail "push 6"
+expect_rc 3 "$LOAXA" province verify --db "$PG_URI" --station XA06 \
+    && grep_in "$T_TMP/out" "XA06.*does not match" && ok "province verify flags the edited row"
+# and a row edited in the province itself
+expect_rc 0 "$LOAXA" province verify --db "$PG_URI" --station XA01 || fail "XA01 before"
+pg_sql "UPDATE loaxa.rows SET title = 'sửa' WHERE station = 'XA01' AND chain_pos = 3"
+expect_rc 3 "$LOAXA" province verify --db "$PG_URI" --station XA01 \
+    && grep_in "$T_TMP/out" "XA01.*row 3 .*does not match" \
+    && ok "province verify flags a row edited in the province"
 # a station without rows in the period: reported as such
 pg_sql "INSERT INTO loaxa.stations (code, commune) VALUES ('XA09', 'Xã Chín')"
 expect_rc 0 "$LOAXA" province report --db "$PG_URI" --period 2026-Q3 --format csv --lang en \
