@@ -80,8 +80,10 @@ struct province_line {
     long planned, aired, emergencies, airings, rows;
     int64_t own_ms, relay_ms;
     bool reported;           /* has rows in the period */
-    int chain;               /* 1 verified, 0 never verified, -1 fails */
-    long gaps;               /* runs of missing positions (loaxa.chain_gaps) */
+    /* the last `loaxa province verify`: 1 the chain holds up to what is
+     * pushed, 0 not verified (or rows pushed since), -1 fails */
+    int chain;
+    long gaps;               /* always 0: loaxa.chain_gaps() is for verify and SQL */
     int64_t pushed_at_ms;    /* -1: never */
 };
 struct province_report {

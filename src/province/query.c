@@ -52,10 +52,15 @@ static void verify_station(struct province *p, const char *code, const char *com
     vr->hashed = true;
     note[0] = '\0';
     vr->note = note;
-    const char *pv[1] = {code};
+    /* up to the position read before: a push commits its rows and its
+     * position together, so a push running now cannot make a false gap */
+    char upto[24];
+    snprintf(upto, sizeof upto, "%lld", (long long)pushed_pos);
+    const char *pv[2] = {code, upto};
     PGresult *r = PQexecParams(p->conn, "SELECT " VERIFY_COLS " FROM loaxa.rows"
-                                        " WHERE station = $1 ORDER BY chain_pos, received_at",
-                               1, NULL, pv, NULL, NULL, 0);
+                                        " WHERE station = $1 AND chain_pos <= $2::bigint"
+                                        " ORDER BY chain_pos, received_at",
+                               2, NULL, pv, NULL, NULL, 0);
     if (province_exec_ok(p, r, "loaxa.rows", err, errlen) < 0) {
         *rc = -EIO;
         return;
@@ -134,8 +139,10 @@ int province_verify(struct province *p, const char *only_code,
         if (!vr.ok)
             (*n_failed)++;
         char bad[24];
-        snprintf(bad, sizeof bad, "%lld", (long long)vr.first_bad_pos);
-        const char *uv[4] = {vr.code, vr.ok ? "t" : "f", vr.ok ? NULL : bad, note};
+        /* ok: verified up to the position pushed then; else the first bad one */
+        snprintf(bad, sizeof bad, "%lld",
+                 (long long)(vr.ok ? vr.pushed_pos : vr.first_bad_pos));
+        const char *uv[4] = {vr.code, vr.ok ? "t" : "f", bad, note};
         PGresult *u = PQexecParams(p->conn, "UPDATE loaxa.stations SET verified_ok = $2,"
                                             " verified_pos = $3, verified_at = now(),"
                                             " verify_note = $4 WHERE code = $1",
@@ -152,48 +159,41 @@ int province_verify(struct province *p, const char *only_code,
     return rc;
 }
 
-/* One statement for the whole report: the occurrences' outcomes over their
- * attempts (aired if any attempt aired, else the last attempt's status;
- * cancelled and "not approved" are not planned), the airings that put sound
- * out, and every station, also those without rows in the period. */
+/* One pass over the period's rows (the partitions of its years), no sort:
+ * an occurrence has one row per attempt, attempt 1 always, and at most one
+ * row that ends it (aired, or missed/cancelled/failed written off: the
+ * log's unique index), so "planned" is its first attempts less those
+ * written off as cancelled or not approved (STATUS:TENTATIVE), "aired" its
+ * aired rows. The commune report counts the same from the same rows. */
 static const char report_sql[] =
-    "WITH r AS ("
-    "  SELECT r.* FROM loaxa.rows r JOIN loaxa.stations s ON s.code = r.station"
-    "  WHERE r.planned_start >= to_timestamp($1::bigint / 1000.0) - interval '1 second'"
-    "    AND r.planned_start < to_timestamp($2::bigint / 1000.0) + interval '1 second'"
-    "    AND r.planned_start_ms >= $1::bigint AND r.planned_start_ms < $2::bigint"
-    "    AND (r.device <> 'simulate' OR NOT s.has_real)"
-    "), occ AS ("
-    "  SELECT station, bool_or(status = 'aired') AS aired,"
-    "    (array_agg(status ORDER BY attempt DESC))[1] AS last_status,"
-    "    (array_agg(reason ORDER BY attempt DESC))[1] AS last_reason"
-    "  FROM r WHERE source = 'plan' OR occ_key NOT LIKE 'adhoc/%'"
-    "  GROUP BY station, occ_key"
-    "), o AS ("
-    "  SELECT station, count(*) FILTER (WHERE aired OR NOT (last_status = 'cancelled'"
-    "      OR (last_status = 'missed' AND starts_with(last_reason, $3::text)))) AS planned,"
-    "    count(*) FILTER (WHERE aired) AS aired"
-    "  FROM occ GROUP BY station"
-    "), a AS ("
+    "WITH a AS ("
     "  SELECT station, count(*) AS nrows,"
+    "    count(*) FILTER (WHERE planoc AND attempt = 1)"
+    "      - count(*) FILTER (WHERE planoc AND (status = 'cancelled'"
+    "          OR (status = 'missed' AND starts_with(reason, $3::text)))) AS planned,"
+    "    count(*) FILTER (WHERE planoc AND status = 'aired') AS aired,"
     "    count(*) FILTER (WHERE sound AND level = 'emergency') AS emerg,"
-    "    count(*) FILTER (WHERE sound AND (source = 'plan' OR occ_key NOT LIKE 'adhoc/%'))"
-    "      AS airings,"
+    "    count(*) FILTER (WHERE sound AND planoc) AS airings,"
     "    coalesce(sum(played_ms) FILTER (WHERE sound AND source <> 'relay'), 0) AS own_ms,"
     "    coalesce(sum(played_ms) FILTER (WHERE sound AND source = 'relay'), 0) AS relay_ms"
-    "  FROM (SELECT *, played_ms > 0 AND status IN ('aired', 'interrupted') AS sound"
-    "        FROM r) x GROUP BY station"
-    "), g AS ("
-    "  SELECT station, count(*) AS gaps FROM loaxa.chain_gaps() GROUP BY station"
+    "  FROM (SELECT r.station, r.attempt, r.status, r.reason, r.level, r.source, r.played_ms,"
+    "          r.played_ms > 0 AND r.status IN ('aired', 'interrupted') AS sound,"
+    "          (r.source = 'plan' OR r.occ_key NOT LIKE 'adhoc/%') AS planoc"
+    "        FROM loaxa.rows r JOIN loaxa.stations s ON s.code = r.station"
+    "        WHERE r.planned_start >= to_timestamp($1::bigint / 1000.0) - interval '1 second'"
+    "          AND r.planned_start < to_timestamp($2::bigint / 1000.0) + interval '1 second'"
+    "          AND r.planned_start_ms >= $1::bigint AND r.planned_start_ms < $2::bigint"
+    "          AND (r.device <> 'simulate' OR NOT s.has_real)) x"
+    "  GROUP BY station"
     ")"
-    " SELECT s.code, s.commune, s.province, coalesce(o.planned, 0), coalesce(o.aired, 0),"
+    " SELECT s.code, s.commune, s.province, coalesce(a.planned, 0), coalesce(a.aired, 0),"
     "   coalesce(a.emerg, 0), coalesce(a.airings, 0), coalesce(a.nrows, 0),"
     "   coalesce(a.own_ms, 0), coalesce(a.relay_ms, 0),"
-    "   CASE WHEN s.verified_ok THEN 1 WHEN NOT s.verified_ok THEN -1 ELSE 0 END,"
-    "   coalesce(g.gaps, 0),"
+    "   CASE WHEN NOT s.verified_ok THEN -1"
+    "     WHEN s.verified_ok AND s.verified_pos = s.pushed_pos THEN 1 ELSE 0 END,"
+    "   0,"
     "   coalesce((extract(epoch FROM s.pushed_at) * 1000)::bigint, -1)"
-    " FROM loaxa.stations s LEFT JOIN o ON o.station = s.code"
-    "   LEFT JOIN a ON a.station = s.code LEFT JOIN g ON g.station = s.code"
+    " FROM loaxa.stations s LEFT JOIN a ON a.station = s.code"
     " ORDER BY s.commune, s.code";
 
 int province_report_build(struct province *p, int64_t from_ms, int64_t to_ms,
