@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 #include "plan/plan.h"
 #include "province/province_internal.h"
@@ -208,8 +209,8 @@ static int send_batch(struct province *p, const struct province_station *st,
     int64_t now_pos = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : -1;
     PQclear(r);
     if (now_pos != expect_pos) {
-        snprintf(err, errlen, "station %s: the province is at position %lld, not %lld "
-                 "(another push?)", st->code, (long long)now_pos, (long long)expect_pos);
+        snprintf(err, errlen, _("station %s: the province is at position %lld, not %lld "
+                 "(another push?)"), st->code, (long long)now_pos, (long long)expect_pos);
         goto fail_nr;
     }
     r = PQexec(c, "COPY pg_temp.push_rows (" COPY_COLS ") FROM STDIN");
@@ -274,12 +275,12 @@ int province_push(struct province *p, struct aslog *log, const struct province_s
 {
     memset(res, 0, sizeof *res);
     if (!province_code_ok(st->code)) {
-        snprintf(err, errlen, "bad station code \"%s\" ([A-Za-z0-9._-], 1 to %d)",
+        snprintf(err, errlen, _("bad station code \"%s\" ([A-Za-z0-9._-], 1 to %d)"),
                  st->code ? st->code : "", PROVINCE_MAX_CODE);
         return -EINVAL;
     }
     if (strlen(st->commune) > PROVINCE_MAX_NAME || strlen(st->province) > PROVINCE_MAX_NAME) {
-        snprintf(err, errlen, "commune or province name over %d bytes", PROVINCE_MAX_NAME);
+        snprintf(err, errlen, _("commune or province name over %d bytes"), PROVINCE_MAX_NAME);
         return -EINVAL;
     }
     int batch = o->batch_rows > 0 ? o->batch_rows : 5000;
@@ -317,7 +318,7 @@ int province_push(struct province *p, struct aslog *log, const struct province_s
                              .after_seq = pos};
     int qr = aslog_query(log, &f, collect, &rv);
     if (qr < 0) {
-        snprintf(err, errlen, "the as-run log: %s", aslog_errmsg(log));
+        snprintf(err, errlen, _("the as-run log: %s"), aslog_errmsg(log));
         rc = qr;
         goto done;
     }
@@ -325,7 +326,7 @@ int province_push(struct province *p, struct aslog *log, const struct province_s
     for (size_t i = 0; i < rv.n; i++) {
         /* the log's own order, checked: a hole would be a gap for good */
         if (province_row_pos(rv.v[i]) != pos + 1 + (int64_t)i) {
-            snprintf(err, errlen, "the log's chain skips from %lld to %lld: run loaxa log verify",
+            snprintf(err, errlen, _("the log's chain skips from %lld to %lld: run loaxa log verify"),
                      (long long)(pos + (int64_t)i), (long long)province_row_pos(rv.v[i]));
             rc = -EBADMSG;
             goto done;

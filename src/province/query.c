@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/reasons.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "province/province_internal.h"
 
@@ -73,8 +74,8 @@ static void verify_station(struct province *p, const char *code, const char *com
         if (pos != (int64_t)i + 1) {
             vr->ok = false;
             vr->first_bad_pos = pos < i + 1 ? pos : i + 1;
-            snprintf(note, notelen, pos < i + 1 ? "position %lld twice"
-                                                : "rows missing from position %lld",
+            snprintf(note, notelen, pos < i + 1 ? _("position %lld twice")
+                                                : _("rows missing from position %lld"),
                      (long long)vr->first_bad_pos);
             break;
         }
@@ -98,7 +99,7 @@ static void verify_station(struct province *p, const char *code, const char *com
         if (!parsed || strcmp(want, PQgetvalue(r, i, 1)) != 0) {
             vr->ok = false;
             vr->first_bad_pos = pos;
-            snprintf(note, notelen, "row %lld (%.100s #%d) does not match its hash",
+            snprintf(note, notelen, _("row %lld (%.100s #%d) does not match its hash"),
                      (long long)pos, row.occ_key, row.attempt);
             break;
         }
@@ -107,7 +108,7 @@ static void verify_station(struct province *p, const char *code, const char *com
     if (vr->ok && (int64_t)n != pushed_pos) {
         vr->ok = false;
         vr->first_bad_pos = n + 1;
-        snprintf(note, notelen, "rows missing from position %lld", (long long)n + 1);
+        snprintf(note, notelen, _("rows missing from position %lld"), (long long)n + 1);
     }
     PQclear(r);
 }
@@ -125,7 +126,7 @@ int province_verify(struct province *p, const char *only_code,
         return -EIO;
     int rc = 0;
     if (only_code && PQntuples(st) == 0) {
-        snprintf(err, errlen, "no station %s in the province", only_code);
+        snprintf(err, errlen, _("no station %s in the province"), only_code);
         rc = -ENOENT;
     }
     for (int i = 0; rc == 0 && i < PQntuples(st); i++) {
