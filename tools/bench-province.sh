@@ -18,6 +18,8 @@ JOBS=${JOBS:-2}
 . "$SRCDIR/tests/e2e/pg-lib.sh"
 TMP=$(mktemp -d /tmp/loaxa-bench-prov.XXXXXX)
 trap 'pg_stop; rm -rf "$TMP"' EXIT
+# a copy: a rebuild during a long run does not pull the program away
+cp "$LOAXA" "$TMP/loaxa" && LOAXA=$TMP/loaxa
 cd "$SRCDIR"
 export LOAXA_CONFIG=
 now() { date +%s.%N; }
