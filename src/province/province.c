@@ -54,9 +54,9 @@ int province_connect(const char *url, const char *password_file, struct province
     }
     /* the URI's own settings win over the timeout; the file's password over
      * the URI's (a password does not belong in a setting) */
-    const char *keys[] = {"connect_timeout", "application_name", "dbname",
+    const char *keys[] = {"connect_timeout", "application_name", "client_encoding", "dbname",
                           pw ? "password" : NULL, NULL};
-    const char *vals[] = {"10", "loaxa", url, pw, NULL};
+    const char *vals[] = {"10", "loaxa", "UTF8", url, pw, NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (pw) {
         memset(pw, 0, strlen(pw));

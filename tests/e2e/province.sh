@@ -178,6 +178,24 @@ expect_rc 3 "$LOAXA" province verify --db "$PG_URI" --station XA01 \
 pg_sql "INSERT INTO loaxa.stations (code, commune) VALUES ('XA09', 'Xã Chín')"
 expect_rc 0 "$LOAXA" province report --db "$PG_URI" --period 2026-Q3 --format csv --lang en \
     && grep_in "$T_TMP/out" '"XA09","Xã Chín".*"did not report"' "missing station"
+# a station's own role with a password (scram), given in a file: it may add
+# rows and move its position, nothing else
+pg_sql "CREATE ROLE pusher LOGIN PASSWORD 'sesame-7'; GRANT USAGE ON SCHEMA loaxa TO pusher;
+        GRANT SELECT, INSERT, UPDATE ON loaxa.stations TO pusher;
+        GRANT SELECT, INSERT ON loaxa.rows TO pusher"
+{ echo "local all pusher scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } >"$PG_DIR/hba.new"
+cat "$PG_DIR/hba.new" >"$PG_DIR/data/pg_hba.conf"
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload >/dev/null
+printf 'sesame-7\n' >"$T_TMP/pw"; printf 'wrong\n' >"$T_TMP/badpw"
+PU="postgresql:///province?host=$PG_DIR&user=pusher"
+expect_rc 0 "$LOAXA" push ${S[2]} --station XA07 --province-url "$PU" \
+    --province-password-file "$T_TMP/pw" && grep_in "$T_TMP/out" "sent, [0-9]+ new" \
+    && ok "push with a password file (scram)"
+expect_rc 1 "$LOAXA" push ${S[2]} --station XA07 --province-url "$PU" \
+    --province-password-file "$T_TMP/badpw" && grep_in "$T_TMP/err" "password" \
+    && ok "a wrong password is refused"
+pg_sql "DELETE FROM loaxa.rows WHERE station = 'XA07'" || true
+pg_sql "UPDATE loaxa.stations SET pushed_pos = 0 WHERE code = 'XA07'"
 # bad input is refused
 expect_rc 1 "$LOAXA" push ${S[1]} --station 'a b' --province-url "$PG_URI" || true
 expect_rc 2 "$LOAXA" province report --db "$PG_URI" --period 2026-Q9 || true
