@@ -141,17 +141,40 @@ static const char *const col_msgids[] = {
 };
 #define NCOLS ARRAY_SIZE(col_msgids)
 
-static void cells(const struct province_line *l, bool total, char c[NCOLS][64])
+static void cells(const struct province_line *l, bool total, char c[NCOLS][256])
 {
-    snprintf(c[0], 64, "%s", total ? _("Total") : l->code);
-    snprintf(c[1], 64, "%s", total ? "" : l->commune);
+    snprintf(c[0], 256, "%s", total ? _("Total") : l->code);
+    snprintf(c[1], 256, "%s", total ? "" : l->commune);
     report_fmt_count(l->planned, c[2]);
     report_fmt_count(l->aired, c[3]);
     report_fmt_pct(rate_of(l), c[4]);
     report_fmt_minutes(l->own_ms, c[5]);
     report_fmt_minutes(l->relay_ms, c[6]);
     report_fmt_count(l->emergencies, c[7]);
-    snprintf(c[8], 64, "%s", total ? "" : state_of(l));
+    snprintf(c[8], 256, "%s", total ? "" : state_of(l));
+}
+
+/* s padded to width characters (UTF-8: counted by code points, so the
+ * Vietnamese names line up), on the left or the right. */
+static void pad(FILE *f, const char *s, int width, bool right)
+{
+    int n = 0;
+    for (const char *p = s; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    if (right)
+        fprintf(f, "%*s", width > n ? width - n : 0, "");
+    fputs(s, f);
+    if (!right)
+        fprintf(f, "%*s", width > n ? width - n : 0, "");
+}
+
+static void text_line(FILE *f, const char *const c[NCOLS])
+{
+    static const int w[NCOLS] = {10, 22, 9, 9, 9, 20, 22, 10, 0};
+    for (size_t i = 0; i < NCOLS; i++) {
+        pad(f, c[i], w[i], i >= 2 && i < NCOLS - 1);
+        fputs(i + 1 < NCOLS ? " " : "\n", f);
+    }
 }
 
 static void render_text(FILE *f, const struct pctx *x)
@@ -159,16 +182,17 @@ static void render_text(FILE *f, const struct pctx *x)
     fprintf(f, "%s\n", _("PROVINCE REPORT ON GRASSROOTS INFORMATION (LOUDSPEAKERS)"));
     fprintf(f, "%s: %s\n", _("Period"), x->period_title);
     fprintf(f, "%s: %s\n\n", _("Made at"), x->made);
-    char c[NCOLS][64];
+    char c[NCOLS][256];
+    const char *h[NCOLS];
     for (size_t i = 0; i < NCOLS; i++)
-        fprintf(f, i < 2 ? "%-16s" : i == NCOLS - 1 ? "%s" : "%14s ", _(col_msgids[i]));
-    fputc('\n', f);
+        h[i] = _(col_msgids[i]);
+    text_line(f, h);
     for (size_t k = 0; k <= x->rep->n; k++) {
         bool total = k == x->rep->n;
         cells(total ? &x->rep->total : &x->rep->lines[k], total, c);
         for (size_t i = 0; i < NCOLS; i++)
-            fprintf(f, i < 2 ? "%-16s" : i == NCOLS - 1 ? "%s" : "%14s ", c[i]);
-        fputc('\n', f);
+            h[i] = c[i];
+        text_line(f, h);
     }
     fprintf(f, "\n%s: %zu / %zu\n", _("Stations that reported"), x->rep->n_reported, x->rep->n);
     fprintf(f, "%s: %zu\n", _("Stations whose chain fails"), x->rep->n_chain_failed);
@@ -190,7 +214,7 @@ static void csv_cell(FILE *f, const char *s, bool last)
 
 static void render_csv(FILE *f, const struct pctx *x)
 {
-    char c[NCOLS][64];
+    char c[NCOLS][256];
     for (size_t i = 0; i < NCOLS; i++)
         csv_cell(f, _(col_msgids[i]), i == NCOLS - 1);
     for (size_t k = 0; k <= x->rep->n; k++) {
@@ -281,7 +305,7 @@ static void render_html(FILE *f, const struct pctx *x)
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
-    char c[NCOLS][64];
+    char c[NCOLS][256];
     for (size_t k = 0; k <= x->rep->n; k++) {
         bool total = k == x->rep->n;
         cells(total ? &x->rep->total : &x->rep->lines[k], total, c);
