@@ -21,7 +21,7 @@ mkplan() {
     local n=$1
     printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//loaxa//province test//VI\r\n'
     ev UID:sang$n@p DTSTART\;TZID=Asia/Ho_Chi_Minh:2026070${n}T06${n}000 DURATION:PT15M \
-       RRULE:FREQ=DAILY "SUMMARY:Bản tin sáng $n" "CATEGORIES:Thời sự"
+       RRULE:FREQ=DAILY "SUMMARY:Bản tin\\nsáng\\\\ $n\\, \\;" "CATEGORIES:Thời sự"
     ev UID:sang$n@p RECURRENCE-ID\;TZID=Asia/Ho_Chi_Minh:20260810T06${n}000 \
        DTSTART\;TZID=Asia/Ho_Chi_Minh:20260810T06${n}000 DURATION:PT15M STATUS:CANCELLED \
        "SUMMARY:Bản tin sáng $n"
@@ -61,6 +61,11 @@ done
 got=$(pg_sql "SELECT count(*) FROM loaxa.rows")
 [ "$got" = "$total" ] && ok "five pushes: $got rows = the logs' $total" \
     || fail "pushed $got rows, the logs have $total"
+# titles with a line break, a backslash, a comma, a semicolon: COPY's escapes
+# (the verify below recomputes their hashes)
+nl=$(pg_sql "SELECT count(*) FROM loaxa.rows WHERE title LIKE E'Bản tin\\nsáng\\\\\\\\ %, ;'")
+[ "$nl" -gt 0 ] && ok "a title with a line break and a backslash arrives as it is ($nl rows)" \
+    || fail "escaped titles: $nl rows; $(pg_sql "SELECT DISTINCT title FROM loaxa.rows LIMIT 3")"
 # a second push adds nothing
 for n in 1 2 3 4 5; do
     "$LOAXA" push ${S[$n]} --station "XA0$n" --province-url "$PG_URI" >"$T_TMP/out" 2>&1
