@@ -10,7 +10,7 @@ pkgs=(
   pulseaudio pulseaudio-utils alsa-utils libasound2-plugins
   espeak-ng sox libsox-fmt-mp3 flac vorbis-tools lame
   clang libclang-rt-14-dev
-  python3 python3-dateutil python3-openpyxl libfaketime
+  python3 python3-dateutil python3-openpyxl python3-jsonschema libfaketime
   libmicrohttpd-dev libsodium-dev libzip-dev libicu-dev libcurl4-gnutls-dev libmpg123-dev
   chromium chromium-driver python3-selenium python3-requests poppler-utils fonts-liberation2
   libreoffice-writer-nogui libreoffice-calc-nogui postgresql libpq-dev

@@ -34,6 +34,10 @@ struct setting {
 static const struct setting settings[] = {
     {"station", "commune", "commune", T_STR, O(commune), "", 0, 0,
      N_("commune (xã, phường, thị trấn) name printed on reports")},
+    {"station", "code", "station-code", T_STR, O(station_code), "", 0, 0,
+     N_("the commune's administrative unit code from the national list (digits); loaxa export")},
+    {"station", "province", "province", T_STR, O(province), "", 0, 0,
+     N_("the province's name, as the province's roll-up knows it; loaxa export")},
     {"station", "timezone", "tz", T_STR, O(timezone), "Asia/Ho_Chi_Minh", 0, 0,
      N_("time zone for floating times and for printing")},
     {"station", "broadcast_hours", "broadcast-hours", T_HOURS, O(hours_start_min), "05:30-21:00",

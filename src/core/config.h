@@ -18,6 +18,8 @@ enum config_approval { CONFIG_APPROVAL_STATUS, CONFIG_APPROVAL_SIGNED };
 struct loaxa_config {
     /* [station] */
     char *commune;
+    char *station_code;       /* the administrative unit code (national list); export */
+    char *province;           /* the province's name; export */
     char *timezone;           /* default zone for floating times; IANA name */
     int hours_start_min;      /* allowed broadcast hours, minutes after local midnight */
     int hours_end_min;

@@ -678,6 +678,7 @@ int report_doc_build(const struct report *r, struct report_doc **out)
     para(d, report_line_period(r));
     para(d, report_line_dates(r));
     para(d, report_line_made(r));
+    para(d, report_line_chain(r));
     block(d, RB_HEADING2, numbered(d, 1, _("Plan files")));
     table(d, files_grid(d, r), true);
     block(d, RB_HEADING2, numbered(d, 2, report_table_title(REPORT_TABLE_ITEMS)));

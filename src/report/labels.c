@@ -70,6 +70,8 @@ static const char *const labels[RL_COUNT] = {
     [RL_REPORTED_UP_TO] = N_("Reported up to (the period has not ended)"),
     [RL_MADE_AT] = N_("Made at"),
     [RL_NO_UNIT] = N_("(no lead unit)"),
+    [RL_CHAIN_ROWS] = N_("Rows in the as-run log's hash chain"),
+    [RL_CHAIN_HEAD] = N_("Head of the hash chain (loaxa log verify)"),
 };
 
 const char *report_label(enum report_label l)
@@ -276,6 +278,15 @@ char *report_line_made(const struct report *r)
 {
     char t[UTIL_TIME_BUF];
     return line(xasprintf(_("Made at: %s\n"), util_format_local(r->generated_at_ms, t)));
+}
+
+char *report_line_chain(const struct report *r)
+{
+    /* TRANSLATORS: the appendix; the head is 64 hexadecimal digits */
+    return xasprintf(ngettext("As-run log: %lld row in the hash chain, head %s",
+                              "As-run log: %lld rows in the hash chain, head %s",
+                              (unsigned long)r->chain_rows),
+                     (long long)r->chain_rows, r->chain_head[0] ? r->chain_head : "-");
 }
 
 const struct report_vi_form report_vi = {

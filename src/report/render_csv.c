@@ -62,6 +62,10 @@ int report_render_csv(const struct report *r, const struct report_render_ctx *cx
     put(f, "header", 1, "until", util_format_iso_local(r->end_ms, t));
     put(f, "header", 1, "partial", r->partial ? "yes" : "no");
     put(f, "header", 1, "generated_at", util_format_iso_local(r->generated_at_ms, t));
+    char rows[32];
+    snprintf(rows, sizeof rows, "%lld", (long long)r->chain_rows);
+    put(f, "header", 1, "log_chain_rows", rows);
+    put(f, "header", 1, "log_chain_head", r->chain_head);
     for (size_t i = 0; i < r->n_files; i++) {
         put(f, "plan_file", i + 1, "path", r->files[i].path);
         put(f, "plan_file", i + 1, "sha256", r->files[i].sha256);

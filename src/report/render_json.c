@@ -98,6 +98,10 @@ int report_render_json(const struct report *r, const struct report_render_ctx *c
         json_object_array_add(files, o);
     }
     add(root, "plan_files", files);
+    json_object *chain = json_object_new_object();
+    add(chain, "rows", json_object_new_int64(r->chain_rows));
+    add(chain, "head", r->chain_head[0] ? jstr(r->chain_head) : NULL);
+    add(root, "log_chain", chain);
 
     const struct report_summary *s = &r->sum;
     json_object *sum = json_object_new_object();

@@ -173,6 +173,9 @@ int report_render_text(const struct report *r, const struct report_render_ctx *c
     line = report_line_made(r);
     fprintf(f, "%s\n", line);
     free(line);
+    line = report_line_chain(r);
+    fprintf(f, "%s\n", line);
+    free(line);
     fprintf(f, "%s\n", report_label(RL_PLAN_FILES));
     for (size_t i = 0; i < r->n_files; i++)
         fprintf(f, "  %s  %s\n", r->files[i].sha256, r->files[i].path);

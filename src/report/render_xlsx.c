@@ -89,6 +89,10 @@ static void summary_sheet(lxw_workbook *wb, const struct report *r, const struct
     lxw_datetime g = local_dt(r->generated_at_ms);
     worksheet_write_string(ws, row, 0, report_label(RL_MADE_AT), NULL);
     worksheet_write_datetime(ws, row++, 1, &g, fm->datetime);
+    worksheet_write_string(ws, row, 0, report_label(RL_CHAIN_ROWS), NULL);
+    worksheet_write_number(ws, row++, 1, (double)r->chain_rows, NULL);
+    worksheet_write_string(ws, row, 0, report_label(RL_CHAIN_HEAD), NULL);
+    worksheet_write_string(ws, row++, 1, r->chain_head, NULL);
     for (size_t i = 0; i < r->n_files; i++) {
         worksheet_write_string(ws, row, 0, r->files[i].path, NULL);
         worksheet_write_string(ws, row++, 1, r->files[i].sha256, NULL);

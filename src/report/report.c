@@ -891,6 +891,8 @@ int report_build(const struct report_input *in, struct aslog *log, struct report
     int rc = real < 0 ? real : aslog_query(log, &f, on_row, &b);
     if (rc == 0)
         rc = aslog_approvals_query(log, r->period.from_ms, r->end_ms, on_approval, r);
+    if (rc == 0)
+        rc = aslog_chain_head(log, &r->chain_rows, r->chain_head);
     if (rc < 0) {
         snprintf(err, errlen, _("cannot read the as-run log: %s"), aslog_errmsg(log));
         goto done;

@@ -135,6 +135,10 @@ struct report {
     struct report_approval *approvals;  /* oldest first; none in status-mode periods */
     size_t n_approvals;
     struct report_pool *pool;           /* the incidents' strings (report.c) */
+    /* The log's hash chain when the report was made (the whole log, not
+     * the period): `loaxa log verify` checks a log against it. */
+    int64_t chain_rows;
+    char chain_head[65];                /* "" when the chain is empty */
 };
 
 /* Strings freed all at once (report_pool_free), for the many short ones
@@ -162,6 +166,7 @@ enum report_label {
     RL_CHART_SERIES,
     RL_FIRST_DAY, RL_LAST_DAY, RL_CUTOFF, RL_REPORTED_UP_TO, RL_MADE_AT,
     RL_NO_UNIT,         /* a unit cell of items without a lead unit */
+    RL_CHAIN_ROWS, RL_CHAIN_HEAD, /* the as-run log's hash chain (appendix) */
     RL_COUNT
 };
 const char *report_label(enum report_label l);
@@ -221,6 +226,8 @@ char *report_line_period(const struct report *r);
 char *report_line_dates(const struct report *r);
 char *report_line_partial(const struct report *r);
 char *report_line_made(const struct report *r);
+/* "As-run log: N rows in the hash chain, head H" */
+char *report_line_chain(const struct report *r);
 /* What a title says of a report whose period has not ended: "(data up to
  * dd/mm/yyyy)", translated (malloc'd); NULL when the period is over. */
 char *report_title_partial(const struct report *r);

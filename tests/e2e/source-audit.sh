@@ -47,7 +47,7 @@ declare -A OWNER=(
     # json-c: the control protocol's documents (ctl), the JSON report
     # renderer, the log's recordings column (airlog), and the CLI's
     # --format json of `log` and `schedule`, and loaxa-web's API.
-    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c cli/cmd_province.c web/api.c web/api_internal.h web/data.c'
+    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c web/api.c web/api_internal.h web/data.c export/export.c cli/cmd_province.c'
 )
 # Module -> the modules it may include (itself always). Library modules
 # never include cli/ or daemon/.
@@ -61,9 +61,10 @@ declare -A USES=(
     [programme]='core plan audio'
     [sim]='core plan audio aslog sched airlog programme'
     [report]='core plan aslog'
+    [export]='core plan aslog'
     [ctl]='core plan'
     [province]='core plan aslog'
-    [cli]='core audio plan aslog sched sim report ctl web province'
+    [cli]='core audio plan aslog sched sim report ctl web export province'
     [daemon]='core audio plan aslog sched airlog programme sim ctl'
     # loaxa-web: a program (its routes, web_deps in src/meson.build) over the
     # accounts library (web/accounts.c, web_mod), which `loaxa user` uses
