@@ -35,9 +35,9 @@ static int on_progress(int64_t pos, long sent, void *ud)
     return 0;
 }
 
-/* The station's code: --station, else the setting (the chain's export
- * names it station.code). */
-const char *cli_station_code(const struct loaxa_config *cfg, const char *opt);
+/* The station's code: --station, else the setting station.code (the
+ * national list's code, as `loaxa export` gives it). */
+static const char *cli_station_code(const struct loaxa_config *cfg, const char *opt);
 
 int cmd_push(int argc, char **argv, struct loaxa_config *cfg)
 {
@@ -47,7 +47,7 @@ int cmd_push(int argc, char **argv, struct loaxa_config *cfg)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *code = NULL, *prov_name = "";
+    const char *code = NULL;
     struct progress pr = {0};
     int c;
     optind = 1;
@@ -88,7 +88,7 @@ int cmd_push(int argc, char **argv, struct loaxa_config *cfg)
         goto done;
     }
     struct province_station st = {.code = code, .commune = cfg->commune ? cfg->commune : "",
-                                  .province = prov_name};
+                                  .province = cfg->province ? cfg->province : ""};
     struct province_push_opts po = {.batch_rows = cfg->province_batch_rows,
                                     .no_emergency_from_priority = !cfg->emergency_from_priority,
                                     .progress = on_progress, .ud = &pr};
@@ -112,8 +112,7 @@ done:
     return ret;
 }
 
-const char *cli_station_code(const struct loaxa_config *cfg, const char *opt)
+static const char *cli_station_code(const struct loaxa_config *cfg, const char *opt)
 {
-    (void)cfg;
-    return opt;
+    return opt && *opt ? opt : cfg->station_code;
 }

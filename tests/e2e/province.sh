@@ -49,7 +49,7 @@ ok "five station logs simulated"
 push() { # n [more flags]
     local n=$1; shift
     # shellcheck disable=SC2086
-    "$LOAXA" push ${S[$n]} --commune "${COMMUNES[$n]}" --station "XA0$n" \
+    "$LOAXA" push ${S[$n]} --commune "${COMMUNES[$n]}" --station-code "XA0$n" --province "Tỉnh Thử" \
         --province-url "$PG_URI" --quiet "$@"
 }
 rows_in_log() { sqlite3 "$T_TMP/st$1.db" "SELECT count(*) FROM airing WHERE status <> 'on_air'"; }
@@ -61,6 +61,8 @@ done
 got=$(pg_sql "SELECT count(*) FROM loaxa.rows")
 [ "$got" = "$total" ] && ok "five pushes: $got rows = the logs' $total" \
     || fail "pushed $got rows, the logs have $total"
+[ "$(pg_sql "SELECT commune || '/' || province FROM loaxa.stations WHERE code = 'XA05'")" = "Xã Năm/Tỉnh Thử" ] \
+    && ok "station.code, station.commune, station.province arrive" || fail "station identity"
 # titles with a line break, a backslash, a comma, a semicolon: COPY's escapes
 # (the verify below recomputes their hashes)
 nl=$(pg_sql "SELECT count(*) FROM loaxa.rows WHERE title LIKE E'Bản tin\\nsáng\\\\\\\\ %, ;'")
