@@ -10,12 +10,14 @@
 
 #include <json-c/json.h>
 
+#include "aslog/aslog.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "province/province.h"
 #include "report/period.h"
+#include "report/report.h"
 #include "report/report_internal.h"
 
 static void usage(FILE *f)
@@ -23,7 +25,9 @@ static void usage(FILE *f)
     fputs(_("Usage: loaxa province verify [--db URI] [--station CODE]\n"
             "       loaxa province report [--db URI] --period P [--cutoff calendar|nd09]\n"
             "                             [--format text|csv|json|html] [-o FILE]\n"
-            "The database: --db postgresql://... or the province.url setting.\n"), f);
+            "       loaxa province report --log A.db --log B.db ... --period P [...]\n"
+            "The database: --db postgresql://... or the province.url setting; --log: the\n"
+            "same table from station logs (SQLite files), without PostgreSQL.\n"), f);
 }
 
 static const char *db_uri(const struct loaxa_config *cfg)
@@ -325,16 +329,92 @@ static void render_html(FILE *f, const struct pctx *x)
     fputs("</p>\n</body></html>\n", f);
 }
 
+/* The most station logs one roll-up takes (--log). */
+#define MAX_LOGS 500
+
+/* Without PostgreSQL: the same table from station logs (SQLite files) read
+ * one after the other, each counted by the commune report's own code
+ * (report_build, without the plan: planned is what the log knows, as in
+ * the province) and its chain checked by aslog_chain_verify. The station's
+ * code is the file's name without ".db". */
+static int rollup_logs(const char *const *logs, size_t n, const struct report_period *per,
+                       const struct loaxa_config *cfg, struct province_report **out)
+{
+    struct province_report *rep = xcalloc(1, sizeof *rep);
+    rep->lines = xcalloc(n, sizeof *rep->lines);
+    char err[1024];
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        struct aslog *log = NULL;
+        struct report *r = NULL;
+        if (aslog_open_readonly(logs[i], &log, err, sizeof err) < 0) {
+            fprintf(stderr, "loaxa province report: %s\n", err);
+            ret = 1;
+            break;
+        }
+        struct report_input in = {
+            .commune = "", .period = *per,
+            .as_of_ms = lclock_now_ms(lclock_system()),
+            .require_approval = cfg->require_approval,
+            .no_emergency_from_priority = !cfg->emergency_from_priority,
+        };
+        in.generated_at_ms = in.as_of_ms;
+        struct aslog_chain_check cc;
+        if (report_build(&in, log, &r, err, sizeof err) < 0 ||
+            aslog_chain_verify(log, &cc) < 0) {
+            fprintf(stderr, "loaxa province report: %s: %s\n", logs[i], err);
+            ret = 1;
+        } else {
+            struct province_line *l = &rep->lines[rep->n++];
+            const char *base = strrchr(logs[i], '/');
+            base = base ? base + 1 : logs[i];
+            size_t bl = strlen(base);
+            l->code = xstrndup(base, bl > 3 && !strcmp(base + bl - 3, ".db") ? bl - 3 : bl);
+            l->commune = xstrdup("");
+            l->province = xstrdup("");
+            l->planned = r->sum.planned;
+            l->aired = r->sum.outcome[OUT_AIRED];
+            l->emergencies = r->sum.emergency_airings;
+            l->airings = r->sum.airings;
+            l->own_ms = r->sum.total_ms;
+            l->rows = r->sum.scheduled + r->sum.adhoc_airings;
+            l->reported = l->rows > 0;
+            l->chain = cc.fault == ASLOG_CHAIN_OK ? 1 : -1;
+            l->pushed_at_ms = -1;
+            struct province_line *t = &rep->total;
+            t->planned += l->planned;
+            t->aired += l->aired;
+            t->emergencies += l->emergencies;
+            t->airings += l->airings;
+            t->own_ms += l->own_ms;
+            t->rows += l->rows;
+            rep->n_reported += l->reported;
+            rep->n_chain_failed += l->chain < 0;
+        }
+        report_free(r);
+        aslog_close(log);
+    }
+    if (ret) {
+        province_report_free(rep);
+        return ret;
+    }
+    *out = rep;
+    return 0;
+}
+
 static int do_report(int argc, char **argv, struct loaxa_config *cfg)
 {
     static const struct option opts[] = {
         {"period", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"log", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *spec = NULL, *format = "text", *out_path = NULL;
+    const char *logs[MAX_LOGS];
+    size_t n_logs = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:f:o:h", opts, NULL)) != -1) {
@@ -342,6 +422,14 @@ static int do_report(int argc, char **argv, struct loaxa_config *cfg)
         case 'p': spec = optarg; break;
         case 'f': format = optarg; break;
         case 'o': out_path = optarg; break;
+        case 'l':
+            if (n_logs == MAX_LOGS) {
+                fprintf(stderr, _("loaxa province report: at most %d --log files\n"),
+                        MAX_LOGS);
+                return 2;
+            }
+            logs[n_logs++] = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -369,16 +457,21 @@ static int do_report(int argc, char **argv, struct loaxa_config *cfg)
         return 2;
     }
     struct province *p = NULL;
-    int rc = connect_or_say(cfg, &p);
-    if (rc)
-        return rc;
     int ret = 1;
     struct province_report *rep = NULL;
     char *title = NULL;
     FILE *f = stdout;
-    if (province_report_build(p, per.from_ms, per.to_ms, &rep, err, sizeof err) < 0) {
-        fprintf(stderr, "loaxa province report: %s\n", err);
-        goto done;
+    if (n_logs) {
+        if (rollup_logs(logs, n_logs, &per, cfg, &rep) != 0)
+            goto done;
+    } else {
+        int rc = connect_or_say(cfg, &p);
+        if (rc)
+            return rc;
+        if (province_report_build(p, per.from_ms, per.to_ms, &rep, err, sizeof err) < 0) {
+            fprintf(stderr, "loaxa province report: %s\n", err);
+            goto done;
+        }
     }
     title = report_period_title(&per);
     struct pctx x = {.rep = rep, .period_title = title, .period_spec = per.spec};

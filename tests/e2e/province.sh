@@ -116,6 +116,20 @@ if want["planned"] == 0 or want["emergency_airings"] == 0:
     print("nothing counted", file=sys.stderr); bad += 1
 sys.exit(1 if bad else 0)
 EOF
+# the same table without PostgreSQL, from the five SQLite logs
+expect_rc 0 "$LOAXA" province report --period 2026-Q3 --format json \
+    $(for n in 1 2 3 4 5; do echo --log "$T_TMP/st$n.db"; done) && cp "$T_TMP/out" "$T_TMP/logs.json"
+python3 - "$T_TMP" <<'EOF' && ok "the roll-up of SQLite logs (--log) = the province's figures" \
+    || fail "--log roll-up"
+import json, sys
+d = sys.argv[1]
+a, b = json.load(open(f"{d}/prov.json")), json.load(open(f"{d}/logs.json"))
+keys = ["planned", "aired", "emergency_airings", "own_ms", "airings"]
+ok = all(a["total"][k] == b["total"][k] for k in keys) and b["total"]["chain_fails"] == 0
+ok = ok and [c["planned"] for c in b["communes"]] == [c["planned"] for c in sorted(a["communes"], key=lambda c: c["station"])]
+print({k: (a["total"][k], b["total"][k]) for k in keys}, file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
 for fmt in text csv html; do
     expect_rc 0 "$LOAXA" province report --db "$PG_URI" --period 2026-Q3 --format $fmt \
         && grep -q "Xã Năm" "$T_TMP/out" && ok "province report --format $fmt" \
