@@ -23,7 +23,7 @@ enum fmt { F_TEXT, F_CSV, F_JSON };
 static void usage(FILE *f)
 {
     fputs(_("Usage: loaxa log [--from D] [--to D] [--status S] [--format text|csv|json]\n"
-            "       loaxa log verify [--db FILE]\n"
+            "       loaxa log verify [--db FILE] [--head ROWS:HASH]\n"
             "D is YYYY-MM-DD or DD/MM/YYYY (local; --to includes that whole day) or YYYY-MM-DDTHH:MM[:SS]\n"
             "with an optional Z or +HH:MM. Rows are selected by their planned start.\n"
             "S is one of on_air, aired, interrupted, failed, missed, cancelled.\n"), f);
@@ -169,14 +169,51 @@ static void print_text(struct state *st)
     }
 }
 
+struct head_find {
+    int64_t seq;
+    char hash[65];
+};
+
+static int on_head_row(const struct aslog_row *r, void *ud)
+{
+    struct head_find *h = ud;
+    if (r->seq == h->seq)
+        snprintf(h->hash, sizeof h->hash, "%s", r->hash);
+    return 1; /* the first row after seq - 1 is the one */
+}
+
+/* --head ROWS:HASH, a head printed by a report: ROWS 1.., HASH 64 hex */
+static bool parse_head(const char *s, int64_t *rows, char hash[65])
+{
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    if (n < 1 || *end != ':' || strlen(end + 1) != 64)
+        return false;
+    for (const char *p = end + 1; *p; p++)
+        if (!strchr("0123456789abcdef", *p))
+            return false;
+    *rows = n;
+    memcpy(hash, end + 1, 65);
+    return true;
+}
+
 /* `loaxa log verify`: walks the chain; 0 when every final row matches,
- * 1 naming the first that does not. */
+ * 1 naming the first that does not. With --head, the chain must also pass
+ * through the head a report printed (rows deleted at its end, or a chain
+ * rewritten since, no longer do). */
 static int log_verify(int argc, char **argv, struct loaxa_config *cfg)
 {
+    int64_t want_rows = 0;
+    char want_hash[65] = "";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
+        }
+        if (strcmp(argv[i], "--head") == 0 && i + 1 < argc &&
+            parse_head(argv[i + 1], &want_rows, want_hash)) {
+            i++;
+            continue;
         }
         usage(stderr);
         return 2;
@@ -194,6 +231,16 @@ static int log_verify(int argc, char **argv, struct loaxa_config *cfg)
         aslog_close(log);
         return 1;
     }
+    struct head_find hf = {.seq = want_rows};
+    if (c.fault == ASLOG_CHAIN_OK && want_rows > 0) {
+        struct aslog_filter f = {.from_ms = -1, .to_ms = -1, .chain_order = true,
+                                 .after_seq = want_rows - 1};
+        if (aslog_query(log, &f, on_head_row, &hf) < 0) {
+            fprintf(stderr, _("loaxa log: cannot read the as-run log: %s\n"), aslog_errmsg(log));
+            aslog_close(log);
+            return 1;
+        }
+    }
     aslog_close(log);
     long long id = c.id, rows = c.rows;
     switch (c.fault) {
@@ -201,6 +248,20 @@ static int log_verify(int argc, char **argv, struct loaxa_config *cfg)
         printf(ngettext("OK: %lld row in the chain, head %s\n",
                         "OK: %lld rows in the chain, head %s\n", (unsigned long)c.rows),
                rows, c.rows ? c.head : "-");
+        if (want_rows > 0 && want_rows > c.rows) {
+            printf(_("FAILED: the head given is row %lld, but the chain has only %lld rows: "
+                     "rows were deleted at its end\n"), (long long)want_rows, rows);
+            return 1;
+        }
+        if (want_rows > 0 && strcmp(hf.hash, want_hash) != 0) {
+            printf(_("FAILED: row %lld of the chain has the hash %s, not %s: the log is not "
+                     "the one the head was taken from, or it was rewritten since\n"),
+                   (long long)want_rows, hf.hash, want_hash);
+            return 1;
+        }
+        if (want_rows > 0)
+            printf(_("The chain passes through the head given (row %lld).\n"),
+                   (long long)want_rows);
         return fflush(stdout) == 0 ? 0 : 1;
     case ASLOG_CHAIN_MISMATCH:
         printf(_("FAILED: row %lld (occurrence %s, attempt %d, seq %lld): hash mismatch: "

@@ -52,4 +52,6 @@ d_start --grace 0 || t_done
 d_wait_sql "select group_concat(substr(occ_key,1,1)||':'||status||':'||reason, ' ') from (select * from airing order by planned_start_ms)" \
     "b:interrupted:preempted by an emergency x:missed:the daemon was not running e:interrupted:daemon stopped" 10
 d_stop
+# the recovered and the missed rows are in the hash chain
+expect_rc 0 env LC_ALL=C.UTF-8 LANGUAGE= "$LOAXA" log verify --db "$T_TMP/log.db" && grep_in "$T_TMP/out" "^OK: 3 rows" "chain"
 t_done

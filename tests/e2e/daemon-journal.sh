@@ -89,5 +89,7 @@ sleep 0.5
 [ "$(dsql 'select count(*) from airing')" = 4 ] && ok "4 rows" || fail "$(dsql 'select count(*) from airing') rows"
 [ "$(dsql 'pragma integrity_check')" = ok ] && ok "integrity_check ok" || fail "integrity_check"
 d_stop
+# the rows the journal and the backlog wrote are in the hash chain
+expect_rc 0 env LC_ALL=C.UTF-8 LANGUAGE= "$LOAXA" log verify --db "$FS/log.db" && grep_in "$T_TMP/out" "^OK: 4 rows" "chain"
 [ "$D_RC" -eq 0 ] && ok "clean stop" || fail "loaxad exited $D_RC"
 t_done

@@ -36,6 +36,21 @@ sid=$(sqlite3 "$T_TMP/num.db" "select id from airing where seq = 20")
 sqlite3 "$T_TMP/num.db" "update airing set played_ms = played_ms + 1000 where id = $sid"
 expect_rc 1 "$LOAXA" log verify --db "$T_TMP/num.db" && grep_in "$T_TMP/out" "row $sid .*seq 20\): hash mismatch" "number edit named"
 
+# the head a report prints: the log passes through it, later rows or not
+expect_rc 0 "$LOAXA" report $P --db "$DB" --period 2026-01 --as-of 2026-06-01 --lang en --format json &&
+    rh=$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["log_chain"]; print("%d:%s" % (c["rows"], c["head"]))' "$T_TMP/out")
+[ "${rh:-}" = "$n:$head" ] && ok "the report's appendix: $n rows, head" || fail "report head ${rh:-} (log $n:$head)"
+expect_rc 0 "$LOAXA" log verify --db "$DB" --head "$rh" && grep_in "$T_TMP/out" "passes through the head given \(row $n\)"
+expect_rc 0 "$LOAXA" log verify --db "$DB" --head "5:$(sqlite3 "$DB" "select hash from airing where seq = 5")"
+# the last rows deleted: only the head a report gave shows it
+cp "$DB" "$T_TMP/tail.db"
+sqlite3 "$T_TMP/tail.db" "delete from airing where seq > $((n - 3))"
+expect_rc 0 "$LOAXA" log verify --db "$T_TMP/tail.db"
+expect_rc 1 "$LOAXA" log verify --db "$T_TMP/tail.db" --head "$rh" &&
+    grep_in "$T_TMP/out" "chain has only $((n - 3)) rows: rows were deleted at its end"
+expect_rc 1 "$LOAXA" log verify --db "$DB" --head "5:$head" && grep_in "$T_TMP/out" "row 5 of the chain has the hash"
+expect_rc 2 "$LOAXA" log verify --db "$DB" --head "5:xyz"
+
 # a log that is not there, and bad arguments
 expect_rc 1 "$LOAXA" log verify --db "$T_TMP/none.db"
 expect_rc 2 "$LOAXA" log verify --db "$DB" extra
