@@ -43,6 +43,15 @@ static void usage(FILE *f)
     const struct report_format_info *fi;
     for (size_t i = 0; (fi = report_format_at(i)); i++)
         fprintf(f, "  %-6s %s\n", fi->name, _(fi->help));
+    fputs(_("CSV: [--table NAME] [--keys] [--no-bom]\n"
+            "  --table NAME: one table, its column titles in the report's language:\n"
+            "  summary (the default), items, topics, months, incidents, ... (a wrong\n"
+            "  name lists them all). Numbers stay plain (dot decimal, no grouping,\n"
+            "  airtime in minutes). For programs: --keys, the columns' stable English\n"
+            "  keys as titles, airtime in ms, no total row; --table all, every table in\n"
+            "  one long table,row,field,value file. The file starts with a UTF-8 BOM so\n"
+            "  that Excel reads it (--bom, the default); --no-bom leaves it out.\n"),
+          f);
 }
 
 int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
@@ -54,12 +63,15 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         {"as-of", required_argument, NULL, 'a'},
         {"generated-at", required_argument, NULL, 'g'},
         {"bom", no_argument, NULL, 'b'},
+        {"no-bom", no_argument, NULL, 'B'},
+        {"table", required_argument, NULL, 't'},
+        {"keys", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *period_spec = NULL, *out_path = NULL, *as_of = NULL, *gen_at = NULL;
     const struct report_format_info *fmt = report_format_at(0);
-    struct report_render_options ropt = {0};
+    struct report_render_options ropt = {.bom = true};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:f:o:h", opts, NULL)) != -1) {
@@ -69,6 +81,9 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         case 'a': as_of = optarg; break;
         case 'g': gen_at = optarg; break;
         case 'b': ropt.bom = true; break;
+        case 'B': ropt.bom = false; break;
+        case 't': ropt.table = optarg; break;
+        case 'k': ropt.keys = true; break;
         case 'f':
             if (!(fmt = report_format_find(optarg))) {
                 char names[256];
@@ -121,6 +136,10 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
         util_parse_time(as_of, &in.generated_at_ms);
     if (gen_at && util_parse_time(gen_at, &in.generated_at_ms) < 0) {
         fprintf(stderr, _("loaxa report: bad time \"%s\" for --generated-at\n"), gen_at);
+        return 2;
+    }
+    if (report_render_check(fmt->name, &ropt, err, sizeof err) < 0) {
+        fprintf(stderr, "loaxa report: %s\n", err);
         return 2;
     }
     if (fmt->binary && !out_path && isatty(STDOUT_FILENO)) {

@@ -307,15 +307,22 @@ void approvals_decide(struct daemon *d, struct ctl_conn *c, const struct ctl_req
     struct approvals *a = d->appr;
     approvals_refresh(d);
     const struct appr_entry *e = NULL;
-    bool uid_known = false;
+    bool uid_known = false, uid_waits = false;
     for (size_t i = 0; i < a->n; i++) {
         if (strcmp(a->v[i].it->uid, req->target) != 0)
             continue;
         uid_known = true;
-        if (a->v[i].hashed && strcmp(a->v[i].hash, req->hash) == 0)
+        uid_waits |= a->v[i].waits;
+        if (a->v[i].waits && a->v[i].hashed && strcmp(a->v[i].hash, req->hash) == 0)
             e = &a->v[i];
     }
     char msg[CTL_MAX_LINE + 256];
+    if (!e && uid_known && !uid_waits) {
+        snprintf(msg, sizeof msg, _("the item %s airs without an approval (station.approval = "
+                                    "status, not STATUS:TENTATIVE)"), req->target);
+        ctl_conn_reply(c, false, msg);
+        return;
+    }
     if (!e) {
         /* only what the approver has seen: the item as it is now */
         snprintf(msg, sizeof msg,

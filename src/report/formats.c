@@ -20,7 +20,7 @@ static const struct report_format_def formats[] = {
     {.info = {.name = "text", .help = N_("plain tables for the terminal (the default)")},
      .render = report_render_text},
     {.info = {.name = "csv",
-              .help = N_("one long table: table,row,field,value (--bom for Excel)")},
+              .help = N_("a table for spreadsheets (--table NAME; --table all: every table, long)")},
      .render = report_render_csv},
     {.info = {.name = "html",
               .help = N_("the document to print and sign (Decree 30/2020/ND-CP form, A4)")},

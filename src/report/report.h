@@ -81,8 +81,21 @@ int64_t report_end_ms(const struct report *r);
 bool report_is_partial(const struct report *r);
 
 struct report_render_options {
-    bool bom;                  /* CSV: start with a UTF-8 BOM for Excel */
+    bool bom;                  /* CSV: start with a UTF-8 BOM, so Excel reads UTF-8
+                                * (`loaxa report` sets it unless --no-bom) */
+    const char *table;         /* CSV: the table's key ("items"), written as a grid
+                                * with translated column titles; "all": every table
+                                * in one long table,row,field,value file; NULL: the
+                                * summary */
+    bool keys;                 /* CSV table: a header of the columns' stable English
+                                * keys ("planned", "aired_ms"), for programs */
 };
+
+/* Whether opt suits the format: 0, or -EINVAL with a translated message
+ * in err (an unknown table, naming the tables; a table for a format that
+ * writes them all). Cheap: for the CLI to check before counting. */
+int report_render_check(const char *format, const struct report_render_options *opt,
+                        char *err, size_t errlen);
 
 /* Writes the report in the named format to f, any format (one that the
  * library writes to a named file goes through a temporary file), or to

@@ -533,7 +533,16 @@ static const struct {
     {"html", "text/html; charset=utf-8", "html"},
     {"json", "application/json; charset=utf-8", "json"},
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+    {"odt", "application/vnd.oasis.opendocument.text", "odt"},
 };
+
+/* The printable report is a standalone document with its own <style> and
+ * no script: it may style itself, and nothing else (no script, no fetch,
+ * no frame), so an officer opening it from the console sees it as printed. */
+static const char report_html_csp[] =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'";
 
 void api_report_formats(struct api *a, const struct http_request *rq, struct http_response *rs)
 {
@@ -675,6 +684,8 @@ void api_report(struct api *a, const struct http_request *rq, struct http_respon
         }
     rs->status = 200;
     http_set_body(rs, buf, len, type);
+    if (strcmp(fmt->name, "html") == 0)
+        rs->csp = report_html_csp;
     if (fmt->binary || (dl_s && strcmp(dl_s, "1") == 0)) {
         char disp[160];
         snprintf(disp, sizeof disp, "attachment; filename=\"bao-cao-%s.%s\"", in.period.spec,

@@ -97,7 +97,7 @@ static MHD_Result_ send_response(struct MHD_Connection *conn, struct http_respon
         return MHD_NO;
     }
     rs->body = NULL; /* the response owns it now */
-    MHD_add_response_header(r, "Content-Security-Policy", csp);
+    MHD_add_response_header(r, "Content-Security-Policy", rs->csp ? rs->csp : csp);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");

@@ -32,6 +32,7 @@ struct http_response {
     size_t len;
     const char *content_type;
     bool no_store;             /* Cache-Control: no-store (the API) */
+    const char *csp;           /* a static policy in place of the pages' one, or NULL */
     size_t n_headers;
     char *headers[HTTP_MAX_HEADERS][2];
 };

@@ -146,6 +146,9 @@ grep_in "$T_TMP/out" '"decision": "approved"' "report json:"
 grep_in "$T_TMP/out" "\"content_hash\": \"$HASH_A2\"" "report json:"
 expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv
 grep_in "$T_TMP/out" "^approval,3,by,uid:[0-9]+\([^)]*\) for web:chutich" "report csv:"
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format html --lang en -o "$T_TMP/r.html"
+grep_in "$T_TMP/r.html" "4\. Approvals" "report html (the document's appendix):"
+grep_in "$T_TMP/r.html" "for web:chutich" "report html:"
 
 # simulate: the same rule, from the station's approvals (read-only). The
 # edited plan: a (approved as it is now) airs, b (rejected) does not.

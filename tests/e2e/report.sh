@@ -23,14 +23,15 @@ golden() { # NAME ARGS...: the report with ARGS must equal tests/golden/NAME
     else fail "golden $name differs"; diff -u "$G/$name" "$T_TMP/out" | head -30 >&2; fi
 }
 golden report-q1.txt --period 2026-Q1 --as-of 2026-06-01 --lang en
-golden report-q1.csv --period 2026-Q1 --as-of 2026-06-01 --lang en --format csv
+golden report-q1.csv --period 2026-Q1 --as-of 2026-06-01 --lang en --format csv \
+    --table all --no-bom
 golden report-q1.json --period 2026-Q1 --as-of 2026-06-01 --lang en --format json
 # nd09 quarter that starts in the previous December, cut at an as-of inside it
 golden report-q1-nd09-partial.txt --period 2026-Q1 --cutoff nd09 --as-of 2026-02-10T12:00 \
     --generated-at 2026-02-10T12:05 --lang en
 golden report-month.json --period 2026-02 --as-of 2026-06-01 --lang en --format json
 golden report-range.csv --period 2026-01-10..2026-01-13 --as-of 2026-06-01 --lang en \
-    --format csv
+    --format csv --table all --no-bom
 
 # The figures add up and trace back to the log: outcomes partition planned,
 # and "aired" equals the aired plan rows `loaxa log` lists.
@@ -111,33 +112,9 @@ for h, a in zip(p.bars, airings):
     assert abs(h / max(p.bars) - a / max(airings)) < 0.01, (h, a)
 EOF
 
-# XLSX opened by a real reader: sheets, numbers as numbers, dates as dates, a chart.
+# XLSX: read back in report-xlsx.sh.
 expect_rc 0 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format xlsx \
     --lang en -o "$T_TMP/q1.xlsx"
-if "$PY" - "$T_TMP/q1.xlsx" "$T_TMP/q1.json" <<'EOF'; then ok "xlsx structure"; else fail "xlsx"; fi
-import datetime, json, sys
-import openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-r = json.load(open(sys.argv[2]))
-assert wb.sheetnames == ["Summary", "By item", "By topic", "By month", "Incidents"], wb.sheetnames
-s = wb["Summary"]
-vals = {row[0].value: row[1].value for row in s.iter_rows() if row[0].value}
-assert vals["Planned airings (after cancellations)"] == r["summary"]["planned"]
-assert isinstance(vals["Planned airings (after cancellations)"], (int, float))
-assert vals["aired"] == r["summary"]["aired"]
-assert vals["First day"] == datetime.datetime(2026, 1, 1)
-assert vals["Last day"] == datetime.datetime(2026, 3, 31)
-m = wb["By month"]
-rows = list(m.iter_rows(min_row=2, values_only=True))
-assert [x[0] for x in rows] == [datetime.datetime(2026, k, 1) for k in (1, 2, 3)]
-assert [x[3] for x in rows] == [x["airings"] for x in r["months"]]
-assert len(m._charts) == 1
-inc = list(wb["Incidents"].iter_rows(min_row=2, values_only=True))
-assert len(inc) == len(r["incidents"])
-assert all(isinstance(x[0], datetime.datetime) for x in inc)
-items = list(wb["By item"].iter_rows(min_row=2, values_only=True))
-assert sum(x[4] for x in items) == r["summary"]["planned"]
-EOF
 # xlsx to a pipe works too (written to a temporary file, then copied)
 "$LOAXA" report "${C[@]}" --period 2026-Q1 --as-of 2026-06-01 --format xlsx >"$T_TMP/p.xlsx"
 [ "$(head -c 2 "$T_TMP/p.xlsx")" = "PK" ] && ok "xlsx to stdout" || fail "xlsx to stdout"

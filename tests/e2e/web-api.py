@@ -123,6 +123,22 @@ for d in (got, want):
     d.pop("generated_at", None)
     d.get("period", {}).pop("until", None)
 check(got == want, "report json with the default as-of and cutoff nd09: as loaxa report")
+# the printable report styles itself (its own <style>) and can do nothing else
+r = get("/api/v1/report?period=%s&format=html&as_of=%s" % (period, as_of))
+pol = r.getheader("Content-Security-Policy") or ""
+check("style-src 'unsafe-inline'" in pol and "default-src 'none'" in pol and
+      "script-src" not in pol and "frame-ancestors 'none'" in pol,
+      "report html: its own CSP (inline style only): %s" % pol)
+r = get("/api/v1/report?period=%s&format=json&as_of=%s" % (period, as_of))
+check("style-src 'self'" in (r.getheader("Content-Security-Policy") or ""),
+      "report json: the console's CSP")
+for fmt, mime in (("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml"),
+                  ("odt", "application/vnd.oasis.opendocument.text")):
+    r = get("/api/v1/report?period=%s&format=%s&as_of=%s" % (period, fmt, as_of))
+    check(r.data[:2] == b"PK" and (r.getheader("Content-Type") or "").startswith(mime) and
+          r.getheader("Content-Disposition") ==
+          'attachment; filename="bao-cao-%s.%s"' % (period, fmt),
+          "report %s: a zip of its own type, as an attachment" % fmt)
 r = get("/api/v1/report?period=%s&format=xlsx&as_of=%s" % (period, as_of))
 check(r.data[:2] == b"PK" and r.getheader("Content-Disposition") ==
       'attachment; filename="bao-cao-%s.xlsx"' % period and

@@ -10,6 +10,8 @@
 
 #include "aslog/aslog.h"
 #include "core/config.h"
+#include "core/hash.h"
+#include "core/reasons.h"
 #include "core/util.h"
 #include "plan/plan.h"
 #include "programme/programme.h"
@@ -48,6 +50,102 @@ static int occ_by_key(const void *a, const void *b)
     const struct plan_occurrence *x = a, *y = b;
     return strcmp(x->key, y->key);
 }
+
+static int status_of(const struct aslog_row *row, void *ud)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s:%s:%s;", row->uid, aslog_status_name(row->status),
+             row->reason);
+    return 0;
+}
+
+/* station.approval = signed: the simulation airs what the station's log
+ * approved (read-only), as the daemon would; with no approvals, nothing. */
+START_TEST(test_signed_reads_station_approvals)
+{
+    char dir[] = "/tmp/loaxa-simap-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *ics = xasprintf("%s/p.ics", dir), *station = xasprintf("%s/station.db", dir);
+    FILE *f = fopen(ics, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n", f);
+    fputs("BEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T000000Z\r\n"
+          "SUMMARY:X\r\nATTACH:nhac-hieu.wav\r\nEND:VEVENT\r\n", f);
+    fputs("BEGIN:VEVENT\r\nUID:y\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T010000Z\r\n"
+          "SUMMARY:Y\r\nATTACH:nhac-hieu.wav\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", f);
+    fclose(f);
+    struct loaxa_config cfg;
+    config_init(&cfg);
+    free(cfg.audio_root);
+    cfg.audio_root = xstrdup(SRCDIR "/audio");
+    free(cfg.signature_tune);
+    cfg.signature_tune = xstrdup("");
+    cfg.hours_start_min = 0;
+    cfg.hours_end_min = 24 * 60;
+    cfg.approval = CONFIG_APPROVAL_SIGNED;
+    cfg.station_db_path = xstrdup(station);
+    const char *paths[] = {ics};
+    struct plan_options po = {.default_tz = cfg.timezone, .audio_root = cfg.audio_root};
+    char *perr = NULL, err[1024];
+    struct plan *plan = plan_load(paths, 1, &po, &perr);
+    ck_assert_msg(plan && plan_item_count(plan) == 2, "%s", perr ? perr : "");
+    int64_t from = 1772323200000LL, to = from + 86400000LL * 3; /* 2026-03-01 .. 03-04 */
+
+    /* no station log: nothing airs */
+    struct aslog *log;
+    struct simulate_summary sum;
+    char got[512] = "";
+    ck_assert_msg(aslog_open(":memory:", &log, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(simulate_run(&cfg, plan, log, from, to, &sum, err, sizeof err) == 0, "%s", err);
+    struct aslog_filter all = {.from_ms = -1, .to_ms = -1};
+    ck_assert_int_eq(aslog_query(log, &all, status_of, got), 0);
+    char want[512];
+    snprintf(want, sizeof want, "x:missed:%s;y:missed:%s;", REASON_NOT_APPROVED,
+             REASON_NOT_APPROVED);
+    ck_assert_str_eq(got, want);
+    aslog_close(log);
+
+    /* x approved as it is: it airs; y rejected, then an approval of other content */
+    struct aslog *st;
+    ck_assert_msg(aslog_open(station, &st, err, sizeof err) == 0, "%s", err);
+    char sha[65], hx[65], hy[65];
+    ck_assert_int_eq(hash_file_sha256(SRCDIR "/audio/nhac-hieu.wav", sha), 0);
+    const char *sums[] = {sha};
+    const struct plan_item *x = plan_find_uid(plan, "x"), *y = plan_find_uid(plan, "y");
+    programme_content_hash(x, sums, hx);
+    programme_content_hash(y, sums, hy);
+    struct aslog_approval a = {.uid = "x", .content_hash = hx, .decision = ASLOG_APPROVED,
+                               .who = "uid:1(t)", .at_ms = 1, .comment = "", .title = "X"};
+    ck_assert_int_eq(aslog_approval_add(st, &a), 0);
+    a.uid = "y";
+    a.content_hash = hy;
+    a.decision = ASLOG_REJECTED;
+    ck_assert_int_eq(aslog_approval_add(st, &a), 0);
+    a.content_hash = hx; /* not y's content */
+    a.decision = ASLOG_APPROVED;
+    ck_assert_int_eq(aslog_approval_add(st, &a), 0);
+    aslog_close(st);
+    got[0] = '\0';
+    ck_assert_msg(aslog_open(":memory:", &log, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(simulate_run(&cfg, plan, log, from, to, &sum, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(aslog_query(log, &all, status_of, got), 0);
+    snprintf(want, sizeof want, "x:aired:;y:missed:%s;", REASON_NOT_APPROVED);
+    ck_assert_str_eq(got, want);
+    aslog_close(log);
+    /* the simulation added nothing to the station's log */
+    ck_assert_msg(aslog_open_readonly(station, &st, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(aslog_has_real_rows(st), 0);
+    ck_assert_int_eq(aslog_approval_latest(st, "y", hy, NULL, NULL), ASLOG_REJECTED);
+    aslog_close(st);
+
+    plan_free(plan);
+    config_free(&cfg);
+    unit_rmtree(dir);
+    free(ics);
+    free(station);
+}
+END_TEST
 
 START_TEST(test_year_equals_expansion)
 {
@@ -157,6 +255,7 @@ Suite *unit_suite(struct unit_opts *opts)
     TCase *tc = tcase_create("year");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_year_equals_expansion);
+    tcase_add_test(tc, test_signed_reads_station_approvals);
     suite_add_tcase(su, tc);
     return su;
 }
