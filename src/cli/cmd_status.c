@@ -99,6 +99,9 @@ static void print_text(const struct ctl_status *st)
     if (st->has_clock)
         printf(_("Clock:   %s\n"), st->clock_synchronised ? _("synchronised")
                                                          : _("NOT synchronised (check NTP)"));
+    if (st->pending_approvals > 0)
+        printf(_("Waiting: %lld item(s) wait for an approval (see loaxa pending)\n"),
+               (long long)st->pending_approvals);
     if (st->n_failures > 0) {
         printf(_("Last failures:\n"));
         for (size_t i = 0; i < st->n_failures; i++)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,19 @@ static void give_to_folder_owner(const char *path)
     free(copy);
 }
 
+/* An audit row for a change made here: by "uid:N(name)" (as the daemon
+ * names its operators), from "local". */
+static void audit(struct acct_db *db, const char *action, const char *detail)
+{
+    char who[128], buf[1024];
+    struct passwd pw, *pwp = NULL;
+    uid_t uid = getuid();
+    getpwuid_r(uid, &pw, buf, sizeof buf, &pwp);
+    snprintf(who, sizeof who, "uid:%u(%s)", (unsigned)uid, pwp ? pwp->pw_name : "?");
+    if (acct_audit_add(db, lclock_now_ms(lclock_system()), who, "local", action, detail) < 0)
+        fprintf(stderr, "%s\n", _("loaxa user: cannot write the audit trail"));
+}
+
 static int print_user(const char *name, enum acct_role role, int64_t created_ms, void *ud)
 {
     char t[UTIL_TIME_BUF];
@@ -183,8 +197,10 @@ int cmd_user(int argc, char **argv, struct loaxa_config *cfg)
             fprintf(stderr, _("loaxa user: no user \"%s\"\n"), name);
         else if (rc < 0)
             fprintf(stderr, "%s\n", _("loaxa user: cannot write the accounts"));
-        else
+        else {
+            audit(db, "user-remove", name);
             ret = 0;
+        }
     } else if (get_password(pw, sizeof pw) == 0) {
         rc = create ? acct_user_add(db, name, role, pw, lclock_now_ms(lclock_system()))
                     : acct_user_passwd(db, name, pw);
@@ -194,8 +210,13 @@ int cmd_user(int argc, char **argv, struct loaxa_config *cfg)
             fprintf(stderr, _("loaxa user: no user \"%s\"\n"), name);
         else if (rc < 0)
             fprintf(stderr, "%s\n", _("loaxa user: cannot write the accounts"));
-        else
+        else {
+            char detail[128];
+            snprintf(detail, sizeof detail, "%s%s%s", name, create ? " " : "",
+                     create ? acct_role_name(role) : "");
+            audit(db, create ? "user-add" : "user-passwd", detail);
             ret = 0;
+        }
     }
     memset(pw, 0, sizeof pw);
     acct_db_close(db);

@@ -63,6 +63,10 @@ struct loaxa_config {
     double web_session_max_min;   /* ... and this long after the login, whatever */
     int web_max_connections;
     int web_max_per_ip;
+    int web_max_upload_mb;       /* the largest recording upload */
+    char *web_versions_dir;      /* installed plan versions, uploads waiting */
+    char *web_plan_url;          /* a published calendar to follow; "" = none */
+    double web_plan_url_min;     /* its fetch interval */
     /* [province]: `loaxa push` and `loaxa province` (PostgreSQL) */
     char *province_url;       /* a libpq connection URI */
     char *province_password_file; /* the password's file; "": the URI or the PG environment */

@@ -408,6 +408,10 @@ static int table_sheet(lxw_workbook *wb, const struct report *r, const struct fm
     char name[128];
     if (report_grid_build(r, t, &g) < 0)
         return -EINVAL;
+    if (t == REPORT_TABLE_APPROVALS && g.n_rows == 0) { /* station.approval = signed only */
+        report_grid_free(&g);
+        return 0;
+    }
     layout(&g, &L);
     lxw_worksheet *ws = sheet(wb, g.title, name);
     if (!ws) /* two titles the same in 31 characters: the key is unique */

@@ -73,6 +73,22 @@ static const char *const schema =
     " hash TEXT NOT NULL,"
     " created_ms INTEGER NOT NULL);";
 
+/* The audit trail: append-only, the database itself refuses to change or
+ * drop a row (a trigger), so no route and no later bug can rewrite it. */
+static const char *const audit_schema =
+    "CREATE TABLE IF NOT EXISTS audit ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at_ms INTEGER NOT NULL,"
+    " user TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " detail TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 int acct_db_open(const char *path, bool create, struct acct_db **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -108,6 +124,8 @@ int acct_db_open(const char *path, bool create, struct acct_db **out, char *err,
         goto fail;
     sqlite3_finalize(st);
     st = NULL;
+    if ((rc = sqlite3_exec(d->db, audit_schema, NULL, NULL, NULL)) != SQLITE_OK)
+        goto fail;
     if ((rc = sqlite3_prepare_v2(d->db, "PRAGMA user_version = 1", -1, &st, NULL)) !=
             SQLITE_OK ||
         (rc = sqlite3_step(st)) != SQLITE_DONE)
@@ -587,4 +605,54 @@ void acct_limiter_reset(struct acct_limiter *l, const char *key)
     if (k)
         memset(k, 0, sizeof *k);
     pthread_mutex_unlock(&l->lock);
+}
+
+/* ---- the audit trail ---- */
+
+int acct_audit_add(struct acct_db *db, int64_t at_ms, const char *user, const char *address,
+                   const char *action, const char *detail)
+{
+    char at[32];
+    snprintf(at, sizeof at, "%lld", (long long)at_ms);
+    const char *p[] = {at, user ? user : "", address ? address : "", action,
+                       detail ? detail : ""};
+    return exec_text(db, "INSERT INTO audit (at_ms, user, address, action, detail) "
+                         "VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5)", p, 5, NULL);
+}
+
+int acct_audit_list(struct acct_db *db, int64_t from_ms, int64_t to_ms, int64_t offset,
+                    int64_t limit, bool newest_first,
+                    int (*cb)(const struct acct_audit_row *row, void *ud), void *ud)
+{
+    sqlite3_stmt *st = NULL;
+    int ret = -EIO, rc = SQLITE_DONE;
+    pthread_mutex_lock(&db->lock);
+    const char *sql = newest_first
+                          ? "SELECT id, at_ms, user, address, action, detail FROM audit "
+                            "WHERE at_ms >= ?1 AND at_ms < ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4"
+                          : "SELECT id, at_ms, user, address, action, detail FROM audit "
+                            "WHERE at_ms >= ?1 AND at_ms < ?2 ORDER BY id LIMIT ?3 OFFSET ?4";
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
+        goto done;
+    sqlite3_bind_int64(st, 1, from_ms);
+    sqlite3_bind_int64(st, 2, to_ms);
+    sqlite3_bind_int64(st, 3, limit < 0 ? -1 : limit);
+    sqlite3_bind_int64(st, 4, offset < 0 ? 0 : offset);
+    ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct acct_audit_row r = {
+            .id = sqlite3_column_int64(st, 0), .at_ms = sqlite3_column_int64(st, 1),
+            .user = (const char *)sqlite3_column_text(st, 2),
+            .address = (const char *)sqlite3_column_text(st, 3),
+            .action = (const char *)sqlite3_column_text(st, 4),
+            .detail = (const char *)sqlite3_column_text(st, 5)};
+        if ((ret = cb(&r, ud)) != 0)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = -EIO;
+done:
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return ret;
 }

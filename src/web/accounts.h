@@ -54,6 +54,23 @@ int acct_user_stamp(struct acct_db *db, const char *name, char stamp[ACCT_STAMP_
 int acct_verify(struct acct_db *db, const char *name, const char *password,
                 enum acct_role *role);
 
+/* ---- the audit trail (web.db's append-only table `audit`) ---- */
+/* Every state-changing action of the console and of `loaxa user`: who
+ * ("alice", "uid:0(root)"), from where (an address, "local"), what
+ * ("login", "install", ...) and a detail. UPDATE and DELETE are refused by
+ * the database. 0 or -EIO. */
+int acct_audit_add(struct acct_db *db, int64_t at_ms, const char *user, const char *address,
+                   const char *action, const char *detail);
+struct acct_audit_row {
+    int64_t id, at_ms;
+    const char *user, *address, *action, *detail;
+};
+/* Rows with at_ms in [from_ms, to_ms), oldest first (or newest first),
+ * skipping offset, at most limit (< 0: all); cb returns non-zero to stop. */
+int acct_audit_list(struct acct_db *db, int64_t from_ms, int64_t to_ms, int64_t offset,
+                    int64_t limit, bool newest_first,
+                    int (*cb)(const struct acct_audit_row *row, void *ud), void *ud);
+
 /* ---- sessions (in memory, bounded) ---- */
 #define ACCT_TOKEN_LEN 43              /* base64url of 32 random bytes */
 #define ACCT_LANG_LEN 8

@@ -34,6 +34,8 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     a->by_user = acct_limiter_new(4096, API_LOGIN_MAX_FAILURES_USER, API_LOGIN_WINDOW_MS);
     pthread_mutex_init(&a->text_lock, NULL);
     pthread_mutex_init(&a->status_lock, NULL);
+    pthread_mutex_init(&a->install_lock, NULL);
+    pthread_mutex_init(&a->emergency_lock, NULL);
     /* LANGUAGE is set once before the request threads run: later switches
      * only replace its value (glibc reuses the environment slot) */
     i18n_set_lang("vi");
@@ -41,15 +43,31 @@ struct api *api_new(const struct loaxa_config *cfg, struct acct_db *db,
     return a;
 }
 
+int api_start(struct api *a, char *err, size_t errlen)
+{
+    return api_plans_init(a, err, errlen);
+}
+
+const char *api_upload_dir(const struct api *a)
+{
+    return a->incoming_dir;
+}
+
 void api_free(struct api *a)
 {
     if (!a)
         return;
+    api_plans_fini(a);
     acct_sessions_free(a->sessions);
     acct_limiter_free(a->by_addr);
     acct_limiter_free(a->by_user);
     pthread_mutex_destroy(&a->text_lock);
     pthread_mutex_destroy(&a->status_lock);
+    pthread_mutex_destroy(&a->install_lock);
+    pthread_mutex_destroy(&a->emergency_lock);
+    free(a->versions_dir);
+    free(a->uploads_dir);
+    free(a->incoming_dir);
     free(a->status_doc);
     free(a->static_dir);
     free(a);
@@ -116,6 +134,26 @@ static const char *json_str(json_object *o, const char *key)
     return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
 }
 
+void api_text_enter(struct api *a, const char *lang)
+{
+    text_enter(a, lang);
+}
+
+void api_text_leave(struct api *a)
+{
+    text_leave(a);
+}
+
+json_object *api_json_body(const struct http_request *rq, struct http_response *rs)
+{
+    return json_body(rq, rs);
+}
+
+const char *api_json_str(json_object *o, const char *key)
+{
+    return json_str(o, key);
+}
+
 static void set_cookie(const struct http_request *rq, struct http_response *rs, const char *id,
                        bool clear)
 {
@@ -171,6 +209,8 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     if (w1 > 0 || w2 > 0) {
         fprintf(stderr, _("loaxa-web: login for \"%s\" from %s refused: too many failures\n"),
                 acct_name_valid(user) ? user : "?", rq->peer);
+        api_audit(a, acct_name_valid(user) ? user : "?", rq->peer, "login-refused",
+                  "too many failures");
         api_error(rs, 429, _("too many failed logins; wait and try again"));
         retry_after(rs, w1 > w2 ? w1 : w2);
         goto done;
@@ -186,11 +226,13 @@ static void route_login(struct api *a, const struct http_request *rq, struct htt
     const char *who = acct_name_valid(user) ? user : "?";
     if (rc < 0) {
         fprintf(stderr, _("loaxa-web: failed login for \"%s\" from %s\n"), who, rq->peer);
+        api_audit(a, who, rq->peer, "login-failed", "%s", "");
         api_error(rs, 401, _("wrong user name or password"));
         goto done;
     }
     acct_limiter_refund(a->by_addr, kaddr);
     fprintf(stderr, _("loaxa-web: %s logged in from %s\n"), who, rq->peer);
+    api_audit(a, who, rq->peer, "login", "%s", "");
     acct_limiter_reset(a->by_user, kuser);
     /* no fixation: whatever session the client held ends, and the new one
      * has an id the server made */
@@ -364,21 +406,44 @@ static const struct {
     const char *path, *file;
 } pages[] = {
     {"/", "index.html"}, {"/schedule", "schedule.html"}, {"/log", "log.html"},
-    {"/reports", "reports.html"}, {"/login", "login.html"},
+    {"/reports", "reports.html"}, {"/login", "login.html"}, {"/plans", "plans.html"},
+    {"/recordings", "recordings.html"}, {"/approvals", "approvals.html"},
+    {"/emergency", "emergency.html"}, {"/audit", "audit.html"},
 };
 
 /* ---- the dispatch ---- */
 
 enum route_id {
     R_LOGIN, R_LOGOUT, R_SESSION, R_LANG, R_STATUS, R_SCHEDULE, R_LOG, R_LOG_CSV, R_REPORT,
-    R_REPORT_FORMATS,
+    R_REPORT_FORMATS, R_PLANS_CHECK, R_PLANS_INSTALL, R_PLANS_VERSIONS, R_PLANS_VERSION_FILE,
+    R_PLANS_ROLLBACK, R_PLANS_FOLLOW, R_RECORDINGS, R_RECORDING_UPLOAD, R_RECORDING_ITEM,
+    R_RECORDING_CHANGE, R_RECORDING_DELETE, R_APPROVALS, R_APPROVE, R_EMERGENCY,
+    R_EMERGENCY_STOP, R_AUDIT,
 };
 
+/* A path ending in '/' matches every path under it (the rest names a
+ * version or a recording: the route checks it). */
 static const struct route {
     const char *method, *path;
     enum route_id id;
     enum acct_role min_role;
 } routes[] = {
+    {"POST", "/api/v1/plans/check", R_PLANS_CHECK, ACCT_OFFICER},
+    {"POST", "/api/v1/plans/install", R_PLANS_INSTALL, ACCT_OFFICER},
+    {"GET", "/api/v1/plans/versions", R_PLANS_VERSIONS, ACCT_VIEWER},
+    {"GET", "/api/v1/plans/versions/", R_PLANS_VERSION_FILE, ACCT_VIEWER},
+    {"POST", "/api/v1/plans/rollback", R_PLANS_ROLLBACK, ACCT_OFFICER},
+    {"GET", "/api/v1/plans/follow", R_PLANS_FOLLOW, ACCT_VIEWER},
+    {"GET", "/api/v1/recordings", R_RECORDINGS, ACCT_VIEWER},
+    {"POST", "/api/v1/recordings", R_RECORDING_UPLOAD, ACCT_OFFICER},
+    {"GET", "/api/v1/recordings/", R_RECORDING_ITEM, ACCT_VIEWER},
+    {"POST", "/api/v1/recordings/", R_RECORDING_CHANGE, ACCT_OFFICER},
+    {"DELETE", "/api/v1/recordings/", R_RECORDING_DELETE, ACCT_OFFICER},
+    {"GET", "/api/v1/approvals", R_APPROVALS, ACCT_APPROVER},
+    {"POST", "/api/v1/approvals", R_APPROVE, ACCT_APPROVER},
+    {"POST", "/api/v1/emergency", R_EMERGENCY, ACCT_OFFICER},
+    {"POST", "/api/v1/emergency/stop", R_EMERGENCY_STOP, ACCT_OFFICER},
+    {"GET", "/api/v1/audit", R_AUDIT, ACCT_ADMIN},
     {"POST", "/api/v1/login", R_LOGIN, ACCT_VIEWER},
     {"POST", "/api/v1/logout", R_LOGOUT, ACCT_VIEWER},
     {"GET", "/api/v1/session", R_SESSION, ACCT_VIEWER},
@@ -396,59 +461,38 @@ static bool is_get(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
+static bool route_matches(const struct route *r, const char *path)
+{
+    size_t n = strlen(r->path);
+    if (r->path[n - 1] == '/')
+        return strncmp(path, r->path, n) == 0 && path[n];
+    return strcmp(path, r->path) == 0;
+}
+
+/* The route a request asks for, its session checked, its role and its
+ * CSRF token; NULL with the refusal answered. */
+static const struct route *authorise(struct api *a, const struct http_request *rq,
+                                     struct http_response *rs, struct acct_session_info *si);
+
 static void handle_api(struct api *a, const struct http_request *rq, struct http_response *rs)
 {
     const struct route *r = NULL;
-    bool path_known = false;
     for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
-        if (strcmp(rq->path, routes[i].path) != 0)
-            continue;
-        path_known = true;
-        if (strcmp(rq->method, routes[i].method) == 0 ||
-            (strcmp(routes[i].method, "GET") == 0 && is_get(rq->method)))
-            r = &routes[i];
+        if (strcmp(rq->path, routes[i].path) == 0 && routes[i].id == R_LOGIN &&
+            strcmp(rq->method, "POST") == 0)
+            return route_login(a, rq, rs);
     }
-    if (r && r->id == R_LOGIN)
-        return route_login(a, rq, rs);
     const char *sid = http_cookie(rq, COOKIE);
     struct acct_session_info si;
-    if (session_of(a, sid, &si) < 0) {
-        text_enter(a, NULL);
-        api_error(rs, 401, _("log in first"));
-        text_leave(a);
+    if (!(r = authorise(a, rq, rs, &si)))
         return;
-    }
-    if (!r) {
-        text_enter(a, si.lang);
-        if (path_known) {
-            api_error(rs, 405, _("method not allowed"));
-        } else {
-            api_error(rs, 404, _("no such API route"));
-        }
-        text_leave(a);
-        return;
-    }
-    if (si.role < r->min_role) {
-        text_enter(a, si.lang);
-        api_error(rs, 403, _("your role may not do this"));
-        text_leave(a);
-        return;
-    }
-    if (!is_get(rq->method)) {
-        const char *tok = http_header(rq, "X-CSRF-Token");
-        if (!tok || !acct_token_equal(tok, si.csrf)) {
-            text_enter(a, si.lang);
-            api_error(rs, 403, _("missing or wrong CSRF token"));
-            text_leave(a);
-            return;
-        }
-    }
     switch (r->id) {
     case R_LOGIN:
         break;
     case R_LOGOUT:
         acct_session_destroy(a->sessions, sid);
         set_cookie(rq, rs, "", true);
+        api_audit(a, si.user, rq->peer, "logout", "%s", "");
         rs->status = 204;
         rs->no_store = true;
         break;
@@ -478,7 +522,118 @@ static void handle_api(struct api *a, const struct http_request *rq, struct http
         text_leave(a);
         rs->no_store = true;
         break;
+    case R_PLANS_CHECK:
+        api_plans_check(a, &si, rq, rs);
+        break;
+    case R_PLANS_INSTALL:
+        api_plans_install(a, &si, rq, rs);
+        break;
+    case R_PLANS_VERSIONS:
+        api_plans_versions(a, &si, rq, rs);
+        break;
+    case R_PLANS_VERSION_FILE:
+        api_plans_download(a, &si, rq, rs, rq->path + strlen(r->path));
+        break;
+    case R_PLANS_ROLLBACK:
+        api_plans_rollback(a, &si, rq, rs);
+        break;
+    case R_PLANS_FOLLOW:
+        api_plans_follow(a, &si, rq, rs);
+        break;
+    case R_RECORDINGS:
+        api_recordings_list(a, &si, rq, rs);
+        break;
+    case R_RECORDING_UPLOAD:
+        api_recordings_upload(a, &si, rq, rs);
+        break;
+    case R_RECORDING_ITEM:
+    case R_RECORDING_CHANGE:
+    case R_RECORDING_DELETE:
+        api_recordings_item(a, &si, rq, rs, rq->path + strlen(r->path));
+        break;
+    case R_APPROVALS:
+    case R_APPROVE:
+        api_approvals(a, &si, rq, rs);
+        break;
+    case R_EMERGENCY:
+        api_emergency(a, &si, rq, rs);
+        break;
+    case R_EMERGENCY_STOP:
+        api_emergency_stop(a, &si, rq, rs);
+        break;
+    case R_AUDIT:
+        api_audit_route(a, &si, rq, rs);
+        break;
     }
+}
+
+unsigned long long api_upload_limit(const struct http_request *rq, struct http_response *refusal,
+                                    void *ud)
+{
+    struct api *a = ud;
+    struct acct_session_info si;
+    const struct route *r = authorise(a, rq, refusal, &si);
+    if (!r) {
+        if (!refusal->status)
+            refusal->status = 403;
+        return 0;
+    }
+    /* the multipart framing beside the files: a little room */
+    if (r && r->id == R_PLANS_CHECK)
+        return API_PLAN_MAX_TOTAL + 64 * 1024;
+    if (r && r->id == R_RECORDING_UPLOAD)
+        return (unsigned long long)a->cfg->web_max_upload_mb * 1024 * 1024 + 64 * 1024;
+    return 0;
+}
+
+static const struct route *authorise(struct api *a, const struct http_request *rq,
+                                     struct http_response *rs, struct acct_session_info *out)
+{
+    const struct route *r = NULL;
+    bool path_known = false;
+    for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+        if (!route_matches(&routes[i], rq->path))
+            continue;
+        path_known = true;
+        if (strcmp(rq->method, routes[i].method) == 0 ||
+            (strcmp(routes[i].method, "GET") == 0 && is_get(rq->method)))
+            r = &routes[i];
+    }
+    const char *sid = http_cookie(rq, COOKIE);
+    struct acct_session_info si;
+    if (session_of(a, sid, &si) < 0) {
+        text_enter(a, NULL);
+        api_error(rs, 401, _("log in first"));
+        text_leave(a);
+        return NULL;
+    }
+    if (!r) {
+        text_enter(a, si.lang);
+        if (path_known) {
+            api_error(rs, 405, _("method not allowed"));
+        } else {
+            api_error(rs, 404, _("no such API route"));
+        }
+        text_leave(a);
+        return NULL;
+    }
+    if (si.role < r->min_role) {
+        text_enter(a, si.lang);
+        api_error(rs, 403, _("your role may not do this"));
+        text_leave(a);
+        return NULL;
+    }
+    if (!is_get(rq->method)) {
+        const char *tok = http_header(rq, "X-CSRF-Token");
+        if (!tok || !acct_token_equal(tok, si.csrf)) {
+            text_enter(a, si.lang);
+            api_error(rs, 403, _("missing or wrong CSRF token"));
+            text_leave(a);
+            return NULL;
+        }
+    }
+    *out = si;
+    return r;
 }
 
 void api_handle(const struct http_request *rq, struct http_response *rs, void *ud)

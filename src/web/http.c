@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -33,12 +36,24 @@ struct http_server {
     http_handler handler;
     void *ud;
     bool tls;
+    unsigned long long (*upload_limit)(const struct http_request *rq,
+                                       struct http_response *refusal, void *ud);
+    char *upload_dir;
 };
 
 struct req_ctx {
     char *body;
     size_t len, cap, discarded;
     bool too_large;
+    /* a multipart upload */
+    struct MHD_PostProcessor *pp;
+    unsigned long long limit, received;
+    struct http_upload_file files[HTTP_MAX_FILES];
+    size_t n_files;
+    int fd;                    /* the part being written, -1: none */
+    bool bad_upload;           /* too many parts, or a write failed */
+    int write_errno;
+    struct http_server *server;
 };
 
 const char *http_header(const struct http_request *rq, const char *name)
@@ -89,9 +104,17 @@ bool http_tls_supported(void)
 
 static MHD_Result_ send_response(struct MHD_Connection *conn, struct http_response *rs)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : "",
-                                                             rs->body ? MHD_RESPMEM_MUST_FREE
-                                                                      : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r;
+    if (rs->use_fd) {
+        /* a file (a recording to play): sent from the fd as the client reads */
+        r = MHD_create_response_from_fd_at_offset64(rs->fd_size, rs->body_fd, rs->fd_offset);
+        if (!r)
+            close(rs->body_fd);
+    } else {
+        r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : "",
+                                            rs->body ? MHD_RESPMEM_MUST_FREE
+                                                     : MHD_RESPMEM_PERSISTENT);
+    }
     if (!r) {
         response_clear(rs);
         return MHD_NO;
@@ -135,6 +158,75 @@ static void peer_text(struct MHD_Connection *conn, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
+static void files_discard(struct req_ctx *ctx)
+{
+    if (ctx->fd >= 0)
+        close(ctx->fd);
+    ctx->fd = -1;
+    for (size_t i = 0; i < ctx->n_files; i++)
+        unlink(ctx->files[i].path); /* ENOENT: the handler took it */
+    ctx->n_files = 0;
+}
+
+/* libmicrohttpd's multipart parser hands each part in pieces; a file part
+ * goes to its own temporary file as it comes (other fields are ignored). */
+static MHD_Result_ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                           const char *filename, const char *content_type,
+                           const char *transfer_encoding, const char *data, uint64_t off,
+                           size_t size)
+{
+    struct req_ctx *ctx = cls;
+    struct http_server *s = ctx->server;
+    if (!filename || ctx->bad_upload || ctx->too_large)
+        return MHD_YES;
+    if (off == 0 && (ctx->fd < 0 || ctx->files[ctx->n_files - 1].size > 0 ||
+                     strcmp(ctx->files[ctx->n_files - 1].field, key ? key : "") != 0 ||
+                     strcmp(ctx->files[ctx->n_files - 1].filename, filename) != 0)) {
+        if (ctx->fd >= 0)
+            close(ctx->fd);
+        ctx->fd = -1;
+        if (ctx->n_files >= HTTP_MAX_FILES) {
+            ctx->bad_upload = true;
+            return MHD_YES;
+        }
+        struct http_upload_file *f = &ctx->files[ctx->n_files];
+        memset(f, 0, sizeof *f);
+        snprintf(f->field, sizeof f->field, "%s", key ? key : "");
+        snprintf(f->filename, sizeof f->filename, "%s", filename);
+        snprintf(f->path, sizeof f->path, "%s/upload-XXXXXX", s->upload_dir);
+        ctx->fd = mkostemp(f->path, O_CLOEXEC);
+        if (ctx->fd < 0) {
+            ctx->write_errno = errno;
+            ctx->bad_upload = true;
+            return MHD_YES;
+        }
+        ctx->n_files++;
+    }
+    if (ctx->fd < 0 || !size)
+        return MHD_YES;
+    struct http_upload_file *f = &ctx->files[ctx->n_files - 1];
+    for (size_t done = 0; done < size;) {
+        ssize_t w = write(ctx->fd, data + done, size - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            ctx->write_errno = w < 0 ? errno : EIO;
+            ctx->bad_upload = true; /* a full disk: the request fails, the files go */
+            return MHD_YES;
+        }
+        done += (size_t)w;
+    }
+    f->size += size;
+    return MHD_YES;
+}
+
+static bool is_multipart(struct MHD_Connection *conn)
+{
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    return ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
 static MHD_Result_ on_request(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -143,13 +235,56 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *conn, const char
     struct req_ctx *ctx = *con_cls;
     if (!ctx) {
         ctx = xcalloc(1, sizeof *ctx);
+        ctx->fd = -1;
+        ctx->server = s;
         *con_cls = ctx;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
+        unsigned long long max = HTTP_MAX_BODY;
+        struct http_request pre = {.method = method, .path = url, .body = "", .tls = s->tls,
+                                   .conn_ = conn};
+        if (s->upload_limit && s->upload_dir && strcmp(method, "POST") == 0 &&
+            is_multipart(conn)) {
+            peer_text(conn, pre.peer, sizeof pre.peer);
+            struct http_response refusal = {0};
+            ctx->limit = s->upload_limit(&pre, &refusal, s->ud);
+            if (!ctx->limit && refusal.status) {
+                ctx->too_large = true; /* what comes of the body is dropped */
+                http_add_header(&refusal, "Connection", "close");
+                return send_response(conn, &refusal);
+            }
+            response_clear(&refusal);
+        }
+        if (ctx->limit > 0) {
+            max = ctx->limit;
+            ctx->pp = MHD_create_post_processor(conn, 64 * 1024, on_part, ctx);
+            if (!ctx->pp) {
+                struct http_response rs = {.status = 500};
+                error_json(&rs, 400, "not a multipart/form-data body");
+                return send_response(conn, &rs);
+            }
+        }
+        if (cl && strtoull(cl, NULL, 10) > max)
             ctx->too_large = true; /* answered at once: the body is not read */
         else
             return MHD_YES;
+    }
+    if (*upload_size && ctx->pp && !ctx->too_large) {
+        ctx->received += *upload_size;
+        if (ctx->received > ctx->limit) {
+            /* no Content-Length (chunked) and past the limit: the parts
+             * written so far go, the rest is not kept */
+            ctx->too_large = true;
+            files_discard(ctx);
+            ctx->discarded += *upload_size;
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        MHD_Result_ r = MHD_post_process(ctx->pp, upload, *upload_size);
+        *upload_size = 0;
+        if (r != MHD_YES)
+            ctx->bad_upload = true;
+        return MHD_YES;
     }
     if (*upload_size) {
         if (!ctx->too_large && ctx->len + *upload_size > HTTP_MAX_BODY)
@@ -177,9 +312,23 @@ static MHD_Result_ on_request(void *cls, struct MHD_Connection *conn, const char
         http_add_header(&rs, "Connection", "close");
         return send_response(conn, &rs);
     }
+    if (ctx->pp) {
+        if (ctx->fd >= 0)
+            close(ctx->fd);
+        ctx->fd = -1;
+        if (ctx->bad_upload) {
+            bool disk = ctx->write_errno != 0;
+            files_discard(ctx);
+            error_json(&rs, disk ? 500 : 400,
+                       disk ? "the upload cannot be stored (disk full?)"
+                            : "bad multipart/form-data body or too many files");
+            return send_response(conn, &rs);
+        }
+    }
     struct http_request rq = {.method = method, .path = url,
                               .body = ctx->body ? ctx->body : "", .body_len = ctx->len,
-                              .tls = s->tls, .conn_ = conn};
+                              .tls = s->tls, .conn_ = conn,
+                              .n_files = ctx->n_files, .files = ctx->files};
     peer_text(conn, rq.peer, sizeof rq.peer);
     if (memchr(rq.body, '\0', rq.body_len)) {
         error_json(&rs, 400, "NUL byte in the request body");
@@ -194,6 +343,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct req_ctx *ctx = *con_cls;
     if (ctx) {
+        if (ctx->pp)
+            MHD_destroy_post_processor(ctx->pp);
+        files_discard(ctx);
         free(ctx->body);
         free(ctx);
         *con_cls = NULL;
@@ -280,6 +432,8 @@ int http_server_start(const struct http_options *opt, http_handler handler, void
     struct http_server *s = xcalloc(1, sizeof *s);
     s->handler = handler;
     s->ud = ud;
+    s->upload_limit = opt->upload_limit;
+    s->upload_dir = opt->upload_dir ? xstrdup(opt->upload_dir) : NULL;
     s->tls = opt->tls_cert_pem && opt->tls_key_pem;
     /* A thread per connection (at most max_connections): a login waiting
      * for the KDF, or a status waiting for the daemon, holds up only its
@@ -311,6 +465,7 @@ int http_server_start(const struct http_options *opt, http_handler handler, void
     if (!s->d) {
         int e = errno ? errno : EADDRINUSE;
         snprintf(err, errlen, "%s: %s", opt->listen, strerror(e));
+        free(s->upload_dir);
         free(s);
         return -e;
     }
@@ -329,5 +484,6 @@ void http_server_stop(struct http_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    free(s->upload_dir);
     free(s);
 }

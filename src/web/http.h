@@ -10,6 +10,17 @@
 
 #define HTTP_MAX_BODY (64 * 1024)
 
+/* A file part of a multipart/form-data upload, streamed to a temporary
+ * file (never held in memory); the handler may rename it away, else it is
+ * removed when the request ends. */
+#define HTTP_MAX_FILES 16
+struct http_upload_file {
+    char field[64];            /* the form field ("file") */
+    char filename[256];        /* as the client sent it: never a path to use */
+    char path[4096];           /* the temporary file */
+    unsigned long long size;
+};
+
 struct http_request {
     const char *method;        /* "GET", "POST", ... */
     const char *path;          /* without the query */
@@ -18,6 +29,9 @@ struct http_request {
     char peer[64];             /* the client's address, as text */
     bool tls;
     void *conn_;               /* for the lookups below */
+    /* multipart uploads (http_options.upload_limit): the file parts */
+    size_t n_files;
+    const struct http_upload_file *files;
 };
 
 /* A header, a query argument, a cookie of the request; NULL when absent. */
@@ -35,6 +49,11 @@ struct http_response {
     const char *csp;           /* a static policy in place of the pages' one, or NULL */
     size_t n_headers;
     char *headers[HTTP_MAX_HEADERS][2];
+    /* a file's content instead of body: body_fd >= 0 with use_fd (taken:
+     * closed by the server), fd_size bytes from fd_offset */
+    bool use_fd;
+    int body_fd;
+    unsigned long long fd_size, fd_offset;
 };
 
 /* Adds a header (copied); past HTTP_MAX_HEADERS it is dropped. */
@@ -52,6 +71,17 @@ struct http_options {
     unsigned max_connections;
     unsigned max_per_ip;
     unsigned timeout_s;        /* an idle connection is closed after this */
+    /* Uploads: for a POST with Content-Type multipart/form-data, the most
+     * bytes the request's body may have (0: this path takes no upload; the
+     * body is then bounded by HTTP_MAX_BODY as any other; rq has no body nor
+ * files yet, its headers and cookies are there: a client that may not
+ * upload is never given the room: 0 with refusal->status set answers
+ * that at once, the body unread); its file parts
+     * go to temporary files in upload_dir (a private folder). Larger: 413,
+     * the body is not kept (a Content-Length over the limit: not read). */
+    unsigned long long (*upload_limit)(const struct http_request *rq,
+                                       struct http_response *refusal, void *ud);
+    const char *upload_dir;
 };
 
 struct http_server;

@@ -120,10 +120,15 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     api = api_new(&cfg, db, lclock_system(), root);
+    if (api_start(api, err, sizeof err) < 0) {
+        fprintf(stderr, _("loaxa-web: cannot set up web.versions_dir: %s\n"), err);
+        goto out;
+    }
     struct http_options ho = {
         .listen = cfg.web_listen, .tls_cert_pem = cert, .tls_key_pem = key,
         .max_connections = (unsigned)cfg.web_max_connections,
         .max_per_ip = (unsigned)cfg.web_max_per_ip, .timeout_s = 30,
+        .upload_limit = api_upload_limit, .upload_dir = api_upload_dir(api),
     };
     if (http_server_start(&ho, api_handle, api, &srv, err, sizeof err) < 0) {
         fprintf(stderr, _("loaxa-web: cannot listen: %s\n"), err);

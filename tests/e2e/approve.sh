@@ -46,6 +46,8 @@ grep_in "$T_TMP/pending" "^2 items wait for approval \(station.approval = signed
 grep_in "$T_TMP/pending" "PENDING .* a  Tin sáng" "pending:"
 grep_in "$T_TMP/pending" "PENDING .* b  Item b" "pending:"
 d_wait_status '"pending_approvals":2' 5 && ok "status counts 2 pending approvals"
+LANG=C.UTF-8 LANGUAGE=en expect_rc 0 "$LOAXA" status
+grep_in "$T_TMP/out" "^Waiting: 2 item\(s\) wait for an approval" "status:"
 expect_rc 0 "$LOAXA" pending --json
 grep_in "$T_TMP/out" '"mode":"signed"'
 grep_in "$T_TMP/out" '"uid":"a","title":"Tin sáng","level":"normal","first_start":"[^"]+","hash":"[0-9a-f]{64}","state":"pending","recordings":\["tone.wav"\]'
@@ -144,7 +146,7 @@ grep_in "$T_TMP/out" "Item b +rejected +uid:[0-9]+\([^)]*\) +Sai giờ phát" "r
 expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format json
 grep_in "$T_TMP/out" '"decision": "approved"' "report json:"
 grep_in "$T_TMP/out" "\"content_hash\": \"$HASH_A2\"" "report json:"
-expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv
+expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format csv --table all
 grep_in "$T_TMP/out" "^approval,3,by,uid:[0-9]+\([^)]*\) for web:chutich" "report csv:"
 expect_rc 0 "$LOAXA" report --period "$DAY..$DAY" --format html --lang en -o "$T_TMP/r.html"
 grep_in "$T_TMP/r.html" "4\. Approvals" "report html (the document's appendix):"

@@ -37,6 +37,7 @@ declare -A OWNER=(
     ['sqlite3.h']='aslog/ web/accounts.c'
     ['sodium.h']='web/accounts.c'
     ['microhttpd.h']='web/http.c'
+    ['curl/']='web/plans.c'
     ['xlsxwriter.h']='report/render_xlsx.c'
     ['zip.h']='report/docpkg.c'
     ['unicode/']='report/collate.c'
@@ -68,7 +69,7 @@ declare -A USES=(
     [daemon]='core audio plan aslog sched airlog programme sim ctl'
     # loaxa-web: a program (its routes, web_deps in src/meson.build) over the
     # accounts library (web/accounts.c, web_mod), which `loaxa user` uses
-    [web]='core plan aslog report ctl web'
+    [web]='core audio plan aslog report ctl web'
 )
 # Exceptions, each to be deleted by the change that removes it:
 ALLOW=(

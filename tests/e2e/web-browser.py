@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import sys
 import time
+import zipfile
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -471,8 +472,16 @@ def run(b, d, args):
         if not check(bool(f), "the %s report downloads" % name, href):
             continue
         raw = open(f, "rb").read()
-        if name == "xlsx":
-            check(raw[:2] == b"PK" and len(raw) > 1000, "the xlsx is a zip (a workbook)")
+        if name in ("xlsx", "docx", "odt"):
+            # a zip: its main part names the item (the XML escapes only <>&"')
+            part = {"xlsx": "xl/sharedStrings.xml", "docx": "word/document.xml",
+                    "odt": "content.xml"}[name]
+            try:
+                with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                    xml = z.read(part).decode("utf-8")
+                check(MAIN in xml, "the %s report (a zip) names the item in %s" % (name, part))
+            except (zipfile.BadZipFile, KeyError) as e:
+                fail("the %s report is a zip with %s: %s" % (name, part, e))
             continue
         text = raw.decode("utf-8-sig", "replace")
         if name == "json":
@@ -485,6 +494,11 @@ def run(b, d, args):
                       "for the month chosen", repr(r.get("period")))
             except ValueError as e:
                 fail("the json report parses: %s" % e)
+        elif name == "csv":
+            # the officer's CSV: the summary table, Vietnamese headers
+            rows = list(csv.reader(io.StringIO(text)))
+            check(len(rows) > 5 and rows[0][:2] == ["Chỉ tiêu", "Số liệu"],
+                  "the csv report is the summary table", text[:200])
         else:
             check(MAIN in text, "the %s report names the item" % name, text[:200])
         if name == "html":

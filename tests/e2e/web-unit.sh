@@ -28,7 +28,8 @@ done
 grep -E '^DeviceAllow=' "$UNIT" && fail "loaxa-web may open a device"
 grep -E '^(ReadWritePaths|StateDirectory|RuntimeDirectory|LogsDirectory|CacheDirectory)=' "$UNIT" \
     >"$T_TMP/rw"
-[ "$(cat "$T_TMP/rw")" = "StateDirectory=loaxa/web" ] && ok "writable: only StateDirectory=loaxa/web" \
+[ "$(cat "$T_TMP/rw")" = "StateDirectory=loaxa/web
+ReadWritePaths=/var/lib/loaxa/schedules /var/lib/loaxa/audio" ] && ok "writable: the plan folder, the audio root, StateDirectory=loaxa/web" \
     || { fail "writable paths:"; cat "$T_TMP/rw" >&2; }
 grep -qx 'db = /var/lib/loaxa/web/loaxa-web.db' "$SRCDIR/doc/loaxa.conf" \
     && ok "the shipped web.db is in the unit's state folder" || fail "doc/loaxa.conf: [web] db"

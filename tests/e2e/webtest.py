@@ -40,7 +40,9 @@ class Web:
         self.log = open(os.path.join(os.environ["T_TMP"], "web.log"), "a")
         args = [os.environ["LOAXA_WEB"], "--set", "web.listen=127.0.0.1:0",
                 "--set", "web.db=" + os.environ["WEB_DB"],
-                "--set", "web.static_dir=" + os.environ["WEB_STATIC"]]
+                "--set", "web.static_dir=" + os.environ["WEB_STATIC"],
+                "--set", "web.versions_dir=" + os.path.join(os.environ["T_TMP"],
+                                                            "loaxa-web.versions")]
         for s in sets:
             args += ["--set", s]
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=self.log, text=True)

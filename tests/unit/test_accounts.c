@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+
+#include <sqlite3.h>
 
 #include "web/accounts.h"
 #include "unit.h"
@@ -254,6 +257,59 @@ START_TEST(test_limiter)
 }
 END_TEST
 
+/* The audit trail: rows in order, paged and bounded by time, and a
+ * trigger refusing UPDATE and DELETE even to a writer of the file. */
+struct audit_seen {
+    int n;
+    int64_t at[8];
+    char action[8][32];
+};
+
+static int audit_cb(const struct acct_audit_row *r, void *ud)
+{
+    struct audit_seen *s = ud;
+    if (s->n < 8) {
+        s->at[s->n] = r->at_ms;
+        snprintf(s->action[s->n], sizeof s->action[0], "%s", r->action);
+    }
+    s->n++;
+    return 0;
+}
+
+START_TEST(test_audit_trail)
+{
+    struct acct_db *db = open_db(true);
+    ck_assert_int_eq(acct_audit_add(db, 1000, "alice", "127.0.0.1", "login", ""), 0);
+    ck_assert_int_eq(acct_audit_add(db, 2000, "carol", "10.0.0.2", "install", "version 2"), 0);
+    ck_assert_int_eq(acct_audit_add(db, 3000, "uid:0(root)", "local", "user-add", "x viewer"), 0);
+    struct audit_seen s = {0};
+    ck_assert_int_eq(acct_audit_list(db, INT64_MIN, INT64_MAX, 0, -1, false, audit_cb, &s), 0);
+    ck_assert_int_eq(s.n, 3);
+    ck_assert_str_eq(s.action[0], "login");
+    ck_assert_str_eq(s.action[2], "user-add");
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(acct_audit_list(db, INT64_MIN, INT64_MAX, 1, 1, true, audit_cb, &s), 0);
+    ck_assert_int_eq(s.n, 1);
+    ck_assert_str_eq(s.action[0], "install"); /* newest first, the second */
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(acct_audit_list(db, 2000, 3000, 0, -1, false, audit_cb, &s), 0);
+    ck_assert_int_eq(s.n, 1);
+    ck_assert_int_eq(s.at[0], 2000);
+    acct_db_close(db);
+    /* the table's own guard: straight SQL on the file cannot change it */
+    sqlite3 *raw;
+    ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(raw, "UPDATE audit SET user = 'x'", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(raw, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    db = open_db(false); /* reopening keeps the rows and the triggers */
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(acct_audit_list(db, INT64_MIN, INT64_MAX, 0, -1, false, audit_cb, &s), 0);
+    ck_assert_int_eq(s.n, 3);
+    acct_db_close(db);
+}
+END_TEST
+
 Suite *unit_suite(struct unit_opts *opts)
 {
     (void)opts;
@@ -267,6 +323,7 @@ Suite *unit_suite(struct unit_opts *opts)
     tcase_add_test(tc, test_session_expiry);
     tcase_add_test(tc, test_session_table_bounded);
     tcase_add_test(tc, test_limiter);
+    tcase_add_test(tc, test_audit_trail);
     suite_add_tcase(s, tc);
     return s;
 }

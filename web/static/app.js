@@ -80,9 +80,12 @@ var LX = (function () {
             return r.text().then(function (t) {
                 var j = null;
                 try { j = t ? JSON.parse(t) : null; } catch (e) { j = null; }
-                if (!r.ok)
-                    throw new ApiError(r.status, j && j.error ? j.error :
-                                       fmt(_("The server answered {status}."), {status: r.status}));
+                if (!r.ok) {
+                    var er = new ApiError(r.status, j && j.error ? j.error :
+                                          fmt(_("The server answered {status}."), {status: r.status}));
+                    er.body = j; /* e.g. a 409's "used_by" */
+                    throw er;
+                }
                 return j;
             });
         }, function () {
@@ -189,6 +192,68 @@ var LX = (function () {
     var ROLES = {viewer: N_("viewer"), officer: N_("officer"), approver: N_("approver"),
                  admin: N_("admin")};
 
+    var RANK = {viewer: 0, officer: 1, approver: 2, admin: 3};
+    function roleAtLeast(r) {
+        return !!session && RANK[session.role] !== undefined && RANK[session.role] >= RANK[r];
+    }
+
+    /* upload(path, formData, onProgress(fraction)): a multipart POST with
+     * the CSRF header; XMLHttpRequest for its upload progress. Resolves
+     * with the parsed JSON; rejects with ApiError (its .body the JSON). */
+    function upload(path, form, onProgress) {
+        return new Promise(function (resolve, reject) {
+            var x = new XMLHttpRequest();
+            x.open("POST", path);
+            x.withCredentials = true;
+            x.setRequestHeader("Accept", "application/json");
+            if (session && session.csrf)
+                x.setRequestHeader("X-CSRF-Token", session.csrf);
+            if (onProgress && x.upload)
+                x.upload.addEventListener("progress", function (e) {
+                    if (e.lengthComputable)
+                        onProgress(e.loaded / e.total);
+                });
+            x.addEventListener("load", function () {
+                var j = null;
+                try { j = x.responseText ? JSON.parse(x.responseText) : null; } catch (e) { j = null; }
+                if (x.status === 401) {
+                    toLogin();
+                    return reject(new ApiError(401, _("Your session has ended; please log in again.")));
+                }
+                if (x.status < 200 || x.status >= 300) {
+                    var er = new ApiError(x.status, j && j.error ? j.error :
+                                          fmt(_("The server answered {status}."), {status: x.status}));
+                    er.body = j;
+                    return reject(er);
+                }
+                resolve(j);
+            });
+            x.addEventListener("error", function () {
+                reject(new ApiError(0, _("The console cannot be reached.")));
+            });
+            x.send(form);
+        });
+    }
+    /* 1536 -> "1.5 KiB" */
+    function bytes(n) {
+        if (n === null || n === undefined)
+            return "";
+        var u = ["B", "KiB", "MiB", "GiB"], i = 0;
+        while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+        return (i ? n.toFixed(1) : String(n)) + " " + u[i];
+    }
+    /* epoch ms or ISO -> the station's dd/mm/yyyy hh:mm (ISO keeps its own
+     * digits; ms is shown in the browser's zone) */
+    function whenText(v) {
+        if (typeof v === "string")
+            return dateTimeText(v);
+        if (typeof v !== "number")
+            return "";
+        var t = new Date(v);
+        return pad(t.getDate()) + "/" + pad(t.getMonth() + 1) + "/" + t.getFullYear() + " " +
+            pad(t.getHours()) + ":" + pad(t.getMinutes());
+    }
+
     function showError(node, err) {
         if (!node)
             return;
@@ -204,9 +269,15 @@ var LX = (function () {
             role.textContent = ROLES[session.role] ? _(ROLES[session.role]) : session.role;
         var page = document.body.getAttribute("data-page");
         var links = document.querySelectorAll("nav.main a");
-        for (var i = 0; i < links.length; i++)
+        for (var i = 0; i < links.length; i++) {
             if (links[i].getAttribute("data-nav") === page)
                 links[i].setAttribute("aria-current", "page");
+            /* a section the role cannot use is not offered (the server
+             * refuses it anyway) */
+            var need = links[i].getAttribute("data-role");
+            if (need && !roleAtLeast(need))
+                links[i].parentNode.hidden = true;
+        }
         var sw = $("lang-switch");
         if (sw) {
             /* the other language, named in itself */
@@ -259,6 +330,7 @@ var LX = (function () {
             duration: duration, addDays: addDays, monday: monday, today: today,
             dayName: dayName, levelBadge: levelBadge, outcomeText: outcomeText,
             sourceText: sourceText, showError: showError, start: start,
+            roleAtLeast: roleAtLeast, upload: upload, bytes: bytes, whenText: whenText,
             applyStrings: applyStrings, pad: pad,
             lang: function () { return lang; }, session: function () { return session; },
             setSession: function (s) { session = s; }};
