@@ -128,6 +128,12 @@ static const struct setting settings[] = {
      N_("published calendar (http/https iCalendar address) the console follows; empty: none")},
     {"web", "plan_url_minutes", "web-plan-url-minutes", T_DBL, O(web_plan_url_min), "15", 0,
      1440, N_("how often the console fetches web.plan_url, in minutes")},
+    {"province", "url", "province-url", T_STR, O(province_url), "", 0, 0,
+     N_("the province's PostgreSQL database (a libpq URI) that loaxa push sends rows to")},
+    {"province", "password_file", "province-password-file", T_PATH, O(province_password_file),
+     "", 0, 0, N_("file holding the province database's password; empty: the URI or PGPASSWORD")},
+    {"province", "batch_rows", "push-batch", T_INT, O(province_batch_rows), "5000", 1, 100000,
+     N_("rows loaxa push sends in one transaction")},
 };
 #undef O
 

@@ -67,6 +67,10 @@ struct loaxa_config {
     char *web_versions_dir;      /* installed plan versions, uploads waiting */
     char *web_plan_url;          /* a published calendar to follow; "" = none */
     double web_plan_url_min;     /* its fetch interval */
+    /* [province]: `loaxa push` and `loaxa province` (PostgreSQL) */
+    char *province_url;       /* a libpq connection URI */
+    char *province_password_file; /* the password's file; "": the URI or the PG environment */
+    int province_batch_rows;  /* rows per push transaction */
 
     char *config_file;        /* the file loaded, or NULL */
     /* The station's own log: [paths] db as the config file (or the default)

@@ -43,10 +43,12 @@ declare -A OWNER=(
     ['unicode/']='report/collate.c'
     ['ini.h']='core/config.c'
     ['nettle/']='core/hash.c'
+    # libpq: the province's PostgreSQL database (loaxa push, loaxa province)
+    ['libpq-fe.h']='province/'
     # json-c: the control protocol's documents (ctl), the JSON report
     # renderer, the log's recordings column (airlog), and the CLI's
     # --format json of `log` and `schedule`, and loaxa-web's API.
-    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c web/api.c web/api_internal.h web/data.c export/export.c'
+    ['json-c/']='ctl/status.c report/render_json.c airlog/airlog.c cli/cmd_log.c cli/cmd_schedule.c web/api.c web/api_internal.h web/data.c export/export.c cli/cmd_province.c'
 )
 # Module -> the modules it may include (itself always). Library modules
 # never include cli/ or daemon/.
@@ -62,7 +64,8 @@ declare -A USES=(
     [report]='core plan aslog'
     [export]='core plan aslog'
     [ctl]='core plan'
-    [cli]='core audio plan aslog sched sim report ctl web export'
+    [province]='core plan aslog'
+    [cli]='core audio plan aslog sched sim report ctl web export province'
     [daemon]='core audio plan aslog sched airlog programme sim ctl'
     # loaxa-web: a program (its routes, web_deps in src/meson.build) over the
     # accounts library (web/accounts.c, web_mod), which `loaxa user` uses
@@ -128,7 +131,8 @@ done
 declare -A MESON_LIB=([libical]='libical/' [sndfile]='sndfile.h' [mpg123]='mpg123.h' [soxr]='soxr.h'
     [ebur128]='ebur128.h' [portaudio]='portaudio.h' [sqlite]='sqlite3.h'
     [xlsxwriter]='xlsxwriter.h' [jsonc]='json-c/' [inih]='ini.h' [nettle]='nettle/'
-    [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h')
+    [icu]='unicode/' [sodium]='sodium.h' [microhttpd]='microhttpd.h'
+    [libpq]='libpq-fe.h')
 mfails=$T_FAILS
 for mod in "${!USES[@]}"; do
     case $mod in cli|daemon|web) continue ;; esac  # programs: src/meson.build
