@@ -20,7 +20,7 @@ head=$(sqlite3 "$DB" "select hash from airing order by seq desc limit 1")
 expect_rc 0 "$LOAXA" export --db "$DB" "${ID[@]}" && cp "$T_TMP/out" "$T_TMP/all.jsonl"
 [ "$(wc -l <"$T_TMP/all.jsonl")" = "$n" ] && ok "jsonl: $n rows, as the log" || fail "jsonl rows differ from the log's $n"
 expect_rc 0 "$LOAXA" export --db "$DB" "${ID[@]}" --format csv && cp "$T_TMP/out" "$T_TMP/all.csv"
-expect_rc 0 python3 "$CHECK" "$SCHEMA" "$T_TMP/all.jsonl" --csv "$T_TMP/all.csv" &&
+expect_rc 0 /usr/bin/python3 "$CHECK" "$SCHEMA" "$T_TMP/all.jsonl" --csv "$T_TMP/all.csv" &&
     grep_in "$T_TMP/out" "^rows $n head $head checked $n " "schema, chain and csv" && cat "$T_TMP/out"
 grep -vc '"station":{"code":"09952","commune":"Xã Tân Phú","province":"Đồng Nai"}' "$T_TMP/all.jsonl" |
     grep -qx 0 && ok "station identity on every row" || fail "a row without the station's identity"
@@ -28,9 +28,9 @@ grep -q 'onair/1' "$T_TMP/all.jsonl" && fail "a row on air was exported"
 
 # the checker can fail: an edited field no longer matches its hash
 sed '3s/"played_ms":\([0-9]*\)/"played_ms":1\1/' "$T_TMP/all.jsonl" >"$T_TMP/bad.jsonl"
-expect_rc 1 python3 "$CHECK" "$SCHEMA" "$T_TMP/bad.jsonl" && grep_in "$T_TMP/err" "seq 3: hash"
+expect_rc 1 /usr/bin/python3 "$CHECK" "$SCHEMA" "$T_TMP/bad.jsonl" && grep_in "$T_TMP/err" "seq 3: hash"
 sed '2s/"status":"[a-z]*"/"status":"played"/' "$T_TMP/all.jsonl" >"$T_TMP/bad.jsonl"
-expect_rc 1 python3 "$CHECK" "$SCHEMA" "$T_TMP/bad.jsonl" && grep_in "$T_TMP/err" "line 2 does not match"
+expect_rc 1 /usr/bin/python3 "$CHECK" "$SCHEMA" "$T_TMP/bad.jsonl" && grep_in "$T_TMP/err" "line 2 does not match"
 
 # a period: the rows planned in February, as the log counts them
 feb=$(sqlite3 "$DB" "select count(*) from airing where status <> 'on_air'
@@ -42,9 +42,9 @@ expect_rc 0 "$LOAXA" export --db "$DB" --from 2026-02-01 --to 2026-02-28 -o "$T_
     fail "February export: $(wc -l <"$T_TMP/feb.jsonl") rows, log $feb"
 grep_in "$T_TMP/err" "station.code is not set" "warning without station.code"
 expect_rc 0 "$LOAXA" export --db "$DB" --from 2026-02-01 --to 2026-02-28 --format csv
-[ "$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], newline="")))))' "$T_TMP/out")" = "$feb" ] ||
+[ "$(/usr/bin/python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], newline="")))))' "$T_TMP/out")" = "$feb" ] ||
     fail "February csv rows differ"
-expect_rc 0 python3 "$CHECK" "$SCHEMA" "$T_TMP/feb.jsonl"
+expect_rc 0 /usr/bin/python3 "$CHECK" "$SCHEMA" "$T_TMP/feb.jsonl"
 
 # refused: a bad format, time, code or argument; a log that is not there
 expect_rc 2 "$LOAXA" export --db "$DB" --format xml

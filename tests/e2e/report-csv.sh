@@ -10,7 +10,7 @@ MKLOG="$BUILDDIR/tests/e2e/report-mklog"
 PY=/usr/bin/python3
 G="$SRCDIR/tests/golden"
 DB="$T_TMP/log.db"
-"$MKLOG" "$G/plan.ics" "$FIXTURES/audio" "$DB" 2025-12-15 2026-04-01 >/dev/null \
+"$MKLOG" tests/golden/plan.ics tests/fixtures/audio "$DB" 2025-12-15 2026-04-01 >/dev/null \
     || { fail "report-mklog"; t_done; }
 C=(--plan tests/golden/plan.ics --audio-root tests/fixtures/audio --db "$DB"
    --commune "Thị trấn Vĩnh Lộc" --period 2026-Q1 --as-of 2026-06-01 --format csv)
