@@ -110,14 +110,7 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     }
 
     char err[1024];
-    struct report_input in = {
-        .commune = cfg->commune,
-        .doc = {.issuer = cfg->report_issuer, .code = cfg->report_code,
-                .place = cfg->report_place, .sign_block = cfg->report_sign_block,
-                .signer = cfg->report_signer, .recipients = cfg->report_recipients},
-        .require_approval = cfg->require_approval,
-        .no_emergency_from_priority = !cfg->emergency_from_priority,
-    };
+    struct report_input in = {0};
     if (period_parse(period_spec, cfg->cutoff, &in.period, err, sizeof err) < 0) {
         fprintf(stderr, "loaxa report: %s\n", err);
         return 2;
@@ -156,22 +149,9 @@ int cmd_report(int argc, char **argv, struct loaxa_config *cfg)
     struct aslog *log = NULL;
     struct report *rep = NULL;
 
-    if (cfg->report_directions_file && *cfg->report_directions_file) {
-        size_t dlen;
-        int e = util_read_file(cfg->report_directions_file, REPORT_MAX_DIRECTIONS, &directions,
-                               &dlen);
-        if (e == -EFBIG) {
-            fprintf(stderr, _("loaxa report: %s (report.directions_file) is over %d KiB: "
-                              "shorten it\n"),
-                    cfg->report_directions_file, REPORT_MAX_DIRECTIONS / 1024);
-            goto done;
-        }
-        if (e < 0 || memchr(directions, '\0', dlen)) {
-            fprintf(stderr, _("loaxa report: cannot read %s (report.directions_file): %s\n"),
-                    cfg->report_directions_file, e < 0 ? strerror(-e) : _("not a text file"));
-            goto done;
-        }
-        in.doc.directions = directions;
+    if (report_input_settings(cfg, &in, &directions, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
     }
     struct plan_options popt = {.default_tz = cfg->timezone, .audio_root = cfg->audio_root,
                                 .no_emergency_from_priority = !cfg->emergency_from_priority};

@@ -831,6 +831,46 @@ static void build_months(struct report *r)
     r->n_months = n;
 }
 
+/* The message of a msgid that ends in a newline (the CLI's), without it. */
+static void message(char *err, size_t errlen)
+{
+    err[strcspn(err, "\n")] = '\0';
+}
+
+int report_input_settings(const struct loaxa_config *cfg, struct report_input *in,
+                          char **directions, char *err, size_t errlen)
+{
+    in->commune = cfg->commune;
+    in->doc = (struct report_doc_settings){
+        .issuer = cfg->report_issuer, .code = cfg->report_code, .place = cfg->report_place,
+        .sign_block = cfg->report_sign_block, .signer = cfg->report_signer,
+        .recipients = cfg->report_recipients};
+    in->require_approval = cfg->require_approval;
+    in->no_emergency_from_priority = !cfg->emergency_from_priority;
+    *directions = NULL;
+    const char *path = cfg->report_directions_file;
+    if (!path || !*path)
+        return 0;
+    size_t len;
+    int e = util_read_file(path, REPORT_MAX_DIRECTIONS, directions, &len);
+    if (e == -EFBIG) {
+        snprintf(err, errlen,
+                 _("loaxa report: %s (report.directions_file) is over %d KiB: shorten it\n"),
+                 path, REPORT_MAX_DIRECTIONS / 1024);
+    } else if (e < 0 || memchr(*directions, '\0', len)) {
+        snprintf(err, errlen, _("loaxa report: cannot read %s (report.directions_file): %s\n"),
+                 path, e < 0 ? strerror(-e) : _("not a text file"));
+        e = e < 0 ? e : -EINVAL;
+    } else {
+        in->doc.directions = *directions;
+        return 0;
+    }
+    message(err, errlen);
+    free(*directions);
+    *directions = NULL;
+    return e;
+}
+
 int report_build(const struct report_input *in, struct aslog *log, struct report **out,
                  char *err, size_t errlen)
 {

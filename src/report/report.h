@@ -69,6 +69,14 @@ struct report_input {
     bool no_emergency_from_priority;
 };
 
+/* Fills what in takes from the settings: the commune, the document's form
+ * ([report]), the approval and PRIORITY rules, and section III's text read
+ * from report.directions_file (bounded by REPORT_MAX_DIRECTIONS) into
+ * *directions (malloc'd or NULL; the caller frees it once the report is
+ * built). Returns 0, or a negative code with a translated message. */
+int report_input_settings(const struct loaxa_config *cfg, struct report_input *in,
+                          char **directions, char *err, size_t errlen);
+
 /* Reads the log rows of the period and counts. Returns 0, or a negative
  * code with a translated message in err. -ERANGE: the period has not
  * started at as_of. */

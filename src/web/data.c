@@ -583,14 +583,7 @@ void api_report(struct api *a, const struct http_request *rq, struct http_respon
     if (lang_s && strcmp(lang_s, "vi") != 0 && strcmp(lang_s, "en") != 0)
         return bad_arg(rs, "lang", lang_s);
     char err[1024];
-    struct report_input in = {
-        .commune = cfg->commune,
-        .doc = {.issuer = cfg->report_issuer, .code = cfg->report_code,
-                .place = cfg->report_place, .sign_block = cfg->report_sign_block,
-                .signer = cfg->report_signer, .recipients = cfg->report_recipients},
-        .require_approval = cfg->require_approval,
-        .no_emergency_from_priority = !cfg->emergency_from_priority,
-    };
+    struct report_input in = {0};
     if (period_parse(period_s, cutoff, &in.period, err, sizeof err) < 0) {
         api_error(rs, 400, err);
         return;
@@ -613,27 +606,9 @@ void api_report(struct api *a, const struct http_request *rq, struct http_respon
     char *perr = NULL, *buf = NULL, *directions = NULL, msg[1400];
     size_t len = 0;
     FILE *f = NULL;
-    if (cfg->report_directions_file && *cfg->report_directions_file) {
-        size_t dlen;
-        int e = util_read_file(cfg->report_directions_file, REPORT_MAX_DIRECTIONS, &directions,
-                               &dlen);
-        if (e == -EFBIG) {
-            snprintf(msg, sizeof msg, _("loaxa report: %s (report.directions_file) is over %d "
-                                        "KiB: shorten it\n"),
-                     cfg->report_directions_file, REPORT_MAX_DIRECTIONS / 1024);
-            msg[strcspn(msg, "\n")] = '\0'; /* the CLI's message, reused */
-            api_error(rs, 503, msg);
-            goto done;
-        }
-        if (e < 0 || memchr(directions, '\0', dlen)) {
-            snprintf(msg, sizeof msg, _("loaxa report: cannot read %s (report.directions_file): "
-                                        "%s\n"),
-                     cfg->report_directions_file, e < 0 ? strerror(-e) : _("not a text file"));
-            msg[strcspn(msg, "\n")] = '\0';
-            api_error(rs, 503, msg);
-            goto done;
-        }
-        in.doc.directions = directions;
+    if (report_input_settings(cfg, &in, &directions, msg, sizeof msg) < 0) {
+        api_error(rs, 503, msg); /* the CLI's message */
+        goto done;
     }
     if (!(plan = load_plan(a, &perr))) {
         snprintf(msg, sizeof msg, _("cannot read the plan %s: %s"), cfg->plan_path,
